@@ -1,0 +1,28 @@
+# The two commands a fresh machine needs: `make audio` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: audio test lint scripts clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+audio: $(STAMP)  ## build every factsheet into audio/ with the offline voice
+	$(BIN)/imnm-audio build
+
+test: $(STAMP)  ## run the test suite
+	$(BIN)/python -m pytest
+
+scripts: $(STAMP)  ## regenerate narration scripts for review
+	$(BIN)/imnm-audio script
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+clean:
+	rm -rf audio/*/ .cache .pytest_cache

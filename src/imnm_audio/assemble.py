@@ -1,0 +1,198 @@
+"""Stitch clips into one episode: trimmed speech, scripted pauses, chapter cues, loudness."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import warnings
+
+import numpy as np
+import pyloudnorm
+from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
+from scipy.signal import resample_poly
+
+from .content import AudioSettings
+from .engines.base import Clip
+from .ffmpeg import ffmpeg_exe
+
+with warnings.catch_warnings():  # pydub warns on import when no ffmpeg is on PATH
+    warnings.simplefilter("ignore", RuntimeWarning)
+    from pydub import AudioSegment
+    from pydub.generators import Sine
+from .script import Script
+
+LEAD_IN_MS = 500
+TAIL_MS = 1000
+CUE_GAP_MS = 450  # silence between the chapter cue and the next heading
+ONSET_MARGIN_MS = 15  # kept before the first word of a clip
+RELEASE_MARGIN_MS = 60  # kept after the last word
+SILENCE_DBFS = -45.0
+
+
+@dataclass(frozen=True)
+class SegmentTiming:
+    display: str
+    start: float  # seconds from the start of the episode
+    end: float
+
+
+@dataclass(frozen=True)
+class ChapterTiming:
+    id: str
+    title: str
+    urls: tuple[str, ...]
+    start: float
+    end: float
+    segments: tuple[SegmentTiming, ...]
+
+
+@dataclass(frozen=True)
+class Episode:
+    samples: np.ndarray  # int16 mono, at sample_rate
+    sample_rate: int
+    chapters: tuple[ChapterTiming, ...]
+    true_peak_db: float  # before encoding
+    gain_db: float  # applied to reach the loudness target
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+def trim(clip: Clip) -> np.ndarray:
+    """Cut an engine's leading and trailing silence, so a segment starts on its first word."""
+    samples = clip.samples
+    frame = max(1, clip.sample_rate // 100)  # 10 ms
+    usable = len(samples) // frame * frame
+    if usable == 0:
+        return samples
+    frames = samples[:usable].astype(np.float64).reshape(-1, frame)
+    rms = np.sqrt(np.mean(frames**2, axis=1)) / 32768.0
+    loud = np.nonzero(rms > 10 ** (SILENCE_DBFS / 20))[0]
+    if len(loud) == 0:
+        return samples
+    start = max(0, loud[0] * frame - clip.sample_rate * ONSET_MARGIN_MS // 1000)
+    end = min(len(samples), (loud[-1] + 1) * frame + clip.sample_rate * RELEASE_MARGIN_MS // 1000)
+    return samples[start:end]
+
+
+def chapter_cue(sample_rate: int) -> np.ndarray:
+    """A soft rising two-tone chime (under a second, about -26 dBFS) that marks a new section."""
+    AudioSegment.converter = ffmpeg_exe()  # the wheel's ffmpeg, never a missing system one
+    low = Sine(523.25, sample_rate=sample_rate).to_audio_segment(duration=180, volume=-26.0)
+    high = Sine(659.25, sample_rate=sample_rate).to_audio_segment(duration=320, volume=-26.0)
+    cue: AudioSegment = low.fade_in(15).fade_out(60) + high.fade_in(15).fade_out(220)
+    cue = cue.set_sample_width(2).set_channels(1)
+    return np.frombuffer(cue.raw_data, dtype="<i2").copy()
+
+
+def _silence(ms: int, sample_rate: int) -> np.ndarray:
+    return np.zeros(sample_rate * ms // 1000, dtype=np.int16)
+
+
+def assemble(script: Script, clips: tuple[Clip, ...], audio: AudioSettings,
+             codec_gain_db: float = 0.0) -> Episode:
+    """One track with the script's pauses and chapter cues, at the target loudness.
+
+    `codec_gain_db` is how much the encoder changes the level (measured by
+    export.mp3.codec_gain_db); the PCM is levelled so the encoded file hits the target.
+    """
+    rate = clips[0].sample_rate
+    parts: list[np.ndarray] = [_silence(LEAD_IN_MS, rate)]
+    position = len(parts[0])
+    cue = chapter_cue(rate) if audio.chime else None
+    chapter_starts: list[int] = []
+    segment_spans: list[list[tuple[str, int, int]]] = []
+    clip_iter = iter(clips)
+    for index, chapter in enumerate(script.chapters):
+        if index > 0 and cue is not None:
+            for piece in (cue, _silence(CUE_GAP_MS, rate)):
+                parts.append(piece)
+                position += len(piece)
+        spans = []
+        for segment in chapter.segments:
+            speech = trim(next(clip_iter))
+            spans.append((segment.display, position, position + len(speech)))
+            pause = _silence(segment.pause_ms, rate)
+            parts += [speech, pause]
+            position += len(speech) + len(pause)
+        chapter_starts.append(spans[0][1])
+        segment_spans.append(spans)
+    parts.append(_silence(TAIL_MS, rate))
+    samples = np.concatenate(parts)
+    total = len(samples)
+
+    target = audio.target_lufs - (3.0103 if audio.channels == 2 else 0.0)  # dual mono adds 3 dB
+    ceiling = audio.true_peak_db - 0.5  # 0.5 dB of room for the encoder's overshoot
+    levelled, gain, peak = normalise_loudness(samples, rate, target - codec_gain_db,
+                                              ceiling - codec_gain_db)
+    chapters = []
+    for index, chapter in enumerate(script.chapters):
+        end = chapter_starts[index + 1] if index + 1 < len(chapter_starts) else total
+        chapters.append(ChapterTiming(
+            id=chapter.id, title=chapter.title, urls=chapter.urls,
+            start=chapter_starts[index] / rate if index else 0.0, end=end / rate,
+            segments=tuple(SegmentTiming(d, s / rate, e / rate) for d, s, e in
+                           segment_spans[index])))
+    return Episode(levelled, rate, tuple(chapters), peak, gain)
+
+
+def measure(samples: np.ndarray, rate: int) -> tuple[float, float]:
+    """(integrated loudness in LUFS, true peak in dBTP) of mono int16 samples (BS.1770-4)."""
+    x = samples.astype(np.float64) / 32768.0
+    lufs = float(pyloudnorm.Meter(rate).integrated_loudness(x))
+    return lufs, true_peak_db(x)
+
+
+def true_peak_db(x: np.ndarray) -> float:
+    """Peak of the signal oversampled four times, as BS.1770's true-peak meter does.
+
+    Only the neighbourhoods of the loudest samples are oversampled: an inter-sample peak
+    stands beside samples within a few dB of it, and speech has few such places.
+    """
+    if len(x) == 0:
+        return -np.inf
+    magnitude = np.abs(x)
+    sample_peak = float(magnitude.max())
+    if sample_peak <= 0:
+        return -np.inf
+    block, guard = 64, 32
+    hot = np.unique(np.nonzero(magnitude >= sample_peak * 0.5)[0] // block)
+    padded = np.pad(x, (guard, block + guard))
+    starts = hot * block
+    windows = padded[starts[:, None] + np.arange(block + 2 * guard)[None, :]]
+    upsampled = resample_poly(windows, 4, 1, axis=1)[:, 4 * guard: 4 * (guard + block)]
+    peak = max(sample_peak, float(np.abs(upsampled).max()))
+    return 20 * np.log10(peak)
+
+
+def normalise_loudness(samples: np.ndarray, rate: int, target_lufs: float,
+                       ceiling_db: float) -> tuple[np.ndarray, float, float]:
+    """A linear gain to the target loudness, and a look-ahead limiter where peaks need it.
+
+    Measured in-process on the PCM we already hold: far cheaper than ffmpeg's two-pass
+    loudnorm, and as exact (DESIGN.md, "Loudness costs time"). Limiting lowers the
+    loudness a little, so the gain is corrected once after it.
+    Returns (samples, gain in dB, true peak in dBTP).
+    """
+    x = samples.astype(np.float64) / 32768.0
+    meter = pyloudnorm.Meter(rate)
+    gain_db = target_lufs - float(meter.integrated_loudness(x))
+    limit = 10 ** (ceiling_db / 20)
+    y = x * 10 ** (gain_db / 20)
+    if true_peak_db(y) > ceiling_db:
+        shortfall = target_lufs - float(meter.integrated_loudness(_limit(y, rate, limit)))
+        gain_db += shortfall
+        y = _limit(x * 10 ** (gain_db / 20), rate, limit)
+    out = np.clip(np.round(y * 32768.0), -32768, 32767).astype(np.int16)
+    return out, gain_db, true_peak_db(out.astype(np.float64) / 32768.0)
+
+
+def _limit(y: np.ndarray, rate: int, limit: float) -> np.ndarray:
+    """Smooth gain reduction with 5 ms look-ahead so no (4x oversampled) peak passes `limit`."""
+    window = max(3, rate * 5 // 1000)
+    envelope = maximum_filter1d(np.abs(y), size=2 * window + 1)
+    gain = np.minimum(1.0, (limit * 0.95) / np.maximum(envelope, 1e-9))
+    gain = minimum_filter1d(gain, size=2 * window + 1)
+    gain = uniform_filter1d(gain, size=window)
+    return y * gain

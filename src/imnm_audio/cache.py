@@ -1,0 +1,125 @@
+"""Content-addressed clip store: WAV files named by the hash of what made them.
+
+Each entry is a mono 16-bit WAV with an extra 'imnm' chunk holding the SHA-256 of
+its samples, so a truncated or corrupted entry is noticed and made again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .engines.base import Clip, Voice
+from .fsutil import atomic_write_bytes
+
+log = logging.getLogger(__name__)
+
+CACHE_FORMAT = 1
+DEFAULT_CACHE_DIR = Path(".cache") / "imnm-audio"
+
+
+def clip_key(engine: str, engine_version: str, voice: Voice, rate: float, text: str) -> str:
+    """The cache key: everything that changes the sound of a clip, and nothing else."""
+    identity = {"format": CACHE_FORMAT, "engine": engine, "engine_version": engine_version,
+                "voice": voice.id, "model": voice.fingerprint, "rate": round(rate, 4),
+                "text": text}
+    return hashlib.sha256(json.dumps(identity, sort_keys=True, ensure_ascii=False)
+                          .encode("utf-8")).hexdigest()
+
+
+def encode_wav(clip: Clip) -> bytes:
+    data = clip.samples.astype("<i2").tobytes()
+    fmt = struct.pack("<HHIIHH", 1, 1, clip.sample_rate, clip.sample_rate * 2, 2, 16)
+    check = hashlib.sha256(data).digest()
+    chunks = (b"fmt " + struct.pack("<I", len(fmt)) + fmt
+              + b"imnm" + struct.pack("<I", len(check)) + check
+              + b"data" + struct.pack("<I", len(data)) + data)
+    return b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WAVE" + chunks
+
+
+def decode_wav(blob: bytes) -> Clip:
+    """Read an entry back; ValueError if it is not whole and exactly as written."""
+    if len(blob) < 12 or blob[:4] != b"RIFF" or blob[8:12] != b"WAVE":
+        raise ValueError("not a WAV file")
+    if struct.unpack("<I", blob[4:8])[0] != len(blob) - 8:
+        raise ValueError("size does not match the header (truncated?)")
+    pos, rate, check, data = 12, None, None, None
+    while pos + 8 <= len(blob):
+        chunk_id, size = blob[pos:pos + 4], struct.unpack("<I", blob[pos + 4:pos + 8])[0]
+        body = blob[pos + 8:pos + 8 + size]
+        if len(body) != size:
+            raise ValueError("a chunk is cut short")
+        if chunk_id == b"fmt ":
+            _, channels, rate, _, _, bits = struct.unpack("<HHIIHH", body[:16])
+            if channels != 1 or bits != 16:
+                raise ValueError("not mono 16-bit")
+        elif chunk_id == b"imnm":
+            check = body
+        elif chunk_id == b"data":
+            data = body
+        pos += 8 + size + (size & 1)
+    if rate is None or check is None or data is None:
+        raise ValueError("a chunk is missing")
+    if hashlib.sha256(data).digest() != check:
+        raise ValueError("checksum mismatch (corrupted)")
+    return Clip(np.frombuffer(data, dtype="<i2").copy(), rate)
+
+
+@dataclass
+class ClipCache:
+    root: Path
+    enabled: bool = True
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.wav"
+
+    def get(self, key: str) -> Clip | None:
+        if not self.enabled:
+            return None
+        path = self.path(key)
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            log.warning("cache entry %s cannot be read (%s); making it again", path, err)
+            return None
+        try:
+            return decode_wav(blob)
+        except (ValueError, struct.error) as err:
+            log.warning("cache entry %s is damaged (%s); discarding it and making it again",
+                        path, err)
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            return None
+
+    def put(self, key: str, clip: Clip) -> None:
+        if self.enabled:
+            atomic_write_bytes(self.path(key), encode_wav(clip))
+
+    def info(self) -> tuple[int, int]:
+        """(entries, bytes) in the cache."""
+        if not self.root.is_dir():
+            return 0, 0
+        files = list(self.root.glob("??/*.wav"))
+        return len(files), sum(f.stat().st_size for f in files)
+
+    def clear(self) -> int:
+        entries, _ = self.info()
+        if self.root.is_dir():
+            for folder in self.root.glob("??"):
+                if folder.is_dir():
+                    shutil.rmtree(folder)
+            for stray in self.root.glob(".*.tmp"):
+                os.unlink(stray)
+        return entries

@@ -1,0 +1,224 @@
+"""The imnm-audio command: parse arguments, call the stages, turn errors into messages."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                           TimeRemainingColumn)
+
+from . import __version__
+from .build import BuildOptions, build, script_state, write_script
+from .cache import DEFAULT_CACHE_DIR, ClipCache
+from .content import load_project
+from .engines import ENGINES, get_engine
+from .errors import ImnmError
+
+log = logging.getLogger("imnm_audio")
+err_console = Console(stderr=True)
+
+
+def _folders(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                        help="factsheets, podcast.yaml and lexicon.yaml (default: content/)")
+    parser.add_argument("--scripts", type=Path, default=Path("scripts"), metavar="DIR",
+                        help="narration scripts (default: scripts/)")
+    parser.add_argument("--out", type=Path, default=Path("audio"), metavar="DIR",
+                        help="where audio and transcripts are written (default: audio/)")
+
+
+def _verbosity(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="say more; -vv for debugging, with tracebacks")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print only errors (no progress bars)")
+
+
+def _cache(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE_DIR, metavar="DIR",
+                        help=f"clip cache folder (default: {DEFAULT_CACHE_DIR}/)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="synthesise everything and store nothing")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="imnm-audio",
+        description="Turn patient factsheets into accessible audio: narration scripts, "
+                    "podcast MP3s with chapters, transcripts.")
+    parser.add_argument("--version", action="version", version=f"imnm-audio {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("script", help="write narration scripts (scripts/<slug>.yaml)",
+                       description="Write or check the narration script of each factsheet.")
+    p.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 and name the scripts that are stale or missing")
+    p.add_argument("--force", action="store_true",
+                   help="regenerate even a script that was edited by hand")
+    _folders(p)
+    _verbosity(p)
+    p.set_defaults(func=cmd_script)
+
+    p = sub.add_parser("build", help="build episodes into audio/ (scripts, speech, MP3s)",
+                       description="Build each factsheet's episode: MP3 with chapters and "
+                                   "tags, per-chapter MP3s, M3U, VTT/SRT/TXT transcripts, "
+                                   "JSON chapters.")
+    p.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
+    p.add_argument("--engine", choices=sorted(ENGINES), help="speech engine (default: the "
+                                                             "script's, usually piper)")
+    p.add_argument("--voice", help="voice id (see 'imnm-audio voices')")
+    p.add_argument("--regenerate", action="store_true",
+                   help="regenerate scripts that are older than their content")
+    p.add_argument("--force", action="store_true",
+                   help="with --regenerate: overwrite scripts edited by hand")
+    _folders(p)
+    _cache(p)
+    _verbosity(p)
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("voices", help="list engines and voices, and whether each works now",
+                       description="List speech engines, their voices and languages.")
+    p.add_argument("--engine", choices=sorted(ENGINES), help="only this engine")
+    _folders(p)
+    _verbosity(p)
+    p.set_defaults(func=cmd_voices)
+
+    p = sub.add_parser("cache", help="show or clear the clip cache",
+                       description="Show the size of the clip cache, or clear it.")
+    p.add_argument("action", choices=["info", "clear"])
+    _cache(p)
+    _verbosity(p)
+    p.set_defaults(func=cmd_cache)
+    return parser
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_script(args: argparse.Namespace) -> int:
+    project = load_project(args.content, args.slugs or None)
+    if args.check:
+        bad = []
+        for factsheet in project.factsheets:
+            state = script_state(project, factsheet, args.scripts)
+            if state.status != "fresh":
+                bad.append(state)
+                print(f"{state.path}: {state.status}"
+                      + (" (edited by hand)" if state.edited_by_hand else ""))
+        if bad:
+            print("Regenerate with 'imnm-audio script' and review the changes.", file=sys.stderr)
+            return 1
+        if not args.quiet:
+            print(f"All {len(project.factsheets)} scripts are up to date.")
+        return 0
+    for factsheet in project.factsheets:
+        script, what = write_script(project, factsheet, args.scripts, args.force)
+        if not args.quiet:
+            print(f"{args.scripts / (factsheet.slug + '.yaml')}: {what} "
+                  f"({len(script.chapters)} chapters, {len(script.segments)} segments)")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    options = BuildOptions(content_dir=args.content, scripts_dir=args.scripts, out_dir=args.out,
+                           cache_dir=args.cache, use_cache=not args.no_cache,
+                           engine=args.engine, voice=args.voice, regenerate=args.regenerate,
+                           force=args.force)
+    with _progress(args.quiet) as progress_for:
+        reports = build(options, args.slugs or None, progress_for)
+    if not args.quiet:
+        for r in reports:
+            minutes, seconds = divmod(round(r.duration), 60)
+            print(f"{r.slug}: {r.status} - {minutes}:{seconds:02d}, {r.chapters} chapters, "
+                  f"{r.loudness_lufs:.1f} LUFS, true peak {r.true_peak_db:.1f} dBTP, "
+                  f"{len(r.files)} files in {args.out / r.slug}, {r.seconds:.1f} s "
+                  f"(clips: {r.cache_hits} from cache, {r.synthesized} synthesised)")
+    return 0
+
+
+def cmd_voices(args: argparse.Namespace) -> int:
+    piper_voices: dict[str, Path] = {}
+    podcast_file = args.content / "podcast.yaml"
+    if podcast_file.is_file():
+        from .content import load_podcast
+
+        piper_voices = load_podcast(podcast_file).piper_voices
+    for name in sorted(ENGINES):
+        if args.engine and name != args.engine:
+            continue
+        engine = get_engine(name, piper_voices)
+        status = engine.status()
+        print(f"{name} ({engine.version}): {status}")
+        if status.startswith("not installed"):
+            continue
+        for voice in engine.voices():
+            print(f"  {voice.id:<20} {voice.language:<8} {voice.description}")
+    return 0
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    cache = ClipCache(args.cache)
+    if args.action == "clear":
+        removed = cache.clear()
+        print(f"Removed {removed} clips from {args.cache}.")
+    else:
+        entries, size = cache.info()
+        print(f"{args.cache}: {entries} clips, {size / 1e6:.1f} MB")
+    return 0
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str, int], Callable[[int, int, bool], None]] | None]:
+    if quiet:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("segments, {task.fields[hits]} from cache"), TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=False) as bar:
+        def progress_for(slug: str, total: int) -> Callable[[int, int, bool], None]:
+            task = bar.add_task(slug, total=total, hits=0)
+            hits = 0
+
+            def update(done: int, total: int, cached: bool) -> None:
+                nonlocal hits
+                hits += cached
+                bar.update(task, completed=done, hits=hits)
+            return update
+        yield progress_for
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    level = logging.WARNING
+    if args.quiet:
+        level = logging.ERROR
+    elif args.verbose:
+        level = logging.INFO if args.verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except ImnmError as err:
+        if args.verbose >= 2:
+            traceback.print_exc()
+        print(f"error: {err.render()}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("interrupted: outputs already written are complete; nothing half-written was "
+              "kept.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

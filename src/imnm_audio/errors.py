@@ -1,0 +1,61 @@
+"""The few exceptions a user can see; each carries what went wrong, where, and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ImnmError(Exception):
+    """Base of every error the CLI prints as a message instead of a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None,
+                 fix: str | None = None) -> None:
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.fix = fix
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}"
+            if self.line is not None:
+                where += f", line {self.line}"
+            where += ": "
+        text = where + self.message
+        if self.fix:
+            text += " " + self.fix
+        return text
+
+
+class ContentError(ImnmError):
+    """Raised by the loaders when a factsheet, settings, lexicon or script file is wrong."""
+
+    exit_code = 2
+
+
+class UsageError(ImnmError):
+    """Raised when command-line options ask for something that does not exist."""
+
+    exit_code = 2
+
+
+class EngineError(ImnmError):
+    """Raised before synthesis when an engine, voice or language cannot be used as asked."""
+
+    exit_code = 2
+
+
+class EngineUnavailable(ImnmError):
+    """Raised when a speech service or a tool (ffmpeg, espeak-ng) cannot be reached or run."""
+
+    exit_code = 3
+
+
+class OutputError(ImnmError):
+    """Raised when an output cannot be written (disk full, read-only folder)."""
+
+    exit_code = 4

@@ -1,0 +1,1 @@
+"""Writers for everything a listener, a player or a podcast app receives."""

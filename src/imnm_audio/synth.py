@@ -1,0 +1,90 @@
+"""Run an engine over a Script, through the clip cache, checking everything first."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .cache import ClipCache, clip_key
+from .engines import Engine, get_engine
+from .engines.base import Clip, Voice
+from .errors import EngineError
+from .script import Script
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, bool], None]  # (done, total, was_cached)
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    clips: tuple[Clip, ...]  # in script order, one per segment
+    cache_hits: int
+    synthesized: int
+    seconds: float
+
+
+def choose_voice(script: Script, engine: Engine) -> Voice:
+    """The script's voice from its engine, checked against the factsheet's language."""
+    voice = engine.voice(script.voice.voice)
+    want = script.meta.language.split("-")[0].lower()
+    have = voice.language.split("-")[0].lower()
+    if want != have:
+        raise EngineError(f"the voice '{voice.id}' speaks {voice.language}, but the factsheet "
+                          f"'{script.slug}' is in {script.meta.language}.",
+                          fix="Choose a voice for that language with --voice "
+                              "('imnm-audio voices' lists them).")
+    return voice
+
+
+def check_script(script: Script, engine: Engine, voice: Voice) -> None:
+    """Refuse, before any synthesis, a segment the engine cannot speak."""
+    for chapter in script.chapters:
+        for number, segment in enumerate(chapter.segments, 1):
+            problem = engine.problem(segment.spoken, voice)
+            if problem:
+                raise EngineError(f"segment {number} of chapter '{chapter.id}' cannot be "
+                                  f"spoken by {engine.name}: {problem}.",
+                                  path=f"scripts/{script.slug}.yaml",
+                                  fix="Edit that segment's 'spoken' text, or regenerate the "
+                                      "script.")
+
+
+def segment_keys(script: Script, engine: Engine, voice: Voice) -> list[str]:
+    return [clip_key(engine.name, engine.version, voice, script.voice.rate * s.rate, s.spoken)
+            for s in script.segments]
+
+
+def synthesize(script: Script, engine: Engine, voice: Voice, cache: ClipCache,
+               progress: Progress | None = None) -> Synthesis:
+    """Every segment's clip, from the cache where it is there, from the engine where not."""
+    started = time.perf_counter()
+    check_script(script, engine, voice)
+    segments = script.segments
+    keys = segment_keys(script, engine, voice)
+    clips: list[Clip] = []
+    hits = made = 0
+    made_now: dict[str, Clip] = {}  # the same sentence twice in one script is made once
+    for index, (segment, key) in enumerate(zip(segments, keys, strict=True)):
+        clip = made_now.get(key) or cache.get(key)
+        was_cached = clip is not None
+        if clip is not None:
+            hits += 1
+        else:
+            clip = engine.synthesize(segment.spoken, voice, script.voice.rate * segment.rate)
+            if len(clip.samples) == 0:
+                raise EngineError(f"{engine.name} made no sound for: '{segment.spoken[:60]}'.",
+                                  fix="Check the spoken text of that segment.")
+            cache.put(key, clip)
+            made += 1
+        made_now[key] = clip
+        clips.append(clip)
+        if progress:
+            progress(index + 1, len(segments), was_cached)
+    rates = {c.sample_rate for c in clips}
+    if len(rates) > 1:
+        raise EngineError(f"the clips have different sample rates {sorted(rates)}.",
+                          fix="Clear the cache ('imnm-audio cache clear') and build again.")
+    return Synthesis(tuple(clips), hits, made, time.perf_counter() - started)
