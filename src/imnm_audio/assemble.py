@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pyloudnorm
@@ -90,8 +89,9 @@ def _silence(ms: int, sample_rate: int) -> np.ndarray:
     return np.zeros(sample_rate * ms // 1000, dtype=np.int16)
 
 
-def assemble(script: Script, clips: tuple[Clip, ...], audio: AudioSettings,
-             codec_gain_db: float = 0.0) -> Episode:
+def assemble(
+    script: Script, clips: tuple[Clip, ...], audio: AudioSettings, codec_gain_db: float = 0.0
+) -> Episode:
     """One track with the script's pauses and chapter cues, at the target loudness.
 
     `codec_gain_db` is how much the encoder changes the level (measured by
@@ -124,16 +124,24 @@ def assemble(script: Script, clips: tuple[Clip, ...], audio: AudioSettings,
 
     target = audio.target_lufs - (3.0103 if audio.channels == 2 else 0.0)  # dual mono adds 3 dB
     ceiling = audio.true_peak_db - 0.5  # 0.5 dB of room for the encoder's overshoot
-    levelled, gain, peak = normalise_loudness(samples, rate, target - codec_gain_db,
-                                              ceiling - codec_gain_db)
+    levelled, gain, peak = normalise_loudness(
+        samples, rate, target - codec_gain_db, ceiling - codec_gain_db
+    )
     chapters = []
     for index, chapter in enumerate(script.chapters):
         end = chapter_starts[index + 1] if index + 1 < len(chapter_starts) else total
-        chapters.append(ChapterTiming(
-            id=chapter.id, title=chapter.title, urls=chapter.urls,
-            start=chapter_starts[index] / rate if index else 0.0, end=end / rate,
-            segments=tuple(SegmentTiming(d, s / rate, e / rate) for d, s, e in
-                           segment_spans[index])))
+        chapters.append(
+            ChapterTiming(
+                id=chapter.id,
+                title=chapter.title,
+                urls=chapter.urls,
+                start=chapter_starts[index] / rate if index else 0.0,
+                end=end / rate,
+                segments=tuple(
+                    SegmentTiming(d, s / rate, e / rate) for d, s, e in segment_spans[index]
+                ),
+            )
+        )
     return Episode(levelled, rate, tuple(chapters), peak, gain)
 
 
@@ -161,13 +169,14 @@ def true_peak_db(x: np.ndarray) -> float:
     padded = np.pad(x, (guard, block + guard))
     starts = hot * block
     windows = padded[starts[:, None] + np.arange(block + 2 * guard)[None, :]]
-    upsampled = resample_poly(windows, 4, 1, axis=1)[:, 4 * guard: 4 * (guard + block)]
+    upsampled = resample_poly(windows, 4, 1, axis=1)[:, 4 * guard : 4 * (guard + block)]
     peak = max(sample_peak, float(np.abs(upsampled).max()))
     return 20 * np.log10(peak)
 
 
-def normalise_loudness(samples: np.ndarray, rate: int, target_lufs: float,
-                       ceiling_db: float) -> tuple[np.ndarray, float, float]:
+def normalise_loudness(
+    samples: np.ndarray, rate: int, target_lufs: float, ceiling_db: float
+) -> tuple[np.ndarray, float, float]:
     """A linear gain to the target loudness, and a look-ahead limiter where peaks need it.
 
     Measured in-process on the PCM we already hold: far cheaper than ffmpeg's two-pass

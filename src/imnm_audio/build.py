@@ -13,8 +13,8 @@ import logging
 import os
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -62,8 +62,9 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-def script_source_hash(project: Project, factsheet: Factsheet,
-                       voice: VoiceSettings | None = None) -> str:
+def script_source_hash(
+    project: Project, factsheet: Factsheet, voice: VoiceSettings | None = None
+) -> str:
     lexicon_text = project.lexicon.path.read_text(encoding="utf-8")
     return narration_hash(factsheet, lexicon_text, voice or project.podcast.voice)
 
@@ -74,12 +75,12 @@ def script_state(project: Project, factsheet: Factsheet, scripts_dir: Path) -> S
         return ScriptState(factsheet.slug, path, "missing")
     script = load_script(path)
     fresh = script.source_hash == script_source_hash(project, factsheet)
-    return ScriptState(factsheet.slug, path, "fresh" if fresh else "stale",
-                       script.edited_by_hand)
+    return ScriptState(factsheet.slug, path, "fresh" if fresh else "stale", script.edited_by_hand)
 
 
-def write_script(project: Project, factsheet: Factsheet, scripts_dir: Path,
-                 force: bool = False) -> tuple[Script, str]:
+def write_script(
+    project: Project, factsheet: Factsheet, scripts_dir: Path, force: bool = False
+) -> tuple[Script, str]:
     """Generate and save a factsheet's script; return it and what happened.
 
     Never overwrites a script edited by hand unless forced.
@@ -90,11 +91,18 @@ def write_script(project: Project, factsheet: Factsheet, scripts_dir: Path,
     if state.edited_by_hand and not force:
         raise StaleScript(
             "this script was edited by hand and its content has changed since; regenerating "
-            "it would lose the edits.", path=state.path,
+            "it would lose the edits.",
+            path=state.path,
             fix="Move the edits into the factsheet or content/lexicon.yaml, then run "
-                "'imnm-audio script --force' to regenerate it (or keep it and re-apply them).")
-    script = narrate(factsheet, project.lexicon, project.podcast.voice,
-                     _relative(factsheet.path), script_source_hash(project, factsheet))
+            "'imnm-audio script --force' to regenerate it (or keep it and re-apply them).",
+        )
+    script = narrate(
+        factsheet,
+        project.lexicon,
+        project.podcast.voice,
+        _relative(factsheet.path),
+        script_source_hash(project, factsheet),
+    )
     save_script(script, state.path)
     return script, "written" if state.status == "missing" else "regenerated"
 
@@ -129,8 +137,11 @@ class BuildOptions:
     force: bool = False
 
 
-def build(options: BuildOptions, slugs: list[str] | None = None,
-          progress_for: Callable[[str, int], Progress] | None = None) -> list[EpisodeReport]:
+def build(
+    options: BuildOptions,
+    slugs: list[str] | None = None,
+    progress_for: Callable[[str, int], Progress] | None = None,
+) -> list[EpisodeReport]:
     """Build every (or the named) factsheet's episode; return a report per episode."""
     project = load_project(options.content_dir, slugs)
     cache = ClipCache(options.cache_dir, enabled=options.use_cache)
@@ -148,32 +159,47 @@ def _script_for_build(project: Project, factsheet: Factsheet, options: BuildOpti
         script, what = write_script(project, factsheet, options.scripts_dir, options.force)
         log.info("%s: script %s (%s)", factsheet.slug, what, state.path)
     elif state.status == "stale":
-        raise StaleScript("the script is older than its content (the factsheet, lexicon or "
-                          "voice settings changed).", path=state.path,
-                          fix="Review the change with 'imnm-audio script', or build with "
-                              "--regenerate.")
+        raise StaleScript(
+            "the script is older than its content (the factsheet, lexicon or "
+            "voice settings changed).",
+            path=state.path,
+            fix="Review the change with 'imnm-audio script', or build with --regenerate.",
+        )
     else:
         script = load_script(state.path)
     if options.engine or options.voice:
-        voice = VoiceSettings(engine=options.engine or script.voice.engine,
-                              voice=options.voice or (script.voice.voice if not options.engine
-                                                      or options.engine == script.voice.engine
-                                                      else _default_voice(options.engine,
-                                                                          script)),
-                              rate=script.voice.rate)
+        voice = VoiceSettings(
+            engine=options.engine or script.voice.engine,
+            voice=options.voice
+            or (
+                script.voice.voice
+                if not options.engine or options.engine == script.voice.engine
+                else _default_voice(options.engine, script)
+            ),
+            rate=script.voice.rate,
+        )
         script = replace(script, voice=voice)
     return script
 
 
 def _default_voice(engine: str, script: Script) -> str:
-    return {"piper": "en_US-joe-medium", "gtts": script.meta.language,
-            "espeak": script.meta.language.lower()}.get(engine, script.voice.voice)
+    return {
+        "piper": "en_US-joe-medium",
+        "gtts": script.meta.language,
+        "espeak": script.meta.language.lower(),
+    }.get(engine, script.voice.voice)
 
 
 def build_key(podcast: Podcast, script: Script, keys: list[str], cover: bytes) -> str:
-    body = {"version": __version__, "audio": asdict(podcast.audio), "show": podcast.title,
-            "link": podcast.link, "script": asdict(script), "clips": keys,
-            "cover": hashlib.sha256(cover).hexdigest()}
+    body = {
+        "version": __version__,
+        "audio": asdict(podcast.audio),
+        "show": podcast.title,
+        "link": podcast.link,
+        "script": asdict(script),
+        "clips": keys,
+        "cover": hashlib.sha256(cover).hexdigest(),
+    }
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -183,8 +209,13 @@ def _cover(podcast: Podcast, script: Script) -> bytes:
     return make_cover(script.meta.short_title, script.meta.title, script.meta.organisation)
 
 
-def build_episode(podcast: Podcast, script: Script, options: BuildOptions, cache: ClipCache,
-                  progress: Progress | None = None) -> EpisodeReport:
+def build_episode(
+    podcast: Podcast,
+    script: Script,
+    options: BuildOptions,
+    cache: ClipCache,
+    progress: Progress | None = None,
+) -> EpisodeReport:
     started = time.perf_counter()
     engine = get_engine(script.voice.engine, podcast.piper_voices)
     voice = choose_voice(script, engine)
@@ -198,8 +229,9 @@ def build_episode(podcast: Podcast, script: Script, options: BuildOptions, cache
             previous = json.loads(stamp.read_text(encoding="utf-8"))
         except ValueError:
             previous = {}
-        if previous.get("key") == key and all((out / f).is_file()
-                                              for f in previous.get("files", [])):
+        if previous.get("key") == key and all(
+            (out / f).is_file() for f in previous.get("files", [])
+        ):
             report = EpisodeReport(**previous["report"])
             report.status, report.seconds = "up to date", time.perf_counter() - started
             report.cache_hits, report.synthesized = len(script.segments), 0
@@ -208,8 +240,12 @@ def build_episode(podcast: Podcast, script: Script, options: BuildOptions, cache
     synthesis = synthesize(script, engine, voice, cache, progress)
     audio = podcast.audio
     rate = synthesis.clips[0].sample_rate
-    episode = assemble(script, synthesis.clips, audio, codec_gain_db(
-        audio.bitrate_kbps, audio.sample_rate, audio.channels, rate))
+    episode = assemble(
+        script,
+        synthesis.clips,
+        audio,
+        codec_gain_db(audio.bitrate_kbps, audio.sample_rate, audio.channels, rate),
+    )
     staging = options.out_dir / f".{script.slug}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -219,58 +255,101 @@ def build_episode(podcast: Podcast, script: Script, options: BuildOptions, cache
         lufs, peak = measure(decoded, podcast.audio.sample_rate)
         if podcast.audio.channels == 2:
             lufs += 3.0103
+        # The stamp holds only what the inputs decide, so rebuilds stay byte-identical.
         report = EpisodeReport(
-            slug=script.slug, status="built", duration=len(decoded) / podcast.audio.sample_rate,
-            chapters=len(episode.chapters), loudness_lufs=round(lufs, 2),
-            true_peak_db=round(peak, 2), files=files, seconds=0.0,
-            cache_hits=synthesis.cache_hits, synthesized=synthesis.synthesized)
-        atomic_write_text(staging / ".build.json", json.dumps(
-            {"key": key, "files": files, "report": asdict(report)}, indent=1))
+            slug=script.slug,
+            status="built",
+            duration=len(decoded) / podcast.audio.sample_rate,
+            chapters=len(episode.chapters),
+            loudness_lufs=round(lufs, 2),
+            true_peak_db=round(peak, 2),
+            files=files,
+        )
+        atomic_write_text(
+            staging / ".build.json",
+            json.dumps({"key": key, "files": files, "report": asdict(report)}, indent=1),
+        )
+        report.cache_hits, report.synthesized = synthesis.cache_hits, synthesis.synthesized
         _swap_in(staging, out)
     except OSError as err:
-        raise OutputError(f"cannot write the episode ({err.strerror}).", path=out,
-                          fix="Check that the disk has space and the folder is writable; "
-                              "the previous build was left in place.") from None
+        raise OutputError(
+            f"cannot write the episode ({err.strerror}).",
+            path=out,
+            fix="Check that the disk has space and the folder is writable; "
+            "the previous build was left in place.",
+        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def write_outputs(folder: Path, podcast: Podcast, script: Script, episode: Episode,
-                  cover: bytes) -> list[str]:
+def write_outputs(
+    folder: Path, podcast: Podcast, script: Script, episode: Episode, cover: bytes
+) -> list[str]:
     """Write every file of one episode into `folder`; return their names."""
     meta, audio, slug = script.meta, podcast.audio, script.slug
     links = tuple((r.title, r.url) for r in meta.resources)
     transcript = plain_text(meta, episode)
     description = meta.summary + "".join(f"\n{title}: {url}" for title, url in links)
-    base = Tags(title=meta.title, artist=meta.organisation, album=podcast.title,
-                year=meta.published[:4], language=meta.language, description=description,
-                copyright=meta.copyright or podcast.copyright, publisher=meta.organisation,
-                source_url=meta.source_url, artist_url=podcast.link, links=links,
-                cover_png=cover, transcript=transcript,
-                track=str(meta.episode) if meta.episode else None)
+    base = Tags(
+        title=meta.title,
+        artist=meta.organisation,
+        album=podcast.title,
+        year=meta.published[:4],
+        language=meta.language,
+        description=description,
+        copyright=meta.copyright or podcast.copyright,
+        publisher=meta.organisation,
+        source_url=meta.source_url,
+        artist_url=podcast.link,
+        links=links,
+        cover_png=cover,
+        transcript=transcript,
+        track=str(meta.episode) if meta.episode else None,
+    )
     jobs: list[tuple[np.ndarray, str, Tags, tuple[ChapterTiming, ...]]] = [
-        (episode.samples, f"{slug}.mp3", base, episode.chapters)]
+        (episode.samples, f"{slug}.mp3", base, episode.chapters)
+    ]
     chapter_files = []
     lead = episode.sample_rate // 10  # chapter files start 100 ms before the first word
     count = len(episode.chapters)
     for n, chapter in enumerate(episode.chapters, 1):
         start = max(0, round(chapter.start * episode.sample_rate) - lead) if n > 1 else 0
-        end = (round(episode.chapters[n].start * episode.sample_rate) - lead if n < count
-               else len(episode.samples))
+        end = (
+            round(episode.chapters[n].start * episode.sample_rate) - lead
+            if n < count
+            else len(episode.samples)
+        )
         name = f"chapters/{n:02d}-{chapter.id}.mp3"
-        jobs.append((episode.samples[start:end], name, replace(
-            base, title=chapter.title, album=meta.title, track=f"{n}/{count}",
-            transcript=" ".join(s.display for s in chapter.segments),
-            links=tuple(("Link", u) for u in chapter.urls[:1])), ()))
+        jobs.append(
+            (
+                episode.samples[start:end],
+                name,
+                replace(
+                    base,
+                    title=chapter.title,
+                    album=meta.title,
+                    track=f"{n}/{count}",
+                    transcript=" ".join(s.display for s in chapter.segments),
+                    links=tuple(("Link", u) for u in chapter.urls[:1]),
+                ),
+                (),
+            )
+        )
         chapter_files.append(name)
     (folder / "chapters").mkdir(parents=True, exist_ok=True)
 
     def encode(job: tuple[np.ndarray, str, Tags, tuple[ChapterTiming, ...]]) -> str:
         samples, name, tags, chapters = job
-        encode_mp3(samples, episode.sample_rate, folder / name, bitrate_kbps=audio.bitrate_kbps,
-                   sample_rate=audio.sample_rate, channels=audio.channels)
+        encode_mp3(
+            samples,
+            episode.sample_rate,
+            folder / name,
+            bitrate_kbps=audio.bitrate_kbps,
+            sample_rate=audio.sample_rate,
+            channels=audio.channels,
+        )
         write_tags(folder / name, tags, chapters)
         return name
 
@@ -284,8 +363,9 @@ def write_outputs(folder: Path, podcast: Podcast, script: Script, episode: Episo
         f"{slug}.srt": srt(episode),
         f"{slug}.txt": transcript,
         f"{slug}.chapters.json": chapters_json(meta, episode),
-        "timings.json": json.dumps([asdict(c) for c in episode.chapters], indent=1,
-                                   ensure_ascii=False),
+        "timings.json": json.dumps(
+            [asdict(c) for c in episode.chapters], indent=1, ensure_ascii=False
+        ),
     }
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")

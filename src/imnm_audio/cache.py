@@ -28,20 +28,35 @@ DEFAULT_CACHE_DIR = Path(".cache") / "imnm-audio"
 
 def clip_key(engine: str, engine_version: str, voice: Voice, rate: float, text: str) -> str:
     """The cache key: everything that changes the sound of a clip, and nothing else."""
-    identity = {"format": CACHE_FORMAT, "engine": engine, "engine_version": engine_version,
-                "voice": voice.id, "model": voice.fingerprint, "rate": round(rate, 4),
-                "text": text}
-    return hashlib.sha256(json.dumps(identity, sort_keys=True, ensure_ascii=False)
-                          .encode("utf-8")).hexdigest()
+    identity = {
+        "format": CACHE_FORMAT,
+        "engine": engine,
+        "engine_version": engine_version,
+        "voice": voice.id,
+        "model": voice.fingerprint,
+        "rate": round(rate, 4),
+        "text": text,
+    }
+    return hashlib.sha256(
+        json.dumps(identity, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
 
 
 def encode_wav(clip: Clip) -> bytes:
     data = clip.samples.astype("<i2").tobytes()
     fmt = struct.pack("<HHIIHH", 1, 1, clip.sample_rate, clip.sample_rate * 2, 2, 16)
     check = hashlib.sha256(data).digest()
-    chunks = (b"fmt " + struct.pack("<I", len(fmt)) + fmt
-              + b"imnm" + struct.pack("<I", len(check)) + check
-              + b"data" + struct.pack("<I", len(data)) + data)
+    chunks = (
+        b"fmt "
+        + struct.pack("<I", len(fmt))
+        + fmt
+        + b"imnm"
+        + struct.pack("<I", len(check))
+        + check
+        + b"data"
+        + struct.pack("<I", len(data))
+        + data
+    )
     return b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WAVE" + chunks
 
 
@@ -53,8 +68,8 @@ def decode_wav(blob: bytes) -> Clip:
         raise ValueError("size does not match the header (truncated?)")
     pos, rate, check, data = 12, None, None, None
     while pos + 8 <= len(blob):
-        chunk_id, size = blob[pos:pos + 4], struct.unpack("<I", blob[pos + 4:pos + 8])[0]
-        body = blob[pos + 8:pos + 8 + size]
+        chunk_id, size = blob[pos : pos + 4], struct.unpack("<I", blob[pos + 4 : pos + 8])[0]
+        body = blob[pos + 8 : pos + 8 + size]
         if len(body) != size:
             raise ValueError("a chunk is cut short")
         if chunk_id == b"fmt ":
@@ -95,8 +110,9 @@ class ClipCache:
         try:
             return decode_wav(blob)
         except (ValueError, struct.error) as err:
-            log.warning("cache entry %s is damaged (%s); discarding it and making it again",
-                        path, err)
+            log.warning(
+                "cache entry %s is damaged (%s); discarding it and making it again", path, err
+            )
             try:
                 path.unlink()
             except OSError:

@@ -11,8 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                           TimeRemainingColumn)
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
 from .build import BuildOptions, build, script_state, write_script
@@ -26,73 +25,124 @@ err_console = Console(stderr=True)
 
 
 def _folders(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
-                        help="factsheets, podcast.yaml and lexicon.yaml (default: content/)")
-    parser.add_argument("--scripts", type=Path, default=Path("scripts"), metavar="DIR",
-                        help="narration scripts (default: scripts/)")
-    parser.add_argument("--out", type=Path, default=Path("audio"), metavar="DIR",
-                        help="where audio and transcripts are written (default: audio/)")
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        metavar="DIR",
+        help="factsheets, podcast.yaml and lexicon.yaml (default: content/)",
+    )
+    parser.add_argument(
+        "--scripts",
+        type=Path,
+        default=Path("scripts"),
+        metavar="DIR",
+        help="narration scripts (default: scripts/)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("audio"),
+        metavar="DIR",
+        help="where audio and transcripts are written (default: audio/)",
+    )
 
 
 def _verbosity(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="say more; -vv for debugging, with tracebacks")
-    parser.add_argument("-q", "--quiet", action="store_true",
-                        help="print only errors (no progress bars)")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="say more; -vv for debugging, with tracebacks",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print only errors (no progress bars)"
+    )
 
 
 def _cache(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE_DIR, metavar="DIR",
-                        help=f"clip cache folder (default: {DEFAULT_CACHE_DIR}/)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="synthesise everything and store nothing")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE_DIR,
+        metavar="DIR",
+        help=f"clip cache folder (default: {DEFAULT_CACHE_DIR}/)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="synthesise everything and store nothing"
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="imnm-audio",
         description="Turn patient factsheets into accessible audio: narration scripts, "
-                    "podcast MP3s with chapters, transcripts.")
+        "podcast MP3s with chapters, transcripts.",
+    )
     parser.add_argument("--version", action="version", version=f"imnm-audio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("script", help="write narration scripts (scripts/<slug>.yaml)",
-                       description="Write or check the narration script of each factsheet.")
+    p = sub.add_parser(
+        "script",
+        help="write narration scripts (scripts/<slug>.yaml)",
+        description="Write or check the narration script of each factsheet.",
+    )
     p.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
-    p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 and name the scripts that are stale or missing")
-    p.add_argument("--force", action="store_true",
-                   help="regenerate even a script that was edited by hand")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 and name the scripts that are stale or missing",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="regenerate even a script that was edited by hand"
+    )
     _folders(p)
     _verbosity(p)
     p.set_defaults(func=cmd_script)
 
-    p = sub.add_parser("build", help="build episodes into audio/ (scripts, speech, MP3s)",
-                       description="Build each factsheet's episode: MP3 with chapters and "
-                                   "tags, per-chapter MP3s, M3U, VTT/SRT/TXT transcripts, "
-                                   "JSON chapters.")
+    p = sub.add_parser(
+        "build",
+        help="build episodes into audio/ (scripts, speech, MP3s)",
+        description="Build each factsheet's episode: MP3 with chapters and "
+        "tags, per-chapter MP3s, M3U, VTT/SRT/TXT transcripts, "
+        "JSON chapters.",
+    )
     p.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
-    p.add_argument("--engine", choices=sorted(ENGINES), help="speech engine (default: the "
-                                                             "script's, usually piper)")
+    p.add_argument(
+        "--engine",
+        choices=sorted(ENGINES),
+        help="speech engine (default: the script's, usually piper)",
+    )
     p.add_argument("--voice", help="voice id (see 'imnm-audio voices')")
-    p.add_argument("--regenerate", action="store_true",
-                   help="regenerate scripts that are older than their content")
-    p.add_argument("--force", action="store_true",
-                   help="with --regenerate: overwrite scripts edited by hand")
+    p.add_argument(
+        "--regenerate",
+        action="store_true",
+        help="regenerate scripts that are older than their content",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="with --regenerate: overwrite scripts edited by hand"
+    )
     _folders(p)
     _cache(p)
     _verbosity(p)
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("voices", help="list engines and voices, and whether each works now",
-                       description="List speech engines, their voices and languages.")
+    p = sub.add_parser(
+        "voices",
+        help="list engines and voices, and whether each works now",
+        description="List speech engines, their voices and languages.",
+    )
     p.add_argument("--engine", choices=sorted(ENGINES), help="only this engine")
     _folders(p)
     _verbosity(p)
     p.set_defaults(func=cmd_voices)
 
-    p = sub.add_parser("cache", help="show or clear the clip cache",
-                       description="Show the size of the clip cache, or clear it.")
+    p = sub.add_parser(
+        "cache",
+        help="show or clear the clip cache",
+        description="Show the size of the clip cache, or clear it.",
+    )
     p.add_argument("action", choices=["info", "clear"])
     _cache(p)
     _verbosity(p)
@@ -111,8 +161,10 @@ def cmd_script(args: argparse.Namespace) -> int:
             state = script_state(project, factsheet, args.scripts)
             if state.status != "fresh":
                 bad.append(state)
-                print(f"{state.path}: {state.status}"
-                      + (" (edited by hand)" if state.edited_by_hand else ""))
+                print(
+                    f"{state.path}: {state.status}"
+                    + (" (edited by hand)" if state.edited_by_hand else "")
+                )
         if bad:
             print("Regenerate with 'imnm-audio script' and review the changes.", file=sys.stderr)
             return 1
@@ -122,25 +174,36 @@ def cmd_script(args: argparse.Namespace) -> int:
     for factsheet in project.factsheets:
         script, what = write_script(project, factsheet, args.scripts, args.force)
         if not args.quiet:
-            print(f"{args.scripts / (factsheet.slug + '.yaml')}: {what} "
-                  f"({len(script.chapters)} chapters, {len(script.segments)} segments)")
+            print(
+                f"{args.scripts / (factsheet.slug + '.yaml')}: {what} "
+                f"({len(script.chapters)} chapters, {len(script.segments)} segments)"
+            )
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    options = BuildOptions(content_dir=args.content, scripts_dir=args.scripts, out_dir=args.out,
-                           cache_dir=args.cache, use_cache=not args.no_cache,
-                           engine=args.engine, voice=args.voice, regenerate=args.regenerate,
-                           force=args.force)
+    options = BuildOptions(
+        content_dir=args.content,
+        scripts_dir=args.scripts,
+        out_dir=args.out,
+        cache_dir=args.cache,
+        use_cache=not args.no_cache,
+        engine=args.engine,
+        voice=args.voice,
+        regenerate=args.regenerate,
+        force=args.force,
+    )
     with _progress(args.quiet) as progress_for:
         reports = build(options, args.slugs or None, progress_for)
     if not args.quiet:
         for r in reports:
             minutes, seconds = divmod(round(r.duration), 60)
-            print(f"{r.slug}: {r.status} - {minutes}:{seconds:02d}, {r.chapters} chapters, "
-                  f"{r.loudness_lufs:.1f} LUFS, true peak {r.true_peak_db:.1f} dBTP, "
-                  f"{len(r.files)} files in {args.out / r.slug}, {r.seconds:.1f} s "
-                  f"(clips: {r.cache_hits} from cache, {r.synthesized} synthesised)")
+            print(
+                f"{r.slug}: {r.status} - {minutes}:{seconds:02d}, {r.chapters} chapters, "
+                f"{r.loudness_lufs:.1f} LUFS, true peak {r.true_peak_db:.1f} dBTP, "
+                f"{len(r.files)} files in {args.out / r.slug}, {r.seconds:.1f} s "
+                f"(clips: {r.cache_hits} from cache, {r.synthesized} synthesised)"
+            )
     return 0
 
 
@@ -176,13 +239,21 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[str, int], Callable[[int, int, bool], None]] | None]:
+def _progress(
+    quiet: bool,
+) -> Iterator[Callable[[str, int], Callable[[int, int, bool], None]] | None]:
     if quiet:
         yield None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("segments, {task.fields[hits]} from cache"), TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("segments, {task.fields[hits]} from cache"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err_console, transient=False) as bar:
+
         def progress_for(slug: str, total: int) -> Callable[[int, int, bool], None]:
             task = bar.add_task(slug, total=total, hits=0)
             hits = 0
@@ -191,7 +262,9 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int], Callable[[int, int, 
                 nonlocal hits
                 hits += cached
                 bar.update(task, completed=done, hits=hits)
+
             return update
+
         yield progress_for
 
 
@@ -215,8 +288,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err.render()}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print("interrupted: outputs already written are complete; nothing half-written was "
-              "kept.", file=sys.stderr)
+        print(
+            "interrupted: outputs already written are complete; nothing half-written was kept.",
+            file=sys.stderr,
+        )
         return 130
 
 

@@ -20,7 +20,8 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LANGUAGE_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 URL_IN_TEXT_RE = re.compile(
     r"(?<![\w@/.])(?:https?://[^\s<>()\"']+|www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s<>()\"']*)?)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def url_problem(value: Any) -> str | None:
@@ -29,8 +30,10 @@ def url_problem(value: Any) -> str | None:
         return "must be a URL in quotes."
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-        return (f"is not a valid web address: '{value}'. Write a full http or https URL, "
-                "e.g. https://www.example.org/page.")
+        return (
+            f"is not a valid web address: '{value}'. Write a full http or https URL, "
+            "e.g. https://www.example.org/page."
+        )
     return None
 
 
@@ -177,66 +180,118 @@ def _positive(value: Any) -> str | None:
 def load_podcast(path: Path) -> Podcast:
     data = load_yaml_file(path)
     fields = [
-        Field("title", "str", True), Field("description", "str", True),
-        Field("author", "str", True), Field("owner", "map", True),
+        Field("title", "str", True),
+        Field("description", "str", True),
+        Field("author", "str", True),
+        Field("owner", "map", True),
         Field("language", "str", True, _language_problem),
-        Field("categories", "list", True), Field("base_url", "str", True, url_problem),
-        Field("link", "str", True, url_problem), Field("artwork", "str"),
-        Field("explicit", "bool"), Field("copyright", "str"),
-        Field("voice", "map"), Field("audio", "map"), Field("piper_voices", "map"),
+        Field("categories", "list", True),
+        Field("base_url", "str", True, url_problem),
+        Field("link", "str", True, url_problem),
+        Field("artwork", "str"),
+        Field("explicit", "bool"),
+        Field("copyright", "str"),
+        Field("voice", "map"),
+        Field("audio", "map"),
+        Field("piper_voices", "map"),
     ]
     top = check_fields(data, fields, path, "the podcast settings")
-    owner = check_fields(top["owner"], [Field("name", "str", True), Field("email", "str", True)],
-                         path, "'owner'")
+    owner = check_fields(
+        top["owner"], [Field("name", "str", True), Field("email", "str", True)], path, "'owner'"
+    )
     if "@" not in owner["email"]:
-        raise ContentError(f"'owner.email' is not an email address: '{owner['email']}'.",
-                           path=path, line=line_of(top["owner"], "email"))
+        raise ContentError(
+            f"'owner.email' is not an email address: '{owner['email']}'.",
+            path=path,
+            line=line_of(top["owner"], "email"),
+        )
     categories: list[tuple[str, ...]] = []
     for item in top["categories"]:
         parts = tuple(p.strip() for p in item.split(">")) if isinstance(item, str) else ()
         if not parts or not all(parts):
-            raise ContentError("each category must be text like 'Health & Fitness > Medicine'.",
-                               path=path, line=line_of(data, "categories"))
+            raise ContentError(
+                "each category must be text like 'Health & Fitness > Medicine'.",
+                path=path,
+                line=line_of(data, "categories"),
+            )
         categories.append(parts)
-    voice = check_fields(top.get("voice", {}), [
-        Field("engine", "str"), Field("voice", "str"), Field("rate", "float", False, _rate_problem),
-    ], path, "'voice'")
-    audio = check_fields(top.get("audio", {}), [
-        Field("bitrate_kbps", "int", False, _bitrate_problem),
-        Field("sample_rate", "int", False, _rate_hz_problem),
-        Field("channels", "int", False, lambda v: None if v in (1, 2) else "must be 1 or 2."),
-        Field("chime", "bool"), Field("loudness_lufs", "float", False,
-                                      lambda v: None if -30 <= v <= -10 else
-                                      "must be between -30 and -10 LUFS."),
-        Field("true_peak_db", "float", False, lambda v: None if -9 <= v <= 0 else
-              "must be between -9 and 0 dBTP."),
-    ], path, "'audio'")
+    voice = check_fields(
+        top.get("voice", {}),
+        [
+            Field("engine", "str"),
+            Field("voice", "str"),
+            Field("rate", "float", False, _rate_problem),
+        ],
+        path,
+        "'voice'",
+    )
+    audio = check_fields(
+        top.get("audio", {}),
+        [
+            Field("bitrate_kbps", "int", False, _bitrate_problem),
+            Field("sample_rate", "int", False, _rate_hz_problem),
+            Field("channels", "int", False, lambda v: None if v in (1, 2) else "must be 1 or 2."),
+            Field("chime", "bool"),
+            Field(
+                "loudness_lufs",
+                "float",
+                False,
+                lambda v: None if -30 <= v <= -10 else "must be between -30 and -10 LUFS.",
+            ),
+            Field(
+                "true_peak_db",
+                "float",
+                False,
+                lambda v: None if -9 <= v <= 0 else "must be between -9 and 0 dBTP.",
+            ),
+        ],
+        path,
+        "'audio'",
+    )
     piper_voices: dict[str, Path] = {}
     for name, model in (top.get("piper_voices") or {}).items():
         if not isinstance(model, str) or not model.endswith(".onnx"):
-            raise ContentError(f"piper voice '{name}' must name an .onnx model file.",
-                               path=path, line=line_of(top["piper_voices"], name))
+            raise ContentError(
+                f"piper voice '{name}' must name an .onnx model file.",
+                path=path,
+                line=line_of(top["piper_voices"], name),
+            )
         piper_voices[name] = (path.parent / model).resolve()
     artwork = (path.parent / top["artwork"]).resolve() if "artwork" in top else None
     if artwork is not None and not artwork.is_file():
-        raise ContentError(f"the artwork file '{top['artwork']}' does not exist.", path=path,
-                           line=line_of(data, "artwork"),
-                           fix="Give a square PNG or JPEG of 1400-3000 px, or remove 'artwork' "
-                               "to have one generated.")
+        raise ContentError(
+            f"the artwork file '{top['artwork']}' does not exist.",
+            path=path,
+            line=line_of(data, "artwork"),
+            fix="Give a square PNG or JPEG of 1400-3000 px, or remove 'artwork' "
+            "to have one generated.",
+        )
     return Podcast(
-        path=path, title=top["title"].strip(), description=top["description"].strip(),
-        author=top["author"].strip(), owner_name=owner["name"].strip(),
-        owner_email=owner["email"].strip(), language=top["language"],
-        categories=tuple(categories), base_url=top["base_url"].rstrip("/") + "/",
-        link=top["link"], artwork=artwork, explicit=top.get("explicit", False),
-        copyright=top.get("copyright"), voice=VoiceSettings(**voice),
-        audio=AudioSettings(**audio), piper_voices=piper_voices,
+        path=path,
+        title=top["title"].strip(),
+        description=top["description"].strip(),
+        author=top["author"].strip(),
+        owner_name=owner["name"].strip(),
+        owner_email=owner["email"].strip(),
+        language=top["language"],
+        categories=tuple(categories),
+        base_url=top["base_url"].rstrip("/") + "/",
+        link=top["link"],
+        artwork=artwork,
+        explicit=top.get("explicit", False),
+        copyright=top.get("copyright"),
+        voice=VoiceSettings(**voice),
+        audio=AudioSettings(**audio),
+        piper_voices=piper_voices,
     )
 
 
 def _language_problem(value: str) -> str | None:
-    return None if LANGUAGE_RE.match(value) else (
-        f"is not a BCP 47 language tag: '{value}'. Use e.g. en-US, en-GB or es.")
+    return (
+        None
+        if LANGUAGE_RE.match(value)
+        else (f"is not a BCP 47 language tag: '{value}'. Use e.g. en-US, en-GB or es.")
+    )
 
 
 def _rate_problem(value: float) -> str | None:
@@ -244,13 +299,19 @@ def _rate_problem(value: float) -> str | None:
 
 
 def _bitrate_problem(value: int) -> str | None:
-    return None if value in (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192) else (
-        "must be an MP3 bit rate such as 64, 96 or 128.")
+    return (
+        None
+        if value in (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192)
+        else ("must be an MP3 bit rate such as 64, 96 or 128.")
+    )
 
 
 def _rate_hz_problem(value: int) -> str | None:
-    return None if value in (22050, 24000, 32000, 44100, 48000) else (
-        "must be 22050, 24000, 32000, 44100 or 48000.")
+    return (
+        None
+        if value in (22050, 24000, 32000, 44100, 48000)
+        else ("must be 22050, 24000, 32000, 44100 or 48000.")
+    )
 
 
 # ---------------------------------------------------------------- lexicon.yaml
@@ -263,33 +324,55 @@ def load_lexicon(path: Path) -> Lexicon:
     seen: dict[str, int | None] = {}
     for index, raw in enumerate(top["terms"], 1):
         what = f"term {index}"
-        entry = check_fields(raw, [
-            Field("term", "str", True), Field("say", "str", True), Field("engines", "map"),
-            Field("expand", "str"), Field("match_case", "bool"), Field("note", "str"),
-        ], path, what)
+        entry = check_fields(
+            raw,
+            [
+                Field("term", "str", True),
+                Field("say", "str", True),
+                Field("engines", "map"),
+                Field("expand", "str"),
+                Field("match_case", "bool"),
+                Field("note", "str"),
+            ],
+            path,
+            what,
+        )
         term = entry["term"].strip()
         key = term if entry.get("match_case", term != term.lower()) else term.lower()
         if key in seen:
-            raise ContentError(f"'{term}' is in the lexicon twice (also line {seen[key]}).",
-                               path=path, line=line_of(raw, "term"),
-                               fix="Merge the two entries into one.")
+            raise ContentError(
+                f"'{term}' is in the lexicon twice (also line {seen[key]}).",
+                path=path,
+                line=line_of(raw, "term"),
+                fix="Merge the two entries into one.",
+            )
         seen[key] = line_of(raw, "term")
         engines = entry.get("engines", {})
         for engine_name, form in engines.items():
             if not isinstance(form, str) or not form.strip():
-                raise ContentError(f"the '{engine_name}' form of '{term}' must be text.",
-                                   path=path, line=line_of(engines, engine_name))
+                raise ContentError(
+                    f"the '{engine_name}' form of '{term}' must be text.",
+                    path=path,
+                    line=line_of(engines, engine_name),
+                )
         for form in [entry["say"], *engines.values(), entry.get("expand") or ""]:
             if form.count("[[") != form.count("]]"):
-                raise ContentError(f"'{term}' has unbalanced phoneme brackets in '{form}'.",
-                                   path=path, line=line_of(raw, "say"),
-                                   fix="Write Piper phonemes as [[ phonemes ]].")
-        terms.append(Term(
-            term=term, say=entry["say"].strip(),
-            engines=tuple(sorted((k, v.strip()) for k, v in engines.items())),
-            expand=entry.get("expand"), match_case=entry.get("match_case", term != term.lower()),
-            note=entry.get("note"),
-        ))
+                raise ContentError(
+                    f"'{term}' has unbalanced phoneme brackets in '{form}'.",
+                    path=path,
+                    line=line_of(raw, "say"),
+                    fix="Write Piper phonemes as [[ phonemes ]].",
+                )
+        terms.append(
+            Term(
+                term=term,
+                say=entry["say"].strip(),
+                engines=tuple(sorted((k, v.strip()) for k, v in engines.items())),
+                expand=entry.get("expand"),
+                match_case=entry.get("match_case", term != term.lower()),
+                note=entry.get("note"),
+            )
+        )
     return Lexicon(path=path, terms=tuple(terms))
 
 
@@ -299,29 +382,40 @@ def load_lexicon(path: Path) -> Lexicon:
 def find_factsheets(content_dir: Path, slugs: list[str] | None = None) -> list[Path]:
     """The factsheet files under content/, by slug (folder name), sorted."""
     if not content_dir.is_dir():
-        raise ContentError("the content folder does not exist.", path=content_dir,
-                           fix="Run the command from the project folder, or pass --content DIR.")
+        raise ContentError(
+            "the content folder does not exist.",
+            path=content_dir,
+            fix="Run the command from the project folder, or pass --content DIR.",
+        )
     found = {p.parent.name: p for p in sorted(content_dir.glob("*/factsheet.md"))}
     if slugs:
         missing = [s for s in slugs if s not in found]
         if missing:
             known = ", ".join(found) or "none"
-            raise ContentError(f"no factsheet called '{missing[0]}' (expected "
-                               f"{content_dir / missing[0] / 'factsheet.md'}).", path=content_dir,
-                               fix=f"Known factsheets: {known}.")
+            raise ContentError(
+                f"no factsheet called '{missing[0]}' (expected "
+                f"{content_dir / missing[0] / 'factsheet.md'}).",
+                path=content_dir,
+                fix=f"Known factsheets: {known}.",
+            )
         return [found[s] for s in slugs]
     if not found:
-        raise ContentError("there are no factsheets here.", path=content_dir,
-                           fix="Add one as <slug>/factsheet.md (see README: adding a factsheet).")
+        raise ContentError(
+            "there are no factsheets here.",
+            path=content_dir,
+            fix="Add one as <slug>/factsheet.md (see README: adding a factsheet).",
+        )
     return list(found.values())
 
 
 def load_factsheet(path: Path) -> Factsheet:
     slug = path.parent.name
     if not SLUG_RE.match(slug):
-        raise ContentError(f"the folder name '{slug}' cannot be used as a factsheet slug.",
-                           path=path, fix="Use lower-case letters, digits and hyphens only "
-                                          "(e.g. content/imnm/factsheet.md).")
+        raise ContentError(
+            f"the folder name '{slug}' cannot be used as a factsheet slug.",
+            path=path,
+            fix="Use lower-case letters, digits and hyphens only (e.g. content/imnm/factsheet.md).",
+        )
     text = read_text(path)
     front, body, body_line = _split_front_matter(text, path)
     meta = _parse_meta(front, path)
@@ -333,25 +427,39 @@ def load_factsheet(path: Path) -> Factsheet:
 def _split_front_matter(text: str, path: Path) -> tuple[Any, str, int]:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise ContentError("the factsheet does not start with YAML front matter.", path=path,
-                           line=1, fix="Start the file with a line '---', the metadata "
-                                       "(title, organisation, ...), and another '---'.")
+        raise ContentError(
+            "the factsheet does not start with YAML front matter.",
+            path=path,
+            line=1,
+            fix="Start the file with a line '---', the metadata "
+            "(title, organisation, ...), and another '---'.",
+        )
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
             front = parse_yaml("".join(lines[1:index]), path, line_offset=1)
-            return front, "".join(lines[index + 1:]), index + 1
-    raise ContentError("the front matter is not closed.", path=path, line=1,
-                       fix="Add a line '---' after the metadata.")
+            return front, "".join(lines[index + 1 :]), index + 1
+    raise ContentError(
+        "the front matter is not closed.",
+        path=path,
+        line=1,
+        fix="Add a line '---' after the metadata.",
+    )
 
 
 def _parse_meta(front: Any, path: Path) -> FactsheetMeta:
     fields = [
-        Field("title", "str", True), Field("short_title", "str", True),
-        Field("organisation", "str", True), Field("language", "str", True, _language_problem),
-        Field("source_url", "str", True, url_problem), Field("summary", "str", True),
-        Field("published", "any", True), Field("resources", "list", True),
-        Field("episode", "int", False, _positive), Field("author", "str"),
-        Field("copyright", "str"), Field("keywords", "list"),
+        Field("title", "str", True),
+        Field("short_title", "str", True),
+        Field("organisation", "str", True),
+        Field("language", "str", True, _language_problem),
+        Field("source_url", "str", True, url_problem),
+        Field("summary", "str", True),
+        Field("published", "any", True),
+        Field("resources", "list", True),
+        Field("episode", "int", False, _positive),
+        Field("author", "str"),
+        Field("copyright", "str"),
+        Field("keywords", "list"),
     ]
     top = check_fields(front, fields, path, "the front matter")
     published = top["published"]
@@ -363,23 +471,37 @@ def _parse_meta(front: Any, path: Path) -> FactsheetMeta:
         except ValueError:
             published = None
     if not isinstance(published, dt.date):
-        raise ContentError("'published' must be a date like 2026-11-24.", path=path,
-                           line=line_of(front, "published"))
+        raise ContentError(
+            "'published' must be a date like 2026-11-24.",
+            path=path,
+            line=line_of(front, "published"),
+        )
     resources = []
     for raw in top["resources"]:
-        entry = check_fields(raw, [Field("title", "str", True),
-                                   Field("url", "str", True, url_problem)], path, "a resource")
+        entry = check_fields(
+            raw,
+            [Field("title", "str", True), Field("url", "str", True, url_problem)],
+            path,
+            "a resource",
+        )
         resources.append(Link(entry["title"].strip(), entry["url"].strip()))
     keywords = top.get("keywords", [])
     if not all(isinstance(k, str) for k in keywords):
-        raise ContentError("'keywords' must be a list of words.", path=path,
-                           line=line_of(front, "keywords"))
+        raise ContentError(
+            "'keywords' must be a list of words.", path=path, line=line_of(front, "keywords")
+        )
     return FactsheetMeta(
-        title=_clean(top["title"]), short_title=_clean(top["short_title"]),
-        organisation=_clean(top["organisation"]), language=top["language"],
-        source_url=top["source_url"].strip(), summary=_clean(top["summary"]),
-        published=published.isoformat(), resources=tuple(resources),
-        episode=top.get("episode"), author=top.get("author"), copyright=top.get("copyright"),
+        title=_clean(top["title"]),
+        short_title=_clean(top["short_title"]),
+        organisation=_clean(top["organisation"]),
+        language=top["language"],
+        source_url=top["source_url"].strip(),
+        summary=_clean(top["summary"]),
+        published=published.isoformat(),
+        resources=tuple(resources),
+        episode=top.get("episode"),
+        author=top.get("author"),
+        copyright=top.get("copyright"),
         keywords=tuple(keywords),
     )
 
@@ -405,9 +527,13 @@ def _parse_sections(body: str, path: Path, body_line: int) -> tuple[Section, ...
 
     def current(tok: Token) -> dict[str, Any]:
         if not sections:
-            raise ContentError("there is text before the first section heading.", path=path,
-                               line=here(tok), fix="Put every paragraph under a '## Question?' "
-                                                   "heading (the # title line is optional).")
+            raise ContentError(
+                "there is text before the first section heading.",
+                path=path,
+                line=here(tok),
+                fix="Put every paragraph under a '## Question?' "
+                "heading (the # title line is optional).",
+            )
         return sections[-1]
 
     while i < len(tokens):
@@ -425,11 +551,15 @@ def _parse_sections(body: str, path: Path, body_line: int) -> tuple[Section, ...
                 if section_id in seen_ids:
                     raise ContentError(
                         f"two sections have the id '{section_id}' (the other is on line "
-                        f"{seen_ids[section_id]}).", path=path, line=here(tok),
-                        fix="Give each section heading different wording.")
+                        f"{seen_ids[section_id]}).",
+                        path=path,
+                        line=here(tok),
+                        fix="Give each section heading different wording.",
+                    )
                 seen_ids[section_id] = here(tok)
-                sections.append({"id": section_id, "title": title, "blocks": [], "urls": [],
-                                 "line": here(tok)})
+                sections.append(
+                    {"id": section_id, "title": title, "blocks": [], "urls": [], "line": here(tok)}
+                )
             else:
                 current(tok)["blocks"].append(Heading(title))
             i += 3
@@ -461,26 +591,42 @@ def _parse_sections(body: str, path: Path, body_line: int) -> tuple[Section, ...
             elif text:
                 section["blocks"].append(Paragraph(text))
         elif tok.type in ("fence", "code_block", "html_block", "table_open", "hr"):
-            kind = {"fence": "a code block", "code_block": "an indented code block",
-                    "html_block": "raw HTML", "table_open": "a table",
-                    "hr": "a horizontal rule"}[tok.type]
-            raise ContentError(f"{kind} cannot be read aloud.", path=path, line=here(tok),
-                               fix="Write it as paragraphs or a bullet list.")
+            kind = {
+                "fence": "a code block",
+                "code_block": "an indented code block",
+                "html_block": "raw HTML",
+                "table_open": "a table",
+                "hr": "a horizontal rule",
+            }[tok.type]
+            raise ContentError(
+                f"{kind} cannot be read aloud.",
+                path=path,
+                line=here(tok),
+                fix="Write it as paragraphs or a bullet list.",
+            )
         i += 1
 
     if not sections:
-        raise ContentError("the factsheet has no sections.", path=path,
-                           fix="Add at least one '## Question?' heading with text under it.")
+        raise ContentError(
+            "the factsheet has no sections.",
+            path=path,
+            fix="Add at least one '## Question?' heading with text under it.",
+        )
     result = []
     for s in sections:
         blocks = [b for b in s["blocks"] if not (isinstance(b, BulletList) and not b.items)]
         if not any(isinstance(b, (Paragraph, BulletList)) for b in blocks):
-            raise ContentError(f"the section '{s['title']}' has no text.", path=path,
-                               line=s["line"], fix="Add its text, or remove the heading.")
+            raise ContentError(
+                f"the section '{s['title']}' has no text.",
+                path=path,
+                line=s["line"],
+                fix="Add its text, or remove the heading.",
+            )
         for b in blocks:
             if isinstance(b, BulletList) and any(not it.text and not it.lead for it in b.items):
-                raise ContentError(f"the section '{s['title']}' has an empty list item.",
-                                   path=path, line=s["line"])
+                raise ContentError(
+                    f"the section '{s['title']}' has an empty list item.", path=path, line=s["line"]
+                )
         result.append(Section(s["id"], s["title"], tuple(blocks), tuple(s["urls"]), s["line"]))
     return tuple(result)
 
@@ -525,8 +671,10 @@ def _flatten_inline(tok: Token) -> tuple[str, str | None, list[str]]:
         if in_strong and strong_at_start and lead is None:
             strong_parts.append(piece)
     text = " ".join("".join(parts).split())
-    urls.extend(u if u.lower().startswith("http") else "https://" + u
-                for u in URL_IN_TEXT_RE.findall((lead or "") + " " + text))
+    urls.extend(
+        u if u.lower().startswith("http") else "https://" + u
+        for u in URL_IN_TEXT_RE.findall((lead or "") + " " + text)
+    )
     return text, lead, list(dict.fromkeys(u.rstrip(".,;:!?") for u in urls))
 
 

@@ -17,19 +17,23 @@ def ffmpeg_exe() -> str:
     configured = os.environ.get("IMNM_AUDIO_FFMPEG")
     if configured:
         if not Path(configured).is_file():
-            raise EngineUnavailable(f"IMNM_AUDIO_FFMPEG names '{configured}', which does not exist.",
-                                    fix="Point it at an ffmpeg binary, or unset it to use the "
-                                        "one from the imageio-ffmpeg package.")
+            raise EngineUnavailable(
+                f"IMNM_AUDIO_FFMPEG names '{configured}', which does not exist.",
+                fix="Point it at an ffmpeg binary, or unset it to use the "
+                "one from the imageio-ffmpeg package.",
+            )
         return configured
     try:
         import imageio_ffmpeg
 
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except (ImportError, RuntimeError) as err:
-        raise EngineUnavailable(f"ffmpeg is not available ({err}).",
-                                fix="Reinstall the project (pip install -e .) so the "
-                                    "imageio-ffmpeg package brings its ffmpeg, or set "
-                                    "IMNM_AUDIO_FFMPEG to an ffmpeg binary.") from None
+        raise EngineUnavailable(
+            f"ffmpeg is not available ({err}).",
+            fix="Reinstall the project (pip install -e .) so the "
+            "imageio-ffmpeg package brings its ffmpeg, or set "
+            "IMNM_AUDIO_FFMPEG to an ffmpeg binary.",
+        ) from None
 
 
 def run_ffmpeg(args: list[str], input: bytes | None = None) -> bytes:
@@ -38,24 +42,38 @@ def run_ffmpeg(args: list[str], input: bytes | None = None) -> bytes:
     try:
         done = subprocess.run(command, input=input, capture_output=True, check=False)
     except OSError as err:
-        raise EngineUnavailable(f"ffmpeg could not be started ({err.strerror}).",
-                                path=command[0], fix="Check the ffmpeg binary, or reinstall "
-                                                      "imageio-ffmpeg.") from None
+        raise EngineUnavailable(
+            f"ffmpeg could not be started ({err.strerror}).",
+            path=command[0],
+            fix="Check the ffmpeg binary, or reinstall imageio-ffmpeg.",
+        ) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise EngineUnavailable(f"ffmpeg failed: {message[-1] if message else 'no message'}.",
-                                fix="Run with -v to see the command.")
+        raise EngineUnavailable(
+            f"ffmpeg failed: {message[-1] if message else 'no message'}.",
+            fix="Run with -v to see the command.",
+        )
     return done.stdout
 
 
-def decode_pcm(source: Path | bytes, sample_rate: int, channels: int = 1,
-               filters: str | None = None) -> np.ndarray:
+def decode_pcm(
+    source: Path | bytes, sample_rate: int, channels: int = 1, filters: str | None = None
+) -> np.ndarray:
     """Decode any audio ffmpeg reads into int16 samples (frames x channels, or 1-D for mono)."""
     args = ["-i", "pipe:0" if isinstance(source, bytes) else str(source)]
     if filters:
         args += ["-af", filters]
-    args += ["-f", "s16le", "-acodec", "pcm_s16le", "-ac", str(channels),
-             "-ar", str(sample_rate), "pipe:1"]
+    args += [
+        "-f",
+        "s16le",
+        "-acodec",
+        "pcm_s16le",
+        "-ac",
+        str(channels),
+        "-ar",
+        str(sample_rate),
+        "pipe:1",
+    ]
     raw = run_ffmpeg(args, input=source if isinstance(source, bytes) else None)
     samples = np.frombuffer(raw, dtype="<i2").copy()
     return samples if channels == 1 else samples.reshape(-1, channels)

@@ -20,17 +20,23 @@ def atomic_path(path: Path) -> Iterator[Path]:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         os.close(fd)
     except OSError as err:
-        raise OutputError(f"cannot write here ({err.strerror}).", path=folder,
-                          fix="Check that the folder exists, is writable and the disk has space.") from None
+        raise OutputError(
+            f"cannot write here ({err.strerror}).",
+            path=folder,
+            fix="Check that the folder exists, is writable and the disk has space.",
+        ) from None
     tmp = Path(tmp_name)
     try:
         yield tmp
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as err:
-        raise OutputError(f"cannot write the file ({err.strerror}).", path=path,
-                          fix="Check that the disk has space and the folder is writable; "
-                              "the previous version was left in place.") from None
+        raise OutputError(
+            f"cannot write the file ({err.strerror}).",
+            path=path,
+            fix="Check that the disk has space and the folder is writable; "
+            "the previous version was left in place.",
+        ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -14,8 +14,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
-from .content import (URL_IN_TEXT_RE, BulletList, Factsheet, Heading, Lexicon, Paragraph,
-                      Section, VoiceSettings)
+from .content import (
+    URL_IN_TEXT_RE,
+    BulletList,
+    Factsheet,
+    Heading,
+    Lexicon,
+    Paragraph,
+    Section,
+    VoiceSettings,
+)
 from .errors import ContentError
 from .script import Chapter, Script, Segment, new_script
 
@@ -57,10 +65,16 @@ Rule = Callable[[str, Context], str]
 def rewrite_visual_references(text: str, ctx: Context) -> str:
     """Drop pointers to things a listener cannot see ("or use this QR code")."""
     text = re.sub(r",?\s+or\s+(?:use|scan)\s+(?:this|the)\s+QR\s+code", "", text, flags=re.I)
-    text = re.sub(r"\s*\((?:see\s+)?(?:the\s+)?(?:picture|image|diagram|photo)"
-                  r"(?:\s+(?:above|below))?\)", "", text, flags=re.I)
-    return re.sub(r"\b(?:scan|use)\s+(?:this|the)\s+QR\s+code\s+(?:to|and)\s+", "", text,
-                  flags=re.I)
+    text = re.sub(
+        r"\s*\((?:see\s+)?(?:the\s+)?(?:picture|image|diagram|photo)"
+        r"(?:\s+(?:above|below))?\)",
+        "",
+        text,
+        flags=re.I,
+    )
+    return re.sub(
+        r"\b(?:scan|use)\s+(?:this|the)\s+QR\s+code\s+(?:to|and)\s+", "", text, flags=re.I
+    )
 
 
 def define_acronyms_in_parentheses(text: str, ctx: Context) -> str:
@@ -87,7 +101,7 @@ def expand_first_use(text: str, ctx: Context) -> str:
         if match:
             ctx.introduced.add(term.term)
             expansion = ctx.protect(_respell(term.expand, ctx))
-            text = text[: match.start()] + expansion + text[match.end():]
+            text = text[: match.start()] + expansion + text[match.end() :]
     return text
 
 
@@ -195,8 +209,10 @@ def _respell(text: str, ctx: Context) -> str:
 
 
 def _term_pattern(term: str, match_case: bool) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w\ue000/.-])" + re.escape(term) + r"(?![\w\ue001/-]|\.\w)",
-                      0 if match_case else re.IGNORECASE)
+    return re.compile(
+        r"(?<![\w\ue000/.-])" + re.escape(term) + r"(?![\w\ue001/-]|\.\w)",
+        0 if match_case else re.IGNORECASE,
+    )
 
 
 _PATTERN_CACHE: dict[tuple[int, str], tuple[re.Pattern[str] | None, dict[str, object]]] = {}
@@ -209,10 +225,12 @@ def _lexicon_pattern(ctx: Context) -> tuple[re.Pattern[str] | None, dict]:  # ty
         if not terms:
             _PATTERN_CACHE[key] = (None, {})
         else:
-            alternatives = [re.escape(t.term) if t.match_case else f"(?i:{re.escape(t.term)})"
-                            for t in terms]
-            pattern = re.compile(r"(?<![\w\ue000/.-])(?:" + "|".join(alternatives)
-                                 + r")(?![\w\ue001/-]|\.\w)")
+            alternatives = [
+                re.escape(t.term) if t.match_case else f"(?i:{re.escape(t.term)})" for t in terms
+            ]
+            pattern = re.compile(
+                r"(?<![\w\ue000/.-])(?:" + "|".join(alternatives) + r")(?![\w\ue001/-]|\.\w)"
+            )
             lookup: dict[str, object] = {}
             for t in terms:
                 lookup.setdefault(t.term if t.match_case else t.term.lower(), t)
@@ -236,7 +254,7 @@ _COMMON_WORDS_IN_URLS = {"dot", "slash", "dash", "org", "com", "net", "uk", "gov
 
 
 def spell_words(spoken: str) -> str:
-    """Spell each unusual word of a spoken address letter by letter ("myositis" -> "m, y, o, ...")."""
+    """Spell each unusual word of a spoken address letter by letter ("myo" -> "m, y, o")."""
     out = []
     for word in spoken.split():
         out.append(word if word.lower() in _COMMON_WORDS_IN_URLS else ", ".join(word))
@@ -247,7 +265,7 @@ _ABBREVIATIONS = ("e.g.", "i.e.", "Dr.", "Mr.", "Mrs.", "Ms.", "vs.", "etc.", "S
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences at . ! ? followed by a capital, not after an abbreviation."""
+    """Split a paragraph at . ! ? followed by a capital, but not after an abbreviation."""
     pieces = re.split(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])", text)
     sentences: list[str] = []
     for piece in pieces:
@@ -263,27 +281,37 @@ def split_sentences(text: str) -> list[str]:
 
 def narration_hash(factsheet: Factsheet, lexicon_text: str, voice: VoiceSettings) -> str:
     """What a script depends on: the factsheet, the lexicon, the voice and these rules."""
-    body = json.dumps({"factsheet": factsheet.source_hash, "lexicon": lexicon_text,
-                       "voice": asdict(voice), "rules": NARRATION_VERSION}, sort_keys=True)
+    body = json.dumps(
+        {
+            "factsheet": factsheet.source_hash,
+            "lexicon": lexicon_text,
+            "voice": asdict(voice),
+            "rules": NARRATION_VERSION,
+        },
+        sort_keys=True,
+    )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def narrate(factsheet: Factsheet, lexicon: Lexicon, voice: VoiceSettings, source: str,
-            source_hash: str) -> Script:
+def narrate(
+    factsheet: Factsheet, lexicon: Lexicon, voice: VoiceSettings, source: str, source_hash: str
+) -> Script:
     """Turn a factsheet into the narration script, intro and outro included."""
     ctx = Context(lexicon=lexicon, engine=voice.engine)
     reserved = {"introduction", "closing"}
     for section in factsheet.sections:
         if section.id in reserved:
-            raise ContentError(f"the section '{section.title}' has the id '{section.id}', which "
-                               "the spoken introduction and closing use.",
-                               path=factsheet.path, line=section.line,
-                               fix="Word its heading differently.")
+            raise ContentError(
+                f"the section '{section.title}' has the id '{section.id}', which "
+                "the spoken introduction and closing use.",
+                path=factsheet.path,
+                line=section.line,
+                fix="Word its heading differently.",
+            )
     chapters = [_introduction(factsheet, ctx)]
     chapters += [_section_chapter(section, ctx) for section in factsheet.sections]
     chapters.append(_closing(factsheet, ctx))
-    return new_script(factsheet.slug, source, source_hash, factsheet.meta, voice,
-                      tuple(chapters))
+    return new_script(factsheet.slug, source, source_hash, factsheet.meta, voice, tuple(chapters))
 
 
 def _segment(display: str, ctx: Context, pause_ms: int, rate: float = 1.0) -> Segment:
@@ -303,8 +331,11 @@ def _introduction(factsheet: Factsheet, ctx: Context) -> Chapter:
     lines = [
         (f"{meta.title}.", PAUSE_HEADING),
         (f"An audio factsheet from {meta.organisation}.", PAUSE_PARAGRAPH),
-        (f"It has {n} section{'s' if n != 1 else ''}, each a chapter you can skip to in "
-         "your player:", PAUSE_SENTENCE),
+        (
+            f"It has {n} section{'s' if n != 1 else ''}, each a chapter you can skip to in "
+            "your player:",
+            PAUSE_SENTENCE,
+        ),
     ]
     for number, section in enumerate(factsheet.sections, 1):
         lines.append((f"{number}. {section.title}", PAUSE_SENTENCE))
@@ -334,8 +365,10 @@ def _section_chapter(section: Section, ctx: Context) -> Chapter:
 
 def _sentences(text: str, ctx: Context) -> list[Segment]:
     sentences = split_sentences(text)
-    return [_segment(s, ctx, PAUSE_PARAGRAPH if i == len(sentences) - 1 else PAUSE_SENTENCE)
-            for i, s in enumerate(sentences)]
+    return [
+        _segment(s, ctx, PAUSE_PARAGRAPH if i == len(sentences) - 1 else PAUSE_SENTENCE)
+        for i, s in enumerate(sentences)
+    ]
 
 
 def _closing(factsheet: Factsheet, ctx: Context) -> Chapter:
@@ -343,16 +376,25 @@ def _closing(factsheet: Factsheet, ctx: Context) -> Chapter:
     segments = []
     for link in meta.resources:
         display_url = link.url.removeprefix("https://").removeprefix("http://").rstrip("/")
-        segments.append(_segment(f"To learn more, visit {link.title} at {display_url}.", ctx,
-                                 PAUSE_SENTENCE))
+        segments.append(
+            _segment(f"To learn more, visit {link.title} at {display_url}.", ctx, PAUSE_SENTENCE)
+        )
         spoken_address = speak(display_url, ctx)
-        segments.append(Segment(
-            display=f"That address again, spelled out: {display_url}.",
-            spoken=f"That address again, spelled out: {spell_words(spoken_address)}.",
-            pause_ms=PAUSE_PARAGRAPH, rate=0.85))
-    segments += _sentences("This recording is general information, not medical advice. "
-                           "Talk with your doctor about your own care.", ctx)
-    segments += _sentences(f"This was {meta.title}, from {meta.organisation}. "
-                           "Thank you for listening.", ctx)
+        segments.append(
+            Segment(
+                display=f"That address again, spelled out: {display_url}.",
+                spoken=f"That address again, spelled out: {spell_words(spoken_address)}.",
+                pause_ms=PAUSE_PARAGRAPH,
+                rate=0.85,
+            )
+        )
+    segments += _sentences(
+        "This recording is general information, not medical advice. "
+        "Talk with your doctor about your own care.",
+        ctx,
+    )
+    segments += _sentences(
+        f"This was {meta.title}, from {meta.organisation}. Thank you for listening.", ctx
+    )
     urls = tuple(dict.fromkeys(link.url for link in meta.resources))
     return Chapter("closing", "Closing", _end_chapter(segments), urls)

@@ -59,16 +59,23 @@ class Script:
 
 
 def body_hash(meta: FactsheetMeta, voice: VoiceSettings, chapters: tuple[Chapter, ...]) -> str:
-    body = {"meta": asdict(meta), "voice": asdict(voice),
-            "chapters": [asdict(c) for c in chapters]}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False)
-                          .encode("utf-8")).hexdigest()
+    body = {"meta": asdict(meta), "voice": asdict(voice), "chapters": [asdict(c) for c in chapters]}
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
 
 
-def new_script(slug: str, source: str, source_hash: str, meta: FactsheetMeta,
-               voice: VoiceSettings, chapters: tuple[Chapter, ...]) -> Script:
-    return Script(slug, source, source_hash, body_hash(meta, voice, chapters), meta, voice,
-                  chapters)
+def new_script(
+    slug: str,
+    source: str,
+    source_hash: str,
+    meta: FactsheetMeta,
+    voice: VoiceSettings,
+    chapters: tuple[Chapter, ...],
+) -> Script:
+    return Script(
+        slug, source, source_hash, body_hash(meta, voice, chapters), meta, voice, chapters
+    )
 
 
 def with_voice(script: Script, voice: VoiceSettings) -> Script:
@@ -110,8 +117,12 @@ def dump_script(script: Script) -> str:
         "episode": {k: v for k, v in meta.items() if v not in (None, [], ())},
         "voice": asdict(script.voice),
         "chapters": [
-            {"id": c.id, "title": c.title, **({"urls": list(c.urls)} if c.urls else {}),
-             "segments": [segment(s) for s in c.segments]}
+            {
+                "id": c.id,
+                "title": c.title,
+                **({"urls": list(c.urls)} if c.urls else {}),
+                "segments": [segment(s) for s in c.segments],
+            }
             for c in script.chapters
         ],
     }
@@ -128,77 +139,167 @@ def save_script(script: Script, path: Path) -> None:
 
 def load_script(path: Path) -> Script:
     data = load_yaml_file(path)
-    top = check_fields(data, [
-        Field("format", "int", True), Field("slug", "str", True), Field("source", "str", True),
-        Field("source_hash", "str", True), Field("generated_hash", "str", True),
-        Field("episode", "map", True), Field("voice", "map", True),
-        Field("chapters", "list", True),
-    ], path, "the script")
+    top = check_fields(
+        data,
+        [
+            Field("format", "int", True),
+            Field("slug", "str", True),
+            Field("source", "str", True),
+            Field("source_hash", "str", True),
+            Field("generated_hash", "str", True),
+            Field("episode", "map", True),
+            Field("voice", "map", True),
+            Field("chapters", "list", True),
+        ],
+        path,
+        "the script",
+    )
     if top["format"] != SCRIPT_FORMAT:
-        raise ContentError(f"this script has format {top['format']}; this version of imnm-audio "
-                           f"reads format {SCRIPT_FORMAT}.", path=path, line=line_of(data, "format"),
-                           fix="Regenerate it with 'imnm-audio script --force'.")
+        raise ContentError(
+            f"this script has format {top['format']}; this version of imnm-audio "
+            f"reads format {SCRIPT_FORMAT}.",
+            path=path,
+            line=line_of(data, "format"),
+            fix="Regenerate it with 'imnm-audio script --force'.",
+        )
     if not SLUG_RE.match(top["slug"]):
-        raise ContentError(f"'{top['slug']}' cannot be used as a slug.", path=path,
-                           line=line_of(data, "slug"), fix="Use lower-case letters, digits, '-'.")
+        raise ContentError(
+            f"'{top['slug']}' cannot be used as a slug.",
+            path=path,
+            line=line_of(data, "slug"),
+            fix="Use lower-case letters, digits, '-'.",
+        )
     meta = _load_meta(top["episode"], path)
-    voice = VoiceSettings(**check_fields(top["voice"], [
-        Field("engine", "str", True), Field("voice", "str", True), Field("rate", "float", True),
-    ], path, "'voice'"))
+    voice = VoiceSettings(
+        **check_fields(
+            top["voice"],
+            [
+                Field("engine", "str", True),
+                Field("voice", "str", True),
+                Field("rate", "float", True),
+            ],
+            path,
+            "'voice'",
+        )
+    )
     chapters: list[Chapter] = []
     ids: set[str] = set()
     for n, raw in enumerate(top["chapters"], 1):
-        ch = check_fields(raw, [Field("id", "str", True), Field("title", "str", True),
-                                Field("urls", "list"), Field("segments", "list", True)],
-                          path, f"chapter {n}")
+        ch = check_fields(
+            raw,
+            [
+                Field("id", "str", True),
+                Field("title", "str", True),
+                Field("urls", "list"),
+                Field("segments", "list", True),
+            ],
+            path,
+            f"chapter {n}",
+        )
         if not CHAPTER_ID_RE.match(ch["id"]) or ch["id"] in ids:
-            raise ContentError(f"chapter id '{ch['id']}' is {'repeated' if ch['id'] in ids else 'not usable as a file name'}.",
-                               path=path, line=line_of(raw, "id"),
-                               fix="Use a unique id of lower-case letters, digits and '-'.")
+            problem = "repeated" if ch["id"] in ids else "not usable as a file name"
+            raise ContentError(
+                f"chapter id '{ch['id']}' is {problem}.",
+                path=path,
+                line=line_of(raw, "id"),
+                fix="Use a unique id of lower-case letters, digits and '-'.",
+            )
         ids.add(ch["id"])
         for url in ch.get("urls", []):
             problem = url_problem(url)
             if problem:
-                raise ContentError(f"a URL of chapter '{ch['id']}' {problem}", path=path,
-                                   line=line_of(raw, "urls"))
+                raise ContentError(
+                    f"a URL of chapter '{ch['id']}' {problem}", path=path, line=line_of(raw, "urls")
+                )
         segments = []
         for raw_seg in ch["segments"]:
-            seg = check_fields(raw_seg, [
-                Field("display", "str", True), Field("spoken", "str", True),
-                Field("pause_ms", "int", True, lambda v: None if 0 <= v <= 10000 else
-                      "must be between 0 and 10000 milliseconds."),
-                Field("rate", "float", False, lambda v: None if 0.5 <= v <= 2.0 else
-                      "must be between 0.5 and 2.0."),
-            ], path, f"a segment of chapter '{ch['id']}'")
-            segments.append(Segment(seg["display"], seg["spoken"], seg["pause_ms"],
-                                    float(seg.get("rate", 1.0))))
+            seg = check_fields(
+                raw_seg,
+                [
+                    Field("display", "str", True),
+                    Field("spoken", "str", True),
+                    Field(
+                        "pause_ms",
+                        "int",
+                        True,
+                        lambda v: (
+                            None if 0 <= v <= 10000 else "must be between 0 and 10000 milliseconds."
+                        ),
+                    ),
+                    Field(
+                        "rate",
+                        "float",
+                        False,
+                        lambda v: None if 0.5 <= v <= 2.0 else "must be between 0.5 and 2.0.",
+                    ),
+                ],
+                path,
+                f"a segment of chapter '{ch['id']}'",
+            )
+            segments.append(
+                Segment(seg["display"], seg["spoken"], seg["pause_ms"], float(seg.get("rate", 1.0)))
+            )
         if not segments:
-            raise ContentError(f"chapter '{ch['id']}' has no segments.", path=path,
-                               line=line_of(raw, "segments"))
-        chapters.append(Chapter(ch["id"], ch["title"], tuple(segments),
-                                tuple(ch.get("urls", []))))
+            raise ContentError(
+                f"chapter '{ch['id']}' has no segments.", path=path, line=line_of(raw, "segments")
+            )
+        chapters.append(Chapter(ch["id"], ch["title"], tuple(segments), tuple(ch.get("urls", []))))
     if not chapters:
-        raise ContentError("the script has no chapters.", path=path, line=line_of(data, "chapters"),
-                           fix="Regenerate it with 'imnm-audio script --force'.")
-    return Script(top["slug"], top["source"], top["source_hash"], top["generated_hash"],
-                  meta, voice, tuple(chapters))
+        raise ContentError(
+            "the script has no chapters.",
+            path=path,
+            line=line_of(data, "chapters"),
+            fix="Regenerate it with 'imnm-audio script --force'.",
+        )
+    return Script(
+        top["slug"],
+        top["source"],
+        top["source_hash"],
+        top["generated_hash"],
+        meta,
+        voice,
+        tuple(chapters),
+    )
 
 
 def _load_meta(raw: Any, path: Path) -> FactsheetMeta:
-    fields = [Field("title", "str", True), Field("short_title", "str", True),
-              Field("organisation", "str", True), Field("language", "str", True),
-              Field("source_url", "str", True, url_problem), Field("summary", "str", True),
-              Field("published", "str", True), Field("resources", "list"),
-              Field("episode", "int"), Field("author", "str"), Field("copyright", "str"),
-              Field("keywords", "list")]
+    fields = [
+        Field("title", "str", True),
+        Field("short_title", "str", True),
+        Field("organisation", "str", True),
+        Field("language", "str", True),
+        Field("source_url", "str", True, url_problem),
+        Field("summary", "str", True),
+        Field("published", "str", True),
+        Field("resources", "list"),
+        Field("episode", "int"),
+        Field("author", "str"),
+        Field("copyright", "str"),
+        Field("keywords", "list"),
+    ]
     m = check_fields(raw, fields, path, "'episode'")
-    resources = tuple(Link(**check_fields(r, [Field("title", "str", True),
-                                              Field("url", "str", True, url_problem)],
-                                          path, "a resource"))
-                      for r in m.get("resources", []))
+    resources = tuple(
+        Link(
+            **check_fields(
+                r,
+                [Field("title", "str", True), Field("url", "str", True, url_problem)],
+                path,
+                "a resource",
+            )
+        )
+        for r in m.get("resources", [])
+    )
     return FactsheetMeta(
-        title=m["title"], short_title=m["short_title"], organisation=m["organisation"],
-        language=m["language"], source_url=m["source_url"], summary=m["summary"],
-        published=m["published"], resources=resources, episode=m.get("episode"),
-        author=m.get("author"), copyright=m.get("copyright"),
-        keywords=tuple(str(k) for k in m.get("keywords", [])))
+        title=m["title"],
+        short_title=m["short_title"],
+        organisation=m["organisation"],
+        language=m["language"],
+        source_url=m["source_url"],
+        summary=m["summary"],
+        published=m["published"],
+        resources=resources,
+        episode=m.get("episode"),
+        author=m.get("author"),
+        copyright=m.get("copyright"),
+        keywords=tuple(str(k) for k in m.get("keywords", [])),
+    )

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .cache import ClipCache, clip_key
-from .engines import Engine, get_engine
+from .engines import Engine
 from .engines.base import Clip, Voice
 from .errors import EngineError
 from .script import Script
@@ -32,10 +32,11 @@ def choose_voice(script: Script, engine: Engine) -> Voice:
     want = script.meta.language.split("-")[0].lower()
     have = voice.language.split("-")[0].lower()
     if want != have:
-        raise EngineError(f"the voice '{voice.id}' speaks {voice.language}, but the factsheet "
-                          f"'{script.slug}' is in {script.meta.language}.",
-                          fix="Choose a voice for that language with --voice "
-                              "('imnm-audio voices' lists them).")
+        raise EngineError(
+            f"the voice '{voice.id}' speaks {voice.language}, but the factsheet "
+            f"'{script.slug}' is in {script.meta.language}.",
+            fix="Choose a voice for that language with --voice ('imnm-audio voices' lists them).",
+        )
     return voice
 
 
@@ -45,20 +46,24 @@ def check_script(script: Script, engine: Engine, voice: Voice) -> None:
         for number, segment in enumerate(chapter.segments, 1):
             problem = engine.problem(segment.spoken, voice)
             if problem:
-                raise EngineError(f"segment {number} of chapter '{chapter.id}' cannot be "
-                                  f"spoken by {engine.name}: {problem}.",
-                                  path=f"scripts/{script.slug}.yaml",
-                                  fix="Edit that segment's 'spoken' text, or regenerate the "
-                                      "script.")
+                raise EngineError(
+                    f"segment {number} of chapter '{chapter.id}' cannot be "
+                    f"spoken by {engine.name}: {problem}.",
+                    path=f"scripts/{script.slug}.yaml",
+                    fix="Edit that segment's 'spoken' text, or regenerate the script.",
+                )
 
 
 def segment_keys(script: Script, engine: Engine, voice: Voice) -> list[str]:
-    return [clip_key(engine.name, engine.version, voice, script.voice.rate * s.rate, s.spoken)
-            for s in script.segments]
+    return [
+        clip_key(engine.name, engine.version, voice, script.voice.rate * s.rate, s.spoken)
+        for s in script.segments
+    ]
 
 
-def synthesize(script: Script, engine: Engine, voice: Voice, cache: ClipCache,
-               progress: Progress | None = None) -> Synthesis:
+def synthesize(
+    script: Script, engine: Engine, voice: Voice, cache: ClipCache, progress: Progress | None = None
+) -> Synthesis:
     """Every segment's clip, from the cache where it is there, from the engine where not."""
     started = time.perf_counter()
     check_script(script, engine, voice)
@@ -75,8 +80,10 @@ def synthesize(script: Script, engine: Engine, voice: Voice, cache: ClipCache,
         else:
             clip = engine.synthesize(segment.spoken, voice, script.voice.rate * segment.rate)
             if len(clip.samples) == 0:
-                raise EngineError(f"{engine.name} made no sound for: '{segment.spoken[:60]}'.",
-                                  fix="Check the spoken text of that segment.")
+                raise EngineError(
+                    f"{engine.name} made no sound for: '{segment.spoken[:60]}'.",
+                    fix="Check the spoken text of that segment.",
+                )
             cache.put(key, clip)
             made += 1
         made_now[key] = clip
@@ -85,6 +92,8 @@ def synthesize(script: Script, engine: Engine, voice: Voice, cache: ClipCache,
             progress(index + 1, len(segments), was_cached)
     rates = {c.sample_rate for c in clips}
     if len(rates) > 1:
-        raise EngineError(f"the clips have different sample rates {sorted(rates)}.",
-                          fix="Clear the cache ('imnm-audio cache clear') and build again.")
+        raise EngineError(
+            f"the clips have different sample rates {sorted(rates)}.",
+            fix="Clear the cache ('imnm-audio cache clear') and build again.",
+        )
     return Synthesis(tuple(clips), hits, made, time.perf_counter() - started)

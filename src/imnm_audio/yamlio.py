@@ -36,8 +36,9 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Mapping:
             key = str(key)
         line = key_node.start_mark.line + 1 + loader.line_offset
         if key in mapping:
-            raise ContentError(f"'{key}' appears twice.", line=line,
-                               fix="Keep one of the two entries.")
+            raise ContentError(
+                f"'{key}' appears twice.", line=line, fix="Keep one of the two entries."
+            )
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.lines[key] = line
     return mapping
@@ -54,8 +55,10 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Any:
                 mark = event.start_mark
                 raise ContentError(
                     "YAML anchors and aliases (& and *) are not allowed in content files.",
-                    path=path, line=mark.line + 1 + line_offset if mark else None,
-                    fix="Write the value out in full.")
+                    path=path,
+                    line=mark.line + 1 + line_offset if mark else None,
+                    fix="Write the value out in full.",
+                )
         loader = _LineLoader(text)
         loader.line_offset = line_offset
         try:
@@ -70,9 +73,13 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Any:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark is not None else None
         problem = getattr(err, "problem", None) or str(err)
-        raise ContentError(f"this is not valid YAML ({problem}).", path=path, line=line,
-                           fix="Check the indentation and quoting on that line; quote text "
-                               "that contains ': ' or starts with a special character.") from None
+        raise ContentError(
+            f"this is not valid YAML ({problem}).",
+            path=path,
+            line=line,
+            fix="Check the indentation and quoting on that line; quote text "
+            "that contains ': ' or starts with a special character.",
+        ) from None
 
 
 def read_text(path: Path) -> str:
@@ -80,8 +87,9 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ContentError("the file does not exist.", path=path,
-                           fix="Check the path, or create the file.") from None
+        raise ContentError(
+            "the file does not exist.", path=path, fix="Check the path, or create the file."
+        ) from None
     except IsADirectoryError:
         raise ContentError("this is a folder, not a file.", path=path) from None
     except OSError as err:
@@ -90,12 +98,20 @@ def read_text(path: Path) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise ContentError("the file is not UTF-8 text.", path=path, line=line,
-                           fix="Save it as UTF-8 in your editor.") from None
+        raise ContentError(
+            "the file is not UTF-8 text.",
+            path=path,
+            line=line,
+            fix="Save it as UTF-8 in your editor.",
+        ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise ContentError("the file contains a NUL character.", path=path, line=line,
-                           fix="Remove it; content files are plain text.")
+        raise ContentError(
+            "the file contains a NUL character.",
+            path=path,
+            line=line,
+            fix="Remove it; content files are plain text.",
+        )
     return text.removeprefix("\ufeff")
 
 
@@ -122,8 +138,15 @@ _KINDS: dict[str, tuple[type, ...]] = {
     "map": (dict,),
     "any": (object,),
 }
-_KIND_WORDS = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
-               "list": "a list", "map": "a mapping of keys to values", "any": "a value"}
+_KIND_WORDS = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "list": "a list",
+    "map": "a mapping of keys to values",
+    "any": "a value",
+}
 
 
 def line_of(data: Any, key: str | None = None) -> int | None:
@@ -137,41 +160,58 @@ def line_of(data: Any, key: str | None = None) -> int | None:
 def check_fields(data: Any, fields: list[Field], path: Path, what: str) -> dict[str, Any]:
     """Validate a mapping against its fields: unknown keys, missing keys, wrong types."""
     if not isinstance(data, dict):
-        raise ContentError(f"{what} must be a mapping of keys to values, not {_describe(data)}.",
-                           path=path, line=line_of(data),
-                           fix="Known fields: " + ", ".join(f.name for f in fields) + ".")
+        raise ContentError(
+            f"{what} must be a mapping of keys to values, not {_describe(data)}.",
+            path=path,
+            line=line_of(data),
+            fix="Known fields: " + ", ".join(f.name for f in fields) + ".",
+        )
     known = {f.name: f for f in fields}
     for key in data:
         if key not in known:
             close = difflib.get_close_matches(key, list(known), n=1)
             hint = f"Did you mean '{close[0]}'? " if close else ""
-            raise ContentError(f"'{key}' is not a known field of {what}.", path=path,
-                               line=line_of(data, key),
-                               fix=hint + "Known fields: " + ", ".join(known) + ".")
+            raise ContentError(
+                f"'{key}' is not a known field of {what}.",
+                path=path,
+                line=line_of(data, key),
+                fix=hint + "Known fields: " + ", ".join(known) + ".",
+            )
     out: dict[str, Any] = {}
     for f in fields:
         if f.name not in data or data[f.name] is None:
             if f.required:
-                raise ContentError(f"{what} has no '{f.name}'.", path=path, line=line_of(data),
-                                   fix=f"Add '{f.name}:' with {_KIND_WORDS[f.kind]}.")
+                raise ContentError(
+                    f"{what} has no '{f.name}'.",
+                    path=path,
+                    line=line_of(data),
+                    fix=f"Add '{f.name}:' with {_KIND_WORDS[f.kind]}.",
+                )
             continue
         value = data[f.name]
-        ok = isinstance(value, _KINDS[f.kind]) and not (f.kind in ("int", "float")
-                                                        and isinstance(value, bool))
+        ok = isinstance(value, _KINDS[f.kind]) and not (
+            f.kind in ("int", "float") and isinstance(value, bool)
+        )
         if not ok:
-            raise ContentError(f"'{f.name}' in {what} must be {_KIND_WORDS[f.kind]}, "
-                               f"not {_describe(value)}.", path=path,
-                               line=line_of(data, f.name),
-                               fix="Quote text values, e.g. title: \"...\"." if f.kind == "str"
-                               else None)
+            raise ContentError(
+                f"'{f.name}' in {what} must be {_KIND_WORDS[f.kind]}, not {_describe(value)}.",
+                path=path,
+                line=line_of(data, f.name),
+                fix='Quote text values, e.g. title: "...".' if f.kind == "str" else None,
+            )
         if f.kind == "str" and not value.strip():
-            raise ContentError(f"'{f.name}' in {what} is empty.", path=path,
-                               line=line_of(data, f.name), fix="Give it a value or remove it.")
+            raise ContentError(
+                f"'{f.name}' in {what} is empty.",
+                path=path,
+                line=line_of(data, f.name),
+                fix="Give it a value or remove it.",
+            )
         if f.check is not None:
             problem = f.check(value)
             if problem:
-                raise ContentError(f"'{f.name}' in {what} {problem}", path=path,
-                                   line=line_of(data, f.name))
+                raise ContentError(
+                    f"'{f.name}' in {what} {problem}", path=path, line=line_of(data, f.name)
+                )
         out[f.name] = value
     return out
 

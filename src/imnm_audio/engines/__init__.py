@@ -22,6 +22,8 @@ ENGINES: dict[str, Callable[[dict[str, Path]], Engine]] = {
 
 def get_engine(name: str, piper_voices: dict[str, Path] | None = None) -> Engine:
     if name not in ENGINES:
-        raise EngineError(f"there is no speech engine called '{name}'.",
-                          fix="Known engines: " + ", ".join(ENGINES) + ".")
+        raise EngineError(
+            f"there is no speech engine called '{name}'.",
+            fix="Known engines: " + ", ".join(ENGINES) + ".",
+        )
     return ENGINES[name](piper_voices or {})

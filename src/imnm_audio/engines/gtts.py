@@ -15,26 +15,38 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 24000  # what Google's MP3s carry
 # Accents come from the Google host (tld) that answers, per gTTS's documentation.
 ACCENTS: dict[str, tuple[str, str]] = {
-    "en-US": ("en", "com"), "en-GB": ("en", "co.uk"), "en-AU": ("en", "com.au"),
-    "en-CA": ("en", "ca"), "en-IN": ("en", "co.in"), "en-IE": ("en", "ie"),
-    "en-ZA": ("en", "co.za"), "en-NG": ("en", "com.ng"),
-    "es-ES": ("es", "es"), "es-MX": ("es", "com.mx"), "es-US": ("es", "com"),
-    "fr-FR": ("fr", "fr"), "fr-CA": ("fr", "ca"),
-    "pt-BR": ("pt", "com.br"), "pt-PT": ("pt", "pt"),
+    "en-US": ("en", "com"),
+    "en-GB": ("en", "co.uk"),
+    "en-AU": ("en", "com.au"),
+    "en-CA": ("en", "ca"),
+    "en-IN": ("en", "co.in"),
+    "en-IE": ("en", "ie"),
+    "en-ZA": ("en", "co.za"),
+    "en-NG": ("en", "com.ng"),
+    "es-ES": ("es", "es"),
+    "es-MX": ("es", "com.mx"),
+    "es-US": ("es", "com"),
+    "fr-FR": ("fr", "fr"),
+    "fr-CA": ("fr", "ca"),
+    "pt-BR": ("pt", "com.br"),
+    "pt-PT": ("pt", "pt"),
 }
-OFFLINE_MESSAGE = ("gTTS needs internet access to Google Translate, and it could not be "
-                   "reached ({cause}).")
-OFFLINE_FIX = ("Use --engine piper for offline speech (the default), or try again when the "
-               "network is back; clips already made are kept in the cache.")
+OFFLINE_MESSAGE = (
+    "gTTS needs internet access to Google Translate, and it could not be reached ({cause})."
+)
+OFFLINE_FIX = (
+    "Use --engine piper for offline speech (the default), or try again when the "
+    "network is back; clips already made are kept in the cache."
+)
 
 
 class GttsEngine:
     name = "gtts"
+    retries = 4  # after the first try: waits of 1, 2, 4 and 8 s
+    backoff_s = 1.0
+    timeout_s = 15.0
 
-    def __init__(self, retries: int = 4, backoff_s: float = 1.0, timeout_s: float = 15.0) -> None:
-        self.retries = retries
-        self.backoff_s = backoff_s
-        self.timeout_s = timeout_s
+    def __init__(self) -> None:
         try:
             self.version = metadata.version("gTTS")
         except metadata.PackageNotFoundError:
@@ -56,13 +68,19 @@ class GttsEngine:
         voices = [self._voice(tag, lang, tld) for tag, (lang, tld) in ACCENTS.items()]
         for code, name in sorted(self._langs().items()):
             if code not in {lang for lang, _ in ACCENTS.values()}:
-                voices.append(Voice(code, self.name, code, f"Google Translate, {name}",
-                                    f"gtts:{code}:com"))
+                voices.append(
+                    Voice(code, self.name, code, f"Google Translate, {name}", f"gtts:{code}:com")
+                )
         return voices
 
     def _voice(self, tag: str, lang: str, tld: str) -> Voice:
-        return Voice(tag, self.name, tag, f"Google Translate, {lang} via translate.google.{tld}",
-                     f"gtts:{lang}:{tld}")
+        return Voice(
+            tag,
+            self.name,
+            tag,
+            f"Google Translate, {lang} via translate.google.{tld}",
+            f"gtts:{lang}:{tld}",
+        )
 
     def voice(self, voice_id: str) -> Voice:
         if voice_id in ACCENTS:
@@ -70,23 +88,39 @@ class GttsEngine:
         langs = self._langs()
         base = voice_id.split("-")[0]
         if voice_id in langs:
-            return Voice(voice_id, self.name, voice_id, f"Google Translate, {langs[voice_id]}",
-                         f"gtts:{voice_id}:com")
+            return Voice(
+                voice_id,
+                self.name,
+                voice_id,
+                f"Google Translate, {langs[voice_id]}",
+                f"gtts:{voice_id}:com",
+            )
         if base in langs:
-            return Voice(voice_id, self.name, voice_id, f"Google Translate, {langs[base]}",
-                         f"gtts:{base}:com")
-        raise EngineError(f"gTTS cannot speak '{voice_id}'.",
-                          fix="Use a language tag such as en-US, en-GB, es or fr; "
-                              "'imnm-audio voices' lists them all.")
+            return Voice(
+                voice_id,
+                self.name,
+                voice_id,
+                f"Google Translate, {langs[base]}",
+                f"gtts:{base}:com",
+            )
+        raise EngineError(
+            f"gTTS cannot speak '{voice_id}'.",
+            fix="Use a language tag such as en-US, en-GB, es or fr; "
+            "'imnm-audio voices' lists them all.",
+        )
 
     def problem(self, text: str, voice: Voice) -> str | None:
         if not text.strip():
             return "the spoken text is empty"
         if "[[" in text:
-            return ("it contains Piper phonemes [[...]], which gTTS cannot speak; give the "
-                    "lexicon term a 'gtts:' form and regenerate the script")
+            return (
+                "it contains Piper phonemes [[...]], which gTTS cannot speak; give the "
+                "lexicon term a 'gtts:' form and regenerate the script"
+            )
         if len(text) > MAX_SEGMENT_CHARS:
-            return f"the spoken text is {len(text)} characters; split it (at most {MAX_SEGMENT_CHARS})"
+            return (
+                f"the spoken text is {len(text)} characters; split it (at most {MAX_SEGMENT_CHARS})"
+            )
         return None
 
     def _lang_tld(self, voice: Voice) -> tuple[str, str]:
@@ -104,12 +138,15 @@ class GttsEngine:
         for attempt in range(self.retries + 1):
             buffer = io.BytesIO()
             try:
-                gTTS(text, lang=lang, tld=tld, slow=slow, lang_check=False,
-                     timeout=self.timeout_s).write_to_fp(buffer)
+                gTTS(
+                    text, lang=lang, tld=tld, slow=slow, lang_check=False, timeout=self.timeout_s
+                ).write_to_fp(buffer)
                 data = buffer.getvalue()
                 if not data:
-                    raise EngineUnavailable("Google Translate answered without audio.",
-                                            fix="Try again later, or use --engine piper.")
+                    raise EngineUnavailable(
+                        "Google Translate answered without audio.",
+                        fix="Try again later, or use --engine piper.",
+                    )
                 return data
             except gTTSError as err:
                 status = err.rsp.status_code if err.rsp is not None else None
@@ -120,8 +157,9 @@ class GttsEngine:
                         cause = "HTTP 429: too many requests; Google is rate-limiting"
                     elif status == 200:
                         cause = "the answer had no audio"
-                    raise EngineUnavailable(OFFLINE_MESSAGE.format(cause=cause),
-                                            fix=OFFLINE_FIX) from None
+                    raise EngineUnavailable(
+                        OFFLINE_MESSAGE.format(cause=cause), fix=OFFLINE_FIX
+                    ) from None
                 log.warning("gTTS: %s; retrying in %.1f s", err, delay)
                 time.sleep(delay)
                 delay *= 2
@@ -138,6 +176,8 @@ class GttsEngine:
         try:
             samples = decode_pcm(mp3, SAMPLE_RATE, filters=filters)
         except EngineUnavailable:
-            raise EngineUnavailable("Google Translate's answer was not audio that ffmpeg could "
-                                    "decode.", fix="Try again later, or use --engine piper.") from None
+            raise EngineUnavailable(
+                "Google Translate's answer was not audio that ffmpeg could decode.",
+                fix="Try again later, or use --engine piper.",
+            ) from None
         return Clip(samples=samples, sample_rate=SAMPLE_RATE)

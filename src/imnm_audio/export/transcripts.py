@@ -25,10 +25,18 @@ def webvtt(episode: Episode) -> str:
     lines = ["WEBVTT", ""]
     for chapter in episode.chapters:
         for n, seg in enumerate(chapter.segments, 1):
-            text = _caption(seg.display).replace("&", "&amp;").replace("<", "&lt;") \
+            text = (
+                _caption(seg.display)
+                .replace("&", "&amp;")
+                .replace("<", "&lt;")
                 .replace(">", "&gt;")
-            lines += [f"{chapter.id}-{n}",
-                      f"{_clock(seg.start, '.')} --> {_clock(seg.end, '.')}", text, ""]
+            )
+            lines += [
+                f"{chapter.id}-{n}",
+                f"{_clock(seg.start, '.')} --> {_clock(seg.end, '.')}",
+                text,
+                "",
+            ]
     return "\n".join(lines)
 
 
@@ -38,8 +46,12 @@ def srt(episode: Episode) -> str:
     for chapter in episode.chapters:
         for seg in chapter.segments:
             number += 1
-            lines += [str(number), f"{_clock(seg.start, ',')} --> {_clock(seg.end, ',')}",
-                      _caption(seg.display), ""]
+            lines += [
+                str(number),
+                f"{_clock(seg.start, ',')} --> {_clock(seg.end, ',')}",
+                _caption(seg.display),
+                "",
+            ]
     return "\n".join(lines)
 
 
@@ -48,7 +60,7 @@ def plain_text(meta: FactsheetMeta, episode: Episode) -> str:
     out = [meta.title, f"{meta.organisation}", ""]
     for chapter in episode.chapters:
         out += [chapter.title, "-" * len(chapter.title)]
-        out.append(" ".join(seg.display for seg in chapter.segments[_skip_heading(chapter):]))
+        out.append(" ".join(seg.display for seg in chapter.segments[_skip_heading(chapter) :]))
         for url in chapter.urls:
             out.append(f"Link: {url}")
         out.append("")
@@ -69,8 +81,12 @@ def chapters_json(meta: FactsheetMeta, episode: Episode) -> str:
         if chapter.urls:
             entry["url"] = chapter.urls[0]
         chapters.append(entry)
-    doc = {"version": "1.2.0", "title": meta.title, "author": meta.organisation,
-           "chapters": chapters}
+    doc = {
+        "version": "1.2.0",
+        "title": meta.title,
+        "author": meta.organisation,
+        "chapters": chapters,
+    }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -1,0 +1,184 @@
+"""Each narration rule on a small input, then the whole IMNM script."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from imnm_audio.content import Lexicon, Term, VoiceSettings, load_factsheet, load_lexicon
+from imnm_audio.narrate import (
+    Context,
+    apply_lexicon,
+    define_acronyms_in_parentheses,
+    expand_first_use,
+    narrate,
+    rewrite_visual_references,
+    speak,
+    speak_slashes,
+    speak_urls,
+    spell_acronyms,
+    split_sentences,
+    spoken_url,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def ctx(*terms: Term, engine: str = "piper") -> Context:
+    return Context(lexicon=Lexicon(Path("lexicon.yaml"), tuple(terms)), engine=engine)
+
+
+def test_qr_code_reference_is_dropped() -> None:
+    text = "Go to example.org or use this QR code to learn more!"
+    assert rewrite_visual_references(text, ctx()) == "Go to example.org to learn more!"
+
+
+def test_acronym_in_parentheses_is_said_once_after_its_meaning() -> None:
+    c = ctx()
+    out = define_acronyms_in_parentheses("Creatine Kinase (CK) is an enzyme.", c)
+    assert out == "Creatine Kinase, or CK, is an enzyme."
+    assert "CK" in c.introduced
+
+
+def test_first_use_expansion_happens_once() -> None:
+    c = ctx(Term("TCF", "T C F", expand="test condition, or T C F"))
+    assert speak("TCF is rare.", c) == "test condition, or T C F is rare."
+    assert speak("TCF is rare.", c) == "T C F is rare."
+
+
+def test_acronym_defined_in_the_text_is_not_expanded_again() -> None:
+    c = ctx(Term("TCF", "T C F", expand="test condition, or T C F"))
+    assert speak("Test Condition (TCF) is rare. TCF hurts.", c) == (
+        "Test Condition, or T C F, is rare. T C F hurts."
+    )
+
+
+def test_lexicon_matches_whole_words_only() -> None:
+    c = ctx(Term("IV", "I V"))
+    assert speak("IV steroids, not IVIG or XIV.", c) == "I V steroids, not I V I G or X I V."
+
+
+def test_lexicon_case_insensitive_terms_keep_a_capital_at_sentence_start() -> None:
+    c = ctx(Term("immune-mediated", "immune mediated", match_case=False))
+    assert speak("Immune-Mediated disease.", c) == "Immune mediated disease."
+
+
+def test_lexicon_uses_the_engine_specific_form() -> None:
+    term = Term("rituximab", "rih-TUK-sih-mab", engines=(("piper", "[[ ɹɪtˈʌksɪmæb ]]"),))
+    assert apply_lexicon("like rituximab.", ctx(term)).count("\ue000") == 1
+    assert speak("like rituximab.", ctx(term)) == "like [[ ɹɪtˈʌksɪmæb ]]."
+    assert speak("like rituximab.", ctx(term, engine="gtts")) == "like rih-TUK-sih-mab."
+
+
+def test_lexicon_entries_that_mention_each_other_do_not_loop() -> None:
+    c = ctx(Term("AB", "CD"), Term("CD", "AB"))
+    assert speak("AB and CD.", c) == "CD and AB."
+
+
+def test_unknown_acronyms_are_spelled_as_letters() -> None:
+    assert speak("An MRI and two ECGs.", ctx()) == "An M R I and two E C G's."
+
+
+def test_capitalised_ordinary_words_are_not_spelled() -> None:
+    assert spell_acronyms("Do NOT stop.", ctx()) == "Do NOT stop."
+
+
+def test_hyphen_before_spelled_letters_becomes_a_space() -> None:
+    assert speak("Anti-SRP myopathy.", ctx()) == "Anti S R P myopathy."
+
+
+def test_and_or_is_read_as_a_choice() -> None:
+    assert speak_slashes("tests and/or rest", ctx()) == "tests and or or rest"
+    c = ctx(Term("and/or", "and, or"))
+    assert speak("tests and/or rest", c) == "tests and, or rest"
+
+
+def test_urls_are_spoken_as_typed() -> None:
+    assert spoken_url("https://www.example.org/get-help/") == "example dot org slash get dash help"
+    assert speak_urls("See www.example.org today.", ctx()).startswith("See \ue000")
+    assert speak("See www.example.org today.", ctx()) == "See example dot org today."
+
+
+def test_sentences_split_at_full_stops_but_not_abbreviations() -> None:
+    assert split_sentences("One. Two, e.g. Three! Four? five.") == [
+        "One.",
+        "Two, e.g. Three!",
+        "Four? five.",
+    ]
+
+
+def test_expand_first_use_leaves_text_without_the_term() -> None:
+    c = ctx(Term("TCF", "T C F", expand="x"))
+    assert expand_first_use("Nothing here.", c) == "Nothing here."
+
+
+# ---------------------------------------------------------------- the IMNM script
+
+
+@pytest.fixture(scope="module")
+def imnm_script():  # type: ignore[no-untyped-def]
+    sheet = load_factsheet(REPO / "content" / "imnm" / "factsheet.md")
+    lexicon = load_lexicon(REPO / "content" / "lexicon.yaml")
+    return (
+        narrate(sheet, lexicon, VoiceSettings(), "content/imnm/factsheet.md", "x"),
+        sheet,
+        lexicon,
+    )
+
+
+def test_every_section_is_a_chapter_in_order_between_intro_and_closing(imnm_script) -> None:  # type: ignore[no-untyped-def]
+    script, sheet, _ = imnm_script
+    ids = [c.id for c in script.chapters]
+    assert ids == ["introduction", *[s.id for s in sheet.sections], "closing"]
+
+
+def test_no_lexicon_term_is_left_in_spoken_text(imnm_script) -> None:  # type: ignore[no-untyped-def]
+    script, _, lexicon = imnm_script
+    for segment in script.segments:
+        for term in lexicon.terms:
+            if term.spoken_for("piper") == term.term:
+                continue
+            flags = 0 if term.match_case else re.IGNORECASE
+            pattern = r"(?<![\w.-])" + re.escape(term.term) + r"(?![\w-])"
+            assert not re.search(pattern, segment.spoken, flags), (term.term, segment.spoken)
+
+
+def test_no_run_together_capitals_are_spoken(imnm_script) -> None:  # type: ignore[no-untyped-def]
+    script, _, _ = imnm_script
+    for segment in script.segments:
+        assert not re.search(r"\b[A-Z]{2,}\b", segment.spoken), segment.spoken
+
+
+def test_display_text_is_the_factsheet_text(imnm_script) -> None:  # type: ignore[no-untyped-def]
+    script, sheet, _ = imnm_script
+    source = " ".join(sheet.path.read_text(encoding="utf-8").replace("**", "").split())
+    for chapter in script.chapters[1:-1]:
+        for segment in chapter.segments:
+            assert segment.display in source, segment.display
+
+
+def test_intro_lists_the_chapters_and_closing_gives_the_address_and_advice(imnm_script) -> None:  # type: ignore[no-untyped-def]
+    script, sheet, _ = imnm_script
+    intro = " ".join(s.spoken for s in script.chapters[0].segments)
+    assert "5 sections" in intro
+    closing = " ".join(s.spoken for s in script.chapters[-1].segments)
+    assert "understanding myositis dot org" in closing
+    assert "m, y, o, s, i, t, i, s" in closing
+    assert "Talk with your doctor" in closing
+    assert any(s.rate < 1 for s in script.chapters[-1].segments)
+
+
+def test_imnm_is_spoken_as_letters_and_iv_not_as_four(imnm_script) -> None:  # type: ignore[no-untyped-def]
+    script, _, _ = imnm_script
+    spoken = " ".join(s.spoken for s in script.segments)
+    assert "I M N M" in spoken and "oral or I V steroids" in spoken
+    assert "and, or muscle biopsy" in spoken
+    assert "QR code" not in spoken
+
+
+def test_pauses_are_longer_between_sections_than_sentences(imnm_script) -> None:  # type: ignore[no-untyped-def]
+    script, _, _ = imnm_script
+    for chapter in script.chapters:
+        assert chapter.segments[-1].pause_ms > max(s.pause_ms for s in chapter.segments[:-1])
