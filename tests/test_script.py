@@ -34,7 +34,7 @@ def test_script_round_trips_through_yaml(project: Path) -> None:
 def test_check_passes_on_fresh_scripts(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(project, "script", "-q")
     assert run(project, "script", "--check") == 0
-    assert "up to date" in capsys.readouterr().out
+    assert "Scripts up to date: 1." in capsys.readouterr().out
 
 
 def test_check_fails_and_names_a_missing_script(

@@ -23,14 +23,17 @@ import numpy as np
 from . import __version__
 from .assemble import ChapterTiming, Episode, assemble, measure
 from .cache import ClipCache
-from .content import Factsheet, Podcast, Project, VoiceSettings, load_project
+from .content import Factsheet, Podcast, Project, VoiceSettings, load_project, url_problem
 from .engines import get_engine
-from .errors import ImnmError, OutputError
+from .errors import ImnmError, OutputError, UsageError
 from .export.cover import make_cover
+from .export.feed import make_feed
 from .export.mp3 import Tags, codec_gain_db, encode_mp3, write_tags
+from .export.page import episode_page, index_page
+from .export.published import PublishedEpisode, load_published
 from .export.transcripts import chapters_json, m3u, plain_text, srt, webvtt
 from .ffmpeg import decode_pcm
-from .fsutil import atomic_write_text
+from .fsutil import atomic_write_bytes, atomic_write_text
 from .narrate import narrate, narration_hash
 from .script import Script, load_script, save_script
 from .synth import Progress, choose_voice, segment_keys, synthesize
@@ -135,6 +138,7 @@ class BuildOptions:
     voice: str | None = None
     regenerate: bool = False
     force: bool = False
+    base_url: str | None = None  # overrides podcast.yaml's base_url for the feed
 
 
 def build(
@@ -150,7 +154,45 @@ def build(
     for factsheet, script in zip(project.factsheets, scripts, strict=True):
         progress = progress_for(factsheet.slug, len(script.segments)) if progress_for else None
         reports.append(build_episode(project.podcast, script, options, cache, progress))
+    publish_show(options)
     return reports
+
+
+def publish_show(options: BuildOptions) -> list[str]:
+    """Write the feed, the index page and the show's cover for every built episode."""
+    project = load_project(options.content_dir)
+    podcast = project.podcast
+    base_url = podcast.base_url
+    if options.base_url is not None:
+        problem = url_problem(options.base_url)
+        if problem:
+            raise UsageError(f"--base-url {problem}")
+        base_url = options.base_url.rstrip("/") + "/"
+    episodes = []
+    for factsheet in project.factsheets:
+        path = options.scripts_dir / f"{factsheet.slug}.yaml"
+        published = load_published(options.out_dir, load_script(path)) if path.is_file() else None
+        if published is None:
+            log.warning("%s has not been built yet; it is left out of the feed", factsheet.slug)
+            continue
+        episodes.append(published)
+    if podcast.artwork is not None:
+        cover_name, cover = "cover" + podcast.artwork.suffix.lower(), podcast.artwork.read_bytes()
+    else:
+        cover_name = "cover.png"
+        cover = make_cover(podcast.title.split(" — ")[0][:24], podcast.title, podcast.author)
+    sizes = {
+        e.slug: {f: (options.out_dir / e.slug / f).stat().st_size for f in e.files}
+        for e in episodes
+    }
+    outputs = {
+        cover_name: cover,
+        "feed.xml": make_feed(podcast, episodes, base_url, cover_name),
+        "index.html": index_page(podcast, episodes, sizes).encode("utf-8"),
+    }
+    for name, data in outputs.items():
+        atomic_write_bytes(options.out_dir / name, data)
+    return list(outputs)
 
 
 def _script_for_build(project: Project, factsheet: Factsheet, options: BuildOptions) -> Script:
@@ -357,7 +399,12 @@ def write_outputs(
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         files = list(pool.map(encode, jobs))
 
+    sizes = {name: (folder / name).stat().st_size for name in files}
+    published = PublishedEpisode(
+        slug, meta, episode.duration, sizes[f"{slug}.mp3"], episode.chapters, tuple(files)
+    )
     texts = {
+        "index.html": episode_page(podcast, published, sizes),
         f"{slug}.m3u": m3u(meta, episode, chapter_files),
         f"{slug}.vtt": webvtt(episode),
         f"{slug}.srt": srt(episode),

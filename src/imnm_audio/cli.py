@@ -123,6 +123,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--force", action="store_true", help="with --regenerate: overwrite scripts edited by hand"
     )
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="public address of the audio folder, for the feed (default: base_url in podcast.yaml)",
+    )
     _folders(p)
     _cache(p)
     _verbosity(p)
@@ -147,6 +152,27 @@ def make_parser() -> argparse.ArgumentParser:
     _cache(p)
     _verbosity(p)
     p.set_defaults(func=cmd_cache)
+    p = sub.add_parser(
+        "serve",
+        help="preview the page and feed on this computer",
+        description="Serve the output folder on localhost (with byte ranges, so players can "
+        "seek) to preview the listen-and-read page and the feed.",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument(
+        "--bind",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this computer only)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("audio"),
+        metavar="DIR",
+        help="folder to serve (default: audio/)",
+    )
+    _verbosity(p)
+    p.set_defaults(func=cmd_serve)
     return parser
 
 
@@ -169,7 +195,7 @@ def cmd_script(args: argparse.Namespace) -> int:
             print("Regenerate with 'imnm-audio script' and review the changes.", file=sys.stderr)
             return 1
         if not args.quiet:
-            print(f"All {len(project.factsheets)} scripts are up to date.")
+            print(f"Scripts up to date: {len(project.factsheets)}.")
         return 0
     for factsheet in project.factsheets:
         script, what = write_script(project, factsheet, args.scripts, args.force)
@@ -192,6 +218,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         voice=args.voice,
         regenerate=args.regenerate,
         force=args.force,
+        base_url=args.base_url,
     )
     with _progress(args.quiet) as progress_for:
         reports = build(options, args.slugs or None, progress_for)
@@ -235,6 +262,19 @@ def cmd_cache(args: argparse.Namespace) -> int:
     else:
         entries, size = cache.info()
         print(f"{args.cache}: {entries} clips, {size / 1e6:.1f} MB")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import make_server
+
+    server = make_server(args.out, args.bind, args.port)
+    host, port = server.server_address[:2]
+    print(f"Serving {args.out} at http://{host}:{port}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
     return 0
 
 

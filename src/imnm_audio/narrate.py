@@ -62,6 +62,12 @@ Rule = Callable[[str, Context], str]
 # ---------------------------------------------------------------- the rules
 
 
+def remove_markup(text: str, ctx: Context) -> str:
+    """Drop HTML tags and phoneme brackets from the text: only the lexicon may add phonemes."""
+    text = re.sub(r"</?[A-Za-z][^<>]*>", " ", text)
+    return text.replace("[[", "[").replace("]]", "]")
+
+
 def rewrite_visual_references(text: str, ctx: Context) -> str:
     """Drop pointers to things a listener cannot see ("or use this QR code")."""
     text = re.sub(r",?\s+or\s+(?:use|scan)\s+(?:this|the)\s+QR\s+code", "", text, flags=re.I)
@@ -169,6 +175,7 @@ def tidy_punctuation(text: str, ctx: Context) -> str:
 
 
 RULES: list[Rule] = [
+    remove_markup,
     rewrite_visual_references,
     define_acronyms_in_parentheses,
     expand_first_use,

@@ -47,10 +47,10 @@ def check_script(script: Script, engine: Engine, voice: Voice) -> None:
             problem = engine.problem(segment.spoken, voice)
             if problem:
                 raise EngineError(
-                    f"segment {number} of chapter '{chapter.id}' cannot be "
-                    f"spoken by {engine.name}: {problem}.",
-                    path=f"scripts/{script.slug}.yaml",
-                    fix="Edit that segment's 'spoken' text, or regenerate the script.",
+                    f"in the '{script.slug}' script, segment {number} of chapter "
+                    f"'{chapter.id}' cannot be spoken by {engine.name}: {problem}.",
+                    fix=f"Edit that segment's 'spoken' text in {script.slug}.yaml, or "
+                    "regenerate the script.",
                 )
 
 
