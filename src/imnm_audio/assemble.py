@@ -18,7 +18,7 @@ with warnings.catch_warnings():  # pydub warns on import when no ffmpeg is on PA
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
     from pydub.generators import Sine
-from .script import Script
+from .script import Chapter, Script
 
 LEAD_IN_MS = 500
 TAIL_MS = 1000
@@ -89,6 +89,56 @@ def _silence(ms: int, sample_rate: int) -> np.ndarray:
     return np.zeros(sample_rate * ms // 1000, dtype=np.int16)
 
 
+def stitch(
+    chapters: tuple[Chapter, ...],
+    clips: tuple[Clip, ...],
+    cue: np.ndarray | None = None,
+    lead_ms: int = LEAD_IN_MS,
+    tail_ms: int = TAIL_MS,
+) -> tuple[np.ndarray, tuple[ChapterTiming, ...]]:
+    """Trimmed clips with each segment's pause, a cue before every chapter but the first.
+
+    Returns the samples and exact timings: a chapter starts on its first word (the
+    first chapter at 0), and ends where the next one starts.
+    """
+    rate = clips[0].sample_rate
+    parts: list[np.ndarray] = [_silence(lead_ms, rate)]
+    position = len(parts[0])
+    starts: list[int] = []
+    spans: list[list[tuple[str, int, int]]] = []
+    clip_iter = iter(clips)
+    for index, chapter in enumerate(chapters):
+        if index > 0 and cue is not None:
+            for piece in (cue, _silence(CUE_GAP_MS, rate)):
+                parts.append(piece)
+                position += len(piece)
+        chapter_spans = []
+        for segment in chapter.segments:
+            speech = trim(next(clip_iter))
+            chapter_spans.append((segment.display, position, position + len(speech)))
+            pause = _silence(segment.pause_ms, rate)
+            parts += [speech, pause]
+            position += len(speech) + len(pause)
+        starts.append(chapter_spans[0][1])
+        spans.append(chapter_spans)
+    parts.append(_silence(tail_ms, rate))
+    samples = np.concatenate(parts)
+    timings = []
+    for index, chapter in enumerate(chapters):
+        end = starts[index + 1] if index + 1 < len(starts) else len(samples)
+        timings.append(
+            ChapterTiming(
+                id=chapter.id,
+                title=chapter.title,
+                urls=chapter.urls,
+                start=starts[index] / rate if index else 0.0,
+                end=end / rate,
+                segments=tuple(SegmentTiming(d, s / rate, e / rate) for d, s, e in spans[index]),
+            )
+        )
+    return samples, tuple(timings)
+
+
 def assemble(
     script: Script, clips: tuple[Clip, ...], audio: AudioSettings, codec_gain_db: float = 0.0
 ) -> Episode:
@@ -98,51 +148,14 @@ def assemble(
     export.mp3.codec_gain_db); the PCM is levelled so the encoded file hits the target.
     """
     rate = clips[0].sample_rate
-    parts: list[np.ndarray] = [_silence(LEAD_IN_MS, rate)]
-    position = len(parts[0])
     cue = chapter_cue(rate) if audio.chime else None
-    chapter_starts: list[int] = []
-    segment_spans: list[list[tuple[str, int, int]]] = []
-    clip_iter = iter(clips)
-    for index, chapter in enumerate(script.chapters):
-        if index > 0 and cue is not None:
-            for piece in (cue, _silence(CUE_GAP_MS, rate)):
-                parts.append(piece)
-                position += len(piece)
-        spans = []
-        for segment in chapter.segments:
-            speech = trim(next(clip_iter))
-            spans.append((segment.display, position, position + len(speech)))
-            pause = _silence(segment.pause_ms, rate)
-            parts += [speech, pause]
-            position += len(speech) + len(pause)
-        chapter_starts.append(spans[0][1])
-        segment_spans.append(spans)
-    parts.append(_silence(TAIL_MS, rate))
-    samples = np.concatenate(parts)
-    total = len(samples)
-
+    samples, chapters = stitch(script.chapters, clips, cue)
     target = audio.target_lufs - (3.0103 if audio.channels == 2 else 0.0)  # dual mono adds 3 dB
     ceiling = audio.true_peak_db - 0.5  # 0.5 dB of room for the encoder's overshoot
     levelled, gain, peak = normalise_loudness(
         samples, rate, target - codec_gain_db, ceiling - codec_gain_db
     )
-    chapters = []
-    for index, chapter in enumerate(script.chapters):
-        end = chapter_starts[index + 1] if index + 1 < len(chapter_starts) else total
-        chapters.append(
-            ChapterTiming(
-                id=chapter.id,
-                title=chapter.title,
-                urls=chapter.urls,
-                start=chapter_starts[index] / rate if index else 0.0,
-                end=end / rate,
-                segments=tuple(
-                    SegmentTiming(d, s / rate, e / rate) for d, s, e in segment_spans[index]
-                ),
-            )
-        )
-    return Episode(levelled, rate, tuple(chapters), peak, gain)
+    return Episode(levelled, rate, chapters, peak, gain)
 
 
 def measure(samples: np.ndarray, rate: int) -> tuple[float, float]:

@@ -14,9 +14,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
-from .build import BuildOptions, build, script_state, write_script
+from .build import (
+    EPISODE,
+    HOLD,
+    BuildOptions,
+    ScriptKind,
+    build,
+    build_hold_line,
+    script_state,
+    write_script,
+)
 from .cache import DEFAULT_CACHE_DIR, ClipCache
-from .content import load_project
+from .content import Project, load_project
 from .engines import ENGINES, get_engine
 from .errors import ImnmError
 
@@ -123,6 +132,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--force", action="store_true", help="with --regenerate: overwrite scripts edited by hand"
     )
+    p.add_argument("--no-hold", action="store_true", help="skip the phone hold-line audio")
     p.add_argument(
         "--base-url",
         metavar="URL",
@@ -153,6 +163,27 @@ def make_parser() -> argparse.ArgumentParser:
     _verbosity(p)
     p.set_defaults(func=cmd_cache)
     p = sub.add_parser(
+        "hold",
+        help="write hold-line scripts and build phone audio (audio/hold/)",
+        description="Write each factsheet's hold-line script (scripts/<slug>.hold.yaml) and "
+        "build its telephone audio: a file per message and a loop, in G.711 mu-law and A-law, "
+        "16-bit PCM, raw Asterisk formats and MP3.",
+    )
+    p.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 and name hold scripts that are stale or missing",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="regenerate even a hold script that was edited by hand"
+    )
+    _folders(p)
+    _cache(p)
+    _verbosity(p)
+    p.set_defaults(func=cmd_hold)
+
+    p = sub.add_parser(
         "serve",
         help="preview the page and feed on this computer",
         description="Serve the output folder on localhost (with byte ranges, so players can "
@@ -182,21 +213,7 @@ def make_parser() -> argparse.ArgumentParser:
 def cmd_script(args: argparse.Namespace) -> int:
     project = load_project(args.content, args.slugs or None)
     if args.check:
-        bad = []
-        for factsheet in project.factsheets:
-            state = script_state(project, factsheet, args.scripts)
-            if state.status != "fresh":
-                bad.append(state)
-                print(
-                    f"{state.path}: {state.status}"
-                    + (" (edited by hand)" if state.edited_by_hand else "")
-                )
-        if bad:
-            print("Regenerate with 'imnm-audio script' and review the changes.", file=sys.stderr)
-            return 1
-        if not args.quiet:
-            print(f"Scripts up to date: {len(project.factsheets)}.")
-        return 0
+        return _check_scripts(project, args, EPISODE)
     for factsheet in project.factsheets:
         script, what = write_script(project, factsheet, args.scripts, args.force)
         if not args.quiet:
@@ -204,6 +221,23 @@ def cmd_script(args: argparse.Namespace) -> int:
                 f"{args.scripts / (factsheet.slug + '.yaml')}: {what} "
                 f"({len(script.chapters)} chapters, {len(script.segments)} segments)"
             )
+    return 0
+
+
+def _check_scripts(project: Project, args: argparse.Namespace, kind: ScriptKind) -> int:
+    """Exit 1 and name every script of this kind that is missing or stale."""
+    bad = []
+    for factsheet in project.factsheets:
+        state = script_state(project, factsheet, args.scripts, kind)
+        if state.status != "fresh":
+            bad.append(state)
+            hand = " (edited by hand)" if state.edited_by_hand else ""
+            print(f"{state.path}: {state.status}{hand}")
+    if bad:
+        print(f"Regenerate with '{kind.command}' and review the changes.", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"Scripts up to date: {len(project.factsheets)}.")
     return 0
 
 
@@ -219,18 +253,36 @@ def cmd_build(args: argparse.Namespace) -> int:
         regenerate=args.regenerate,
         force=args.force,
         base_url=args.base_url,
+        hold=not args.no_hold,
     )
     with _progress(args.quiet) as progress_for:
         reports = build(options, args.slugs or None, progress_for)
     if not args.quiet:
         for r in reports:
-            minutes, seconds = divmod(round(r.duration), 60)
-            print(
-                f"{r.slug}: {r.status} - {minutes}:{seconds:02d}, {r.chapters} chapters, "
-                f"{r.loudness_lufs:.1f} LUFS, true peak {r.true_peak_db:.1f} dBTP, "
-                f"{len(r.files)} files in {args.out / r.slug}, {r.seconds:.1f} s "
-                f"(clips: {r.cache_hits} from cache, {r.synthesized} synthesised)"
-            )
+            print(r.describe(args.out))
+    return 0
+
+
+def cmd_hold(args: argparse.Namespace) -> int:
+    project = load_project(args.content, args.slugs or None)
+    if args.check:
+        return _check_scripts(project, args, HOLD)
+    for factsheet in project.factsheets:
+        _, what = write_script(project, factsheet, args.scripts, args.force, HOLD)
+        if not args.quiet:
+            print(f"{HOLD.path(args.scripts, factsheet.slug)}: {what}")
+    options = BuildOptions(
+        content_dir=args.content,
+        scripts_dir=args.scripts,
+        out_dir=args.out,
+        cache_dir=args.cache,
+        use_cache=not args.no_cache,
+    )
+    with _progress(args.quiet) as progress_for:
+        reports = build_hold_line(options, args.slugs or None, progress_for)
+    if not args.quiet:
+        for r in reports:
+            print(r.describe(args.out))
     return 0
 
 

@@ -132,6 +132,19 @@ class AudioSettings:
 
 
 @dataclass(frozen=True)
+class HoldSettings:
+    """The phone hold line: pace, message length, loop length and level."""
+
+    rate: float = 0.9  # a little slower than the podcast: the phone band loses detail
+    message_words: int = 45  # about 20-30 s of speech at that pace
+    min_message_s: float = 15.0
+    max_message_s: float = 40.0
+    gap_s: float = 2.5  # between messages in the loop
+    max_loop_s: float = 300.0
+    level_dbov: float = -23.0  # ITU-T P.56 active speech level; see README
+
+
+@dataclass(frozen=True)
 class Podcast:
     path: Path
     title: str
@@ -149,6 +162,7 @@ class Podcast:
     voice: VoiceSettings
     audio: AudioSettings
     piper_voices: dict[str, Path] = field(default_factory=dict)
+    hold: HoldSettings = HoldSettings()
 
 
 @dataclass(frozen=True)
@@ -194,6 +208,7 @@ def load_podcast(path: Path) -> Podcast:
         Field("voice", "map"),
         Field("audio", "map"),
         Field("piper_voices", "map"),
+        Field("hold", "map"),
     ]
     top = check_fields(data, fields, path, "the podcast settings")
     owner = check_fields(
@@ -248,6 +263,40 @@ def load_podcast(path: Path) -> Podcast:
         path,
         "'audio'",
     )
+    hold = check_fields(
+        top.get("hold", {}),
+        [
+            Field("rate", "float", False, _rate_problem),
+            Field(
+                "message_words",
+                "int",
+                False,
+                lambda v: None if 15 <= v <= 200 else "must be between 15 and 200.",
+            ),
+            Field("min_message_s", "float", False, _positive),
+            Field("max_message_s", "float", False, _positive),
+            Field(
+                "gap_s",
+                "float",
+                False,
+                lambda v: None if 0 <= v <= 10 else "must be between 0 and 10 seconds.",
+            ),
+            Field(
+                "max_loop_s",
+                "float",
+                False,
+                lambda v: None if 30 <= v <= 3600 else "must be between 30 and 3600 seconds.",
+            ),
+            Field(
+                "level_dbov",
+                "float",
+                False,
+                lambda v: None if -36 <= v <= -12 else "must be between -36 and -12 dBov.",
+            ),
+        ],
+        path,
+        "'hold'",
+    )
     piper_voices: dict[str, Path] = {}
     for name, model in (top.get("piper_voices") or {}).items():
         if not isinstance(model, str) or not model.endswith(".onnx"):
@@ -283,6 +332,7 @@ def load_podcast(path: Path) -> Podcast:
         voice=VoiceSettings(**voice),
         audio=AudioSettings(**audio),
         piper_voices=piper_voices,
+        hold=HoldSettings(**{k: float(v) if k != "message_words" else v for k, v in hold.items()}),
     )
 
 

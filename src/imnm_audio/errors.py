@@ -43,6 +43,10 @@ class ContentError(ImnmError):
     exit_code = 2
 
 
+class TooShortForHold(ContentError):
+    """Raised when no section of a factsheet is long enough for a hold-line message."""
+
+
 class UsageError(ImnmError):
     """Raised when command-line options ask for something that does not exist."""
 

@@ -1,0 +1,208 @@
+"""Telephone hold-line audio: band-limited, levelled speech in the formats phone systems play.
+
+Processing, in order: resample to 16 kHz; band-limit (300-3400 Hz for the 8 kHz
+narrowband files, 100-7000 Hz for the 16 kHz wideband ones); gentle compression so
+quiet words survive the line; level to an ITU-T P.56 active speech level; a
+look-ahead limiter keeps peaks 3 dB under full scale; 10 ms fades at both ends so a
+looped file joins without a click.
+"""
+
+from __future__ import annotations
+
+import io
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+from scipy.signal import butter, lfilter, resample_poly, sosfiltfilt
+
+from ..assemble import _limit
+from ..ffmpeg import run_ffmpeg
+
+NARROW_BAND = (300.0, 3400.0)
+WIDE_BAND = (100.0, 7000.0)
+PEAK_DBOV = -3.0
+FADE_MS = 10
+
+# (file suffix, description) of every format written for each message and the loop.
+FORMATS = (
+    ("-ulaw.wav", "G.711 mu-law WAV, 8 kHz mono (Cisco, Mitel, most PBXs in North America)"),
+    ("-alaw.wav", "G.711 A-law WAV, 8 kHz mono (Cisco, Mitel, most PBXs in Europe)"),
+    ("-8k.wav", "16-bit PCM WAV, 8 kHz mono"),
+    ("-16k.wav", "16-bit PCM WAV, 16 kHz mono, wideband (HD voice, Cisco)"),
+    (".ulaw", "raw mu-law, 8 kHz (Asterisk)"),
+    (".alaw", "raw A-law, 8 kHz (Asterisk)"),
+    (".sln", "raw signed linear 16-bit, 8 kHz (Asterisk)"),
+    (".sln16", "raw signed linear 16-bit, 16 kHz (Asterisk, wideband)"),
+    (".mp3", "MP3, 16 kHz mono, 48 kbps (web phone services such as Twilio)"),
+)
+
+
+@dataclass(frozen=True)
+class PhoneAudio:
+    narrow: np.ndarray  # int16 at 8 kHz
+    wide: np.ndarray  # int16 at 16 kHz
+
+
+def active_speech_level(x: np.ndarray, rate: int) -> float:
+    """ITU-T P.56 method B active speech level, in dB relative to full scale (dBov)."""
+    if len(x) == 0 or not np.any(x):
+        return -np.inf
+    g = np.exp(-1.0 / (rate * 0.03))
+    envelope = lfilter([1 - g], [1, -g], lfilter([1 - g], [1, -g], np.abs(x)))
+    hangover = int(round(0.2 * rate))
+    energy = np.cumsum(x.astype(np.float64) ** 2)[-1]
+    margin = 15.9
+    thresholds = 2.0 ** np.arange(-15, 1)  # 6 dB steps up to full scale
+    previous: tuple[float, float] | None = None
+    for c in thresholds:
+        active = envelope >= c
+        # An active sample keeps the following `hangover` samples active too.
+        counts = np.cumsum(active)
+        window = (
+            counts
+            - np.concatenate([np.zeros(hangover + 1), counts[: -hangover - 1]])[: len(counts)]
+        )
+        n_active = int(np.count_nonzero(window > 0))
+        if n_active == 0:
+            break
+        level = 10 * np.log10(energy / n_active)
+        difference = level - 20 * np.log10(c)
+        if difference <= margin:
+            if previous is None:
+                return float(level)
+            prev_level, prev_diff = previous
+            share = (prev_diff - margin) / (prev_diff - difference)
+            return float(prev_level + share * (level - prev_level))
+        previous = (level, difference)
+    return float(previous[0]) if previous else -np.inf
+
+
+def _bandpass(x: np.ndarray, rate: int, band: tuple[float, float]) -> np.ndarray:
+    low = butter(6, band[0], btype="highpass", fs=rate, output="sos")
+    high = butter(10, band[1], btype="lowpass", fs=rate, output="sos")
+    return sosfiltfilt(high, sosfiltfilt(low, x))
+
+
+def _compress(
+    x: np.ndarray, rate: int, threshold_db: float = -32.0, ratio: float = 2.5
+) -> np.ndarray:
+    """Gentle compression: above the threshold, level changes are divided by `ratio`."""
+    window = max(1, rate // 50)  # 20 ms
+    rms = np.sqrt(uniform_filter1d(x**2, window) + 1e-12)
+    level = 20 * np.log10(rms)
+    over = np.maximum(level - threshold_db, 0.0)
+    gain_db = -over * (1 - 1 / ratio)
+    gain_db = uniform_filter1d(gain_db, max(1, rate // 20))  # 50 ms smoothing, no pumping
+    return x * 10 ** (gain_db / 20)
+
+
+def _fade(x: np.ndarray, rate: int) -> np.ndarray:
+    n = min(len(x) // 2, rate * FADE_MS // 1000)
+    if n:
+        ramp = np.linspace(0.0, 1.0, n)
+        x = x.copy()
+        x[:n] *= ramp
+        x[-n:] *= ramp[::-1]
+    return x
+
+
+def _to_int16(x: np.ndarray) -> np.ndarray:
+    return np.clip(np.round(x * 32768.0), -32768, 32767).astype(np.int16)
+
+
+def telephone(samples: np.ndarray, rate: int, level_dbov: float) -> PhoneAudio:
+    """Narrowband and wideband versions of int16 speech at `rate`, levelled for the phone."""
+    x = samples.astype(np.float64) / 32768.0
+    x16 = resample_poly(x, 16000, rate) if rate != 16000 else x
+    out = []
+    for band, target_rate in ((NARROW_BAND, 8000), (WIDE_BAND, 16000)):
+        y = _compress(_bandpass(x16, 16000, band), 16000)
+        if target_rate == 8000:
+            y = resample_poly(y, 1, 2)
+        gain = level_dbov - active_speech_level(y, target_rate)
+        y = _limit(y * 10 ** (gain / 20), target_rate, 10 ** (PEAK_DBOV / 20))
+        out.append(_to_int16(_fade(y, target_rate)))
+    return PhoneAudio(narrow=out[0], wide=out[1])
+
+
+def _wav(samples: np.ndarray, rate: int) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(samples.astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
+def _ffmpeg(samples: np.ndarray, rate: int, args: list[str], path: Path) -> None:
+    run_ffmpeg(
+        [
+            "-f",
+            "s16le",
+            "-ar",
+            str(rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            *args,
+            "-fflags",
+            "+bitexact",
+            "-flags:a",
+            "+bitexact",
+            "-map_metadata",
+            "-1",
+            "-y",
+            str(path),
+        ],
+        input=samples.astype("<i2").tobytes(),
+    )
+
+
+def write_formats(audio: PhoneAudio, folder: Path, name: str) -> list[str]:
+    """Write `name` in every format into `folder`; return the file names."""
+    narrow, wide = audio.narrow, audio.wide
+    (folder / f"{name}-8k.wav").write_bytes(_wav(narrow, 8000))
+    (folder / f"{name}-16k.wav").write_bytes(_wav(wide, 16000))
+    (folder / f"{name}.sln").write_bytes(narrow.astype("<i2").tobytes())
+    (folder / f"{name}.sln16").write_bytes(wide.astype("<i2").tobytes())
+    _ffmpeg(narrow, 8000, ["-c:a", "pcm_mulaw", "-f", "wav"], folder / f"{name}-ulaw.wav")
+    _ffmpeg(narrow, 8000, ["-c:a", "pcm_alaw", "-f", "wav"], folder / f"{name}-alaw.wav")
+    _ffmpeg(narrow, 8000, ["-c:a", "pcm_mulaw", "-f", "mulaw"], folder / f"{name}.ulaw")
+    _ffmpeg(narrow, 8000, ["-c:a", "pcm_alaw", "-f", "alaw"], folder / f"{name}.alaw")
+    _ffmpeg(
+        wide,
+        16000,
+        [
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "48k",
+            "-write_xing",
+            "1",
+            "-id3v2_version",
+            "0",
+            "-f",
+            "mp3",
+        ],
+        folder / f"{name}.mp3",
+    )
+    return [name + suffix for suffix, _ in FORMATS]
+
+
+def musiconhold_conf(slug: str, loop_name: str) -> str:
+    return f"""\
+; Asterisk music-on-hold class for the '{slug}' hold line (made by imnm-audio).
+; Copy the .ulaw, .alaw, .sln and .sln16 files to /var/lib/asterisk/moh/{slug}/;
+; Asterisk plays the format that matches the caller's codec, with no conversion.
+; Asterisk applies no volume change: the level is already set in the files.
+; Use it with, e.g., Set(CHANNEL(musicclass)={slug}) or MusicOnHold({slug}).
+
+[{slug}]
+mode=playlist
+entry=/var/lib/asterisk/moh/{slug}/{loop_name}
+"""
