@@ -92,7 +92,7 @@ def test_progress_reports_every_segment_and_cache_hits(
     seen: list[tuple[int, int, bool]] = []
     synthesize(s, engine, choose_voice(s, engine), ClipCache(tmp_path))
     synthesize(s, engine, choose_voice(s, engine), ClipCache(tmp_path), lambda *a: seen.append(a))
-    assert seen == [(1, 2, True), (2, 2, True)]
+    assert seen == [(1, 2, 1), (2, 2, 2)]
 
 
 def test_empty_segment_is_refused_before_any_synthesis(

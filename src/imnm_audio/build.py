@@ -352,6 +352,8 @@ def build_episode(
         report = EpisodeReport(**previous)
         report.status, report.seconds = "up to date", time.perf_counter() - started
         report.cache_hits, report.synthesized = len(script.segments), 0
+        if progress:
+            progress(len(script.segments), len(script.segments), len(script.segments))
         return report
 
     synthesis = synthesize(script, engine, voice, cache, progress)
@@ -583,6 +585,8 @@ def build_hold(
         report = HoldReport(**previous)
         report.status, report.seconds = "up to date", time.perf_counter() - started
         report.cache_hits = len(script.segments)
+        if progress:
+            progress(len(script.segments), len(script.segments), len(script.segments))
         return report
 
     synthesis = synthesize(script, engine, voice, cache, progress)

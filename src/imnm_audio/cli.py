@@ -333,7 +333,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 @contextmanager
 def _progress(
     quiet: bool,
-) -> Iterator[Callable[[str, int], Callable[[int, int, bool], None]] | None]:
+) -> Iterator[Callable[[str, int], Callable[[int, int, int], None]] | None]:
     if quiet:
         yield None
         return
@@ -346,13 +346,10 @@ def _progress(
     )
     with Progress(*columns, console=err_console, transient=False) as bar:
 
-        def progress_for(slug: str, total: int) -> Callable[[int, int, bool], None]:
+        def progress_for(slug: str, total: int) -> Callable[[int, int, int], None]:
             task = bar.add_task(slug, total=total, hits=0)
-            hits = 0
 
-            def update(done: int, total: int, cached: bool) -> None:
-                nonlocal hits
-                hits += cached
+            def update(done: int, total: int, hits: int) -> None:
                 bar.update(task, completed=done, hits=hits)
 
             return update

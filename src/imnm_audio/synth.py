@@ -15,7 +15,7 @@ from .script import Script
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, bool], None]  # (done, total, was_cached)
+Progress = Callable[[int, int, int], None]  # (segments done, total, cache hits so far)
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,6 @@ def synthesize(
     made_now: dict[str, Clip] = {}  # the same sentence twice in one script is made once
     for index, (segment, key) in enumerate(zip(segments, keys, strict=True)):
         clip = made_now.get(key) or cache.get(key)
-        was_cached = clip is not None
         if clip is not None:
             hits += 1
         else:
@@ -89,7 +88,7 @@ def synthesize(
         made_now[key] = clip
         clips.append(clip)
         if progress:
-            progress(index + 1, len(segments), was_cached)
+            progress(index + 1, len(segments), hits)
     rates = {c.sample_rate for c in clips}
     if len(rates) > 1:
         raise EngineError(
