@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: audio test lint scripts clean
+.PHONY: audio test lint scripts check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,check]'
 	touch $(STAMP)
 
 audio: $(STAMP)  ## build every factsheet into audio/ with the offline voice
@@ -20,6 +20,9 @@ test: $(STAMP)  ## run the test suite
 
 scripts: $(STAMP)  ## regenerate narration scripts for review
 	$(BIN)/imnm-audio script
+
+check: $(STAMP)  ## proof-listen to the built episodes (after make audio)
+	$(BIN)/imnm-audio check
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

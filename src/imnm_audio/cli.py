@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import traceback
@@ -25,9 +26,9 @@ from .build import (
     write_script,
 )
 from .cache import DEFAULT_CACHE_DIR, ClipCache
-from .content import Project, load_project
+from .content import Factsheet, Project, load_project
 from .engines import ENGINES, get_engine
-from .errors import ImnmError
+from .errors import ImnmError, TooShortForHold
 
 log = logging.getLogger("imnm_audio")
 err_console = Console(stderr=True)
@@ -133,6 +134,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="with --regenerate: overwrite scripts edited by hand"
     )
     p.add_argument("--no-hold", action="store_true", help="skip the phone hold-line audio")
+    p.add_argument("--check", action="store_true", help="proof-listen after building")
     p.add_argument(
         "--base-url",
         metavar="URL",
@@ -184,6 +186,24 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_hold)
 
     p = sub.add_parser(
+        "check",
+        help="proof-listen to built episodes and verify every output",
+        description="Transcribe each built episode offline and compare it with the script "
+        "(word error rate, key-term recall), and check chapters, tags, loudness, silences and "
+        "the hold-line files. Writes audio/<slug>/<slug>.check.json, .check.md and .check.png. "
+        "Exit 0 when every threshold holds, 1 when one fails.",
+    )
+    p.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
+    p.add_argument(
+        "--no-speech",
+        action="store_true",
+        help="skip speech recognition (structure and sound only)",
+    )
+    _folders(p)
+    _verbosity(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
         "serve",
         help="preview the page and feed on this computer",
         description="Serve the output folder on localhost (with byte ranges, so players can "
@@ -211,34 +231,59 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def cmd_script(args: argparse.Namespace) -> int:
+    """Narration and hold-line scripts together: one lexicon change makes both stale."""
     project = load_project(args.content, args.slugs or None)
     if args.check:
-        return _check_scripts(project, args, EPISODE)
+        return _check_scripts(project, args, (EPISODE, HOLD))
     for factsheet in project.factsheets:
-        script, what = write_script(project, factsheet, args.scripts, args.force)
-        if not args.quiet:
-            print(
-                f"{args.scripts / (factsheet.slug + '.yaml')}: {what} "
-                f"({len(script.chapters)} chapters, {len(script.segments)} segments)"
-            )
+        for kind in (EPISODE, HOLD):
+            try:
+                script, what = write_script(project, factsheet, args.scripts, args.force, kind)
+            except TooShortForHold as err:
+                log.warning("%s: no hold-line script: %s", factsheet.slug, err.message)
+                continue
+            if not args.quiet:
+                print(
+                    f"{kind.path(args.scripts, factsheet.slug)}: {what} "
+                    f"({len(script.chapters)} chapters, {len(script.segments)} segments)"
+                )
     return 0
 
 
-def _check_scripts(project: Project, args: argparse.Namespace, kind: ScriptKind) -> int:
-    """Exit 1 and name every script of this kind that is missing or stale."""
-    bad = []
+def _check_scripts(
+    project: Project, args: argparse.Namespace, kinds: tuple[ScriptKind, ...]
+) -> int:
+    """Exit 1 and name every script of these kinds that is missing or stale."""
+    bad = checked = 0
     for factsheet in project.factsheets:
-        state = script_state(project, factsheet, args.scripts, kind)
-        if state.status != "fresh":
-            bad.append(state)
-            hand = " (edited by hand)" if state.edited_by_hand else ""
-            print(f"{state.path}: {state.status}{hand}")
+        for kind in kinds:
+            state = script_state(project, factsheet, args.scripts, kind)
+            if (
+                state.status == "missing"
+                and kind is HOLD
+                and not _hold_possible(project, factsheet)
+            ):
+                continue
+            checked += 1
+            if state.status != "fresh":
+                bad += 1
+                hand = " (edited by hand)" if state.edited_by_hand else ""
+                print(f"{state.path}: {state.status}{hand}")
     if bad:
-        print(f"Regenerate with '{kind.command}' and review the changes.", file=sys.stderr)
+        commands = " / ".join(f"'{k.command}'" for k in kinds)
+        print(f"Regenerate with {commands} and review the changes.", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(f"Scripts up to date: {len(project.factsheets)}.")
+        print(f"Scripts up to date: {checked}.")
     return 0
+
+
+def _hold_possible(project: Project, factsheet: Factsheet) -> bool:
+    try:
+        HOLD.narrate(project, factsheet)
+    except TooShortForHold:
+        return False
+    return True
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -260,13 +305,41 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         for r in reports:
             print(r.describe(args.out))
+    if args.check:
+        args.no_speech = False
+        return cmd_check(args)
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_episode, summary, write_reports
+    from .script import load_script
+
+    project = load_project(args.content, args.slugs or None)
+    failed = False
+    for factsheet in project.factsheets:
+        script = load_script(EPISODE.path(args.scripts, factsheet.slug))
+        report = check_episode(
+            script,
+            project.podcast,
+            project.lexicon,
+            args.out,
+            project.podcast.check,
+            speech=not args.no_speech,
+        )
+        timings = json.loads((args.out / script.slug / "timings.json").read_text("utf-8"))
+        written = write_reports(report, args.out / script.slug, timings)
+        failed |= not report.passed
+        if not args.quiet or not report.passed:
+            print(summary(report, project.lexicon))
+            print(f"  reports: {', '.join(str(args.out / script.slug / w) for w in written)}")
+    return 1 if failed else 0
 
 
 def cmd_hold(args: argparse.Namespace) -> int:
     project = load_project(args.content, args.slugs or None)
     if args.check:
-        return _check_scripts(project, args, HOLD)
+        return _check_scripts(project, args, (HOLD,))
     for factsheet in project.factsheets:
         _, what = write_script(project, factsheet, args.scripts, args.force, HOLD)
         if not args.quiet:

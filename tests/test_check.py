@@ -1,0 +1,161 @@
+"""Proof-listening: `imnm-audio check` hears mistakes, misplaced chapters and loud audio."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from mutagen.id3 import ID3
+
+from conftest import copy_project
+from imnm_audio.cli import main
+from imnm_audio.ffmpeg import decode_pcm, run_ffmpeg
+from imnm_audio.listen import compare, normalise, word_errors
+
+
+def check(root: Path, *extra: str) -> int:
+    return main(
+        [
+            "check",
+            "--content",
+            str(root / "content"),
+            "--scripts",
+            str(root / "scripts"),
+            "--out",
+            str(root / "audio"),
+            *extra,
+        ]
+    )
+
+
+def report(root: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((root / "audio" / "tcf" / "tcf.check.json").read_text())
+
+
+def failed(root: Path) -> set[str]:
+    return {f["name"] for f in report(root)["findings"] if not f["passed"]}
+
+
+@pytest.fixture
+def copy(built: Path, tmp_path: Path) -> Path:
+    return copy_project(built, tmp_path / "p")
+
+
+def test_normalising_is_fair_to_spelling_case_and_numbers() -> None:
+    assert normalise("I M N M, or I-M-N-M; IMNM's 5 MRIs.") == [
+        "imnm",
+        "or",
+        "imnm",
+        "imnms",
+        "five",
+        "mris",
+    ]
+    assert compare("people with I M N M now", "People with IM and M now")[1] == [
+        "people",
+        "with",
+        "imnm",
+        "now",
+    ]
+    assert compare("autoantibodies", "auto antibodies") == (["autoantibodies"], ["autoantibodies"])
+    assert word_errors(["a", "b", "c"], ["a", "x", "c", "d"]) == 2
+
+
+def test_a_correct_build_passes_and_writes_its_reports(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert check(copy) == 0
+    data = report(copy)
+    assert data["passed"] and data["wer"] <= 0.12
+    assert data["key_terms_heard"] == data["key_terms_total"] > 0
+    folder = copy / "audio" / "tcf"
+    assert "PASSED" in (folder / "tcf.check.md").read_text()
+    assert (folder / "tcf.check.png").read_bytes()[:4] == b"\x89PNG"
+    assert "tcf: passed" in capsys.readouterr().out
+
+
+def test_a_mispronounced_term_is_caught_and_named(
+    copy: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As if the lexicon entry for IV were missing and nothing spelled it: Piper then reads
+    # "IV" as the Roman numeral, "four".
+    script = copy / "scripts" / "tcf.yaml"
+    script.write_text(script.read_text().replace("spoken: I V fluids", "spoken: IV fluids"))
+    assert (
+        main(
+            [
+                "build",
+                "-q",
+                "--content",
+                str(copy / "content"),
+                "--scripts",
+                str(copy / "scripts"),
+                "--out",
+                str(copy / "audio"),
+                "--cache",
+                str(shared_cache),
+            ]
+        )
+        == 0
+    )
+    assert check(copy) == 1
+    assert "key-term recall" in failed(copy)
+    out = capsys.readouterr().out
+    assert "missed IV: lexicon entry 'IV'" in out
+    [segment] = [s for s in report(copy)["segments"] if s["missed_terms"]]
+    assert segment["missed_terms"] == ["IV"] and "roman" in segment["heard"].lower()
+
+
+def test_a_chapter_moved_by_half_a_second_fails_the_structure_check(copy: Path) -> None:
+    mp3 = copy / "audio" / "tcf" / "tcf.mp3"
+    tags = ID3(mp3)
+    chap = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)[2]
+    chap.start_time += 500
+    tags.save(mp3, v2_version=3)
+    assert check(copy, "--no-speech") == 1
+    assert {"chapters start on the first word", "JSON chapters agree"} <= failed(copy)
+
+
+def test_an_over_loud_file_fails_the_sound_check(copy: Path) -> None:
+    mp3 = copy / "audio" / "tcf" / "tcf.mp3"
+    tags = ID3(mp3)
+    samples = decode_pcm(mp3, 44100)
+    louder = np.clip(samples.astype(np.float64) * 2.0, -32768, 32767).astype(np.int16)
+    run_ffmpeg(
+        [
+            "-f",
+            "s16le",
+            "-ar",
+            "44100",
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "96k",
+            "-y",
+            str(mp3),
+        ],
+        input=louder.tobytes(),
+    )
+    tags.save(mp3, v2_version=3)
+    assert check(copy, "--no-speech") == 1
+    assert {"loudness", "true peak"} <= failed(copy)
+
+
+def test_a_truncated_mp3_is_a_clear_error(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mp3 = copy / "audio" / "tcf" / "tcf.mp3"
+    mp3.write_bytes(mp3.read_bytes()[:4000])
+    assert check(copy, "--no-speech") == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Build it again" in err and "tcf.mp3" in err
+
+
+def test_thresholds_come_from_the_podcast_settings(copy: Path) -> None:
+    podcast = copy / "content" / "podcast.yaml"
+    podcast.write_text(podcast.read_text() + "check:\n  loudness_tolerance_lu: 0.01\n")
+    assert check(copy, "--no-speech") == 1
+    assert "loudness" in failed(copy)
