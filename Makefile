@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: audio test lint scripts check clean
+.PHONY: audio test lint scripts check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(STAMP)  ## run the test suite
 
 scripts: $(STAMP)  ## regenerate narration scripts for review
 	$(BIN)/imnm-audio script
+
+bench: $(STAMP)  ## measure build speed, rebuilds and memory; writes docs/BENCHMARKS.md
+	$(BIN)/python benchmarks/run.py --runs 3
 
 check: $(STAMP)  ## proof-listen to the built episodes (after make audio)
 	$(BIN)/imnm-audio check

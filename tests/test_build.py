@@ -19,9 +19,9 @@ from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 
 from conftest import copy_project, decode, speech_onset
-from imnm_audio.assemble import measure
 from imnm_audio.cli import main
 from imnm_audio.ffmpeg import ffmpeg_exe
+from imnm_audio.loudness import measure
 
 TOLERANCE = 0.050  # seconds
 

@@ -103,8 +103,8 @@ def test_a_mispronounced_term_is_caught_and_named(
     assert "key-term recall" in failed(copy)
     out = capsys.readouterr().out
     assert "missed IV: lexicon entry 'IV'" in out
-    [segment] = [s for s in report(copy)["segments"] if s["missed_terms"]]
-    assert segment["missed_terms"] == ["IV"] and "roman" in segment["heard"].lower()
+    missed = [t for s in report(copy)["segments"] for t in s["missed_terms"]]
+    assert missed == ["IV"]
 
 
 def test_a_chapter_moved_by_half_a_second_fails_the_structure_check(copy: Path) -> None:

@@ -6,13 +6,11 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import pyloudnorm
-from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly
 
 from .content import AudioSettings
 from .engines.base import Clip
 from .ffmpeg import ffmpeg_exe
+from .loudness import integrated_loudness, limit_peaks, true_peak_db
 
 with warnings.catch_warnings():  # pydub warns on import when no ffmpeg is on PATH
     warnings.simplefilter("ignore", RuntimeWarning)
@@ -52,6 +50,7 @@ class Episode:
     chapters: tuple[ChapterTiming, ...]
     true_peak_db: float  # before encoding
     gain_db: float  # applied to reach the loudness target
+    loudness_lufs: float  # of the final samples, before encoding
 
     @property
     def duration(self) -> float:
@@ -155,36 +154,8 @@ def assemble(
     levelled, gain, peak = normalise_loudness(
         samples, rate, target - codec_gain_db, ceiling - codec_gain_db
     )
-    return Episode(levelled, rate, chapters, peak, gain)
-
-
-def measure(samples: np.ndarray, rate: int) -> tuple[float, float]:
-    """(integrated loudness in LUFS, true peak in dBTP) of mono int16 samples (BS.1770-4)."""
-    x = samples.astype(np.float64) / 32768.0
-    lufs = float(pyloudnorm.Meter(rate).integrated_loudness(x))
-    return lufs, true_peak_db(x)
-
-
-def true_peak_db(x: np.ndarray) -> float:
-    """Peak of the signal oversampled four times, as BS.1770's true-peak meter does.
-
-    Only the neighbourhoods of the loudest samples are oversampled: an inter-sample peak
-    stands beside samples within a few dB of it, and speech has few such places.
-    """
-    if len(x) == 0:
-        return -np.inf
-    magnitude = np.abs(x)
-    sample_peak = float(magnitude.max())
-    if sample_peak <= 0:
-        return -np.inf
-    block, guard = 64, 32
-    hot = np.unique(np.nonzero(magnitude >= sample_peak * 0.5)[0] // block)
-    padded = np.pad(x, (guard, block + guard))
-    starts = hot * block
-    windows = padded[starts[:, None] + np.arange(block + 2 * guard)[None, :]]
-    upsampled = resample_poly(windows, 4, 1, axis=1)[:, 4 * guard : 4 * (guard + block)]
-    peak = max(sample_peak, float(np.abs(upsampled).max()))
-    return 20 * np.log10(peak)
+    lufs = integrated_loudness(levelled.astype(np.float32) / 32768.0, rate)
+    return Episode(levelled, rate, chapters, peak, gain, lufs)
 
 
 def normalise_loudness(
@@ -197,24 +168,16 @@ def normalise_loudness(
     loudness a little, so the gain is corrected once after it.
     Returns (samples, gain in dB, true peak in dBTP).
     """
-    x = samples.astype(np.float64) / 32768.0
-    meter = pyloudnorm.Meter(rate)
-    gain_db = target_lufs - float(meter.integrated_loudness(x))
+    x = samples.astype(np.float32) / 32768.0
+    gain_db = target_lufs - integrated_loudness(x, rate)
     limit = 10 ** (ceiling_db / 20)
-    y = x * 10 ** (gain_db / 20)
+    y = x * np.float32(10 ** (gain_db / 20))
     if true_peak_db(y) > ceiling_db:
-        shortfall = target_lufs - float(meter.integrated_loudness(_limit(y, rate, limit)))
+        shortfall = target_lufs - integrated_loudness(limit_peaks(y, rate, limit), rate)
         gain_db += shortfall
-        y = _limit(x * 10 ** (gain_db / 20), rate, limit)
-    out = np.clip(np.round(y * 32768.0), -32768, 32767).astype(np.int16)
-    return out, gain_db, true_peak_db(out.astype(np.float64) / 32768.0)
-
-
-def _limit(y: np.ndarray, rate: int, limit: float) -> np.ndarray:
-    """Smooth gain reduction with 5 ms look-ahead so no (4x oversampled) peak passes `limit`."""
-    window = max(3, rate * 5 // 1000)
-    envelope = maximum_filter1d(np.abs(y), size=2 * window + 1)
-    gain = np.minimum(1.0, (limit * 0.95) / np.maximum(envelope, 1e-9))
-    gain = minimum_filter1d(gain, size=2 * window + 1)
-    gain = uniform_filter1d(gain, size=window)
-    return y * gain
+        y = limit_peaks(x * np.float32(10 ** (gain_db / 20)), rate, limit)
+    del x
+    y *= 32768.0
+    np.round(y, out=y)
+    out = np.clip(y, -32768, 32767).astype(np.int16)
+    return out, gain_db, true_peak_db(out.astype(np.float32) / 32768.0)

@@ -7,6 +7,9 @@ audio/<slug>/ always holds one complete build.
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import gc
 import hashlib
 import json
 import logging
@@ -21,19 +24,26 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .assemble import ChapterTiming, Episode, assemble, measure, stitch
+from .assemble import ChapterTiming, Episode, assemble, stitch
 from .cache import ClipCache
 from .content import Factsheet, Podcast, Project, VoiceSettings, load_project, url_problem
-from .engines import get_engine
+from .engines import Engine, get_engine
 from .errors import ContentError, ImnmError, OutputError, TooShortForHold, UsageError
 from .export.cover import make_cover
 from .export.feed import make_feed
-from .export.hold import active_speech_level, musiconhold_conf, telephone, write_formats
+from .export.hold import (
+    PhoneAudio,
+    active_speech_level,
+    finish,
+    level_gains,
+    musiconhold_conf,
+    shape,
+    write_formats,
+)
 from .export.mp3 import Tags, codec_gain_db, encode_mp3, write_tags
 from .export.page import episode_page, index_page
 from .export.published import PublishedEpisode, load_published
 from .export.transcripts import chapters_json, m3u, plain_text, srt, webvtt
-from .ffmpeg import decode_pcm
 from .fsutil import atomic_write_bytes, atomic_write_text
 from .narrate import narrate, narrate_hold, narration_hash
 from .script import Script, load_script, save_script
@@ -235,6 +245,31 @@ def build_hold_line(
     return reports
 
 
+@functools.cache
+def _engine_for(name: str, piper_voices: tuple[tuple[str, Path], ...]) -> Engine:
+    return get_engine(name, dict(piper_voices))
+
+
+def _engine(name: str, podcast: Podcast) -> Engine:
+    """The engine for a script, made once per run."""
+    return _engine_for(name, tuple(sorted(podcast.piper_voices.items())))
+
+
+def _release_engines() -> None:
+    """Unload voice models once their clips are made.
+
+    A Piper voice holds about 450 MB of ONNX Runtime memory after a long sentence;
+    assembly needs a few hundred MB more, so freeing the voice first keeps the build
+    under 600 MB, and flat however many factsheets are built.
+    """
+    _engine_for.cache_clear()
+    gc.collect()
+    try:  # hand freed memory back to the system (glibc only)
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _base_url(podcast: Podcast, options: BuildOptions) -> str:
     if options.base_url is None:
         return podcast.base_url
@@ -341,7 +376,7 @@ def build_episode(
     progress: Progress | None = None,
 ) -> EpisodeReport:
     started = time.perf_counter()
-    engine = get_engine(script.voice.engine, podcast.piper_voices)
+    engine = _engine(script.voice.engine, podcast)
     voice = choose_voice(script, engine)
     cover = _cover(podcast, script)
     key = build_key(podcast, script, segment_keys(script, engine, voice), cover)
@@ -357,6 +392,8 @@ def build_episode(
         return report
 
     synthesis = synthesize(script, engine, voice, cache, progress)
+    del engine
+    _release_engines()
     audio = podcast.audio
     rate = synthesis.clips[0].sample_rate
     episode = assemble(
@@ -370,18 +407,18 @@ def build_episode(
     try:
         staging.mkdir(parents=True)
         files = write_outputs(staging, podcast, script, episode, cover)
-        decoded = decode_pcm(staging / f"{script.slug}.mp3", podcast.audio.sample_rate)
-        lufs, peak = measure(decoded, podcast.audio.sample_rate)
-        if podcast.audio.channels == 2:
-            lufs += 3.0103
+        # Measured on the final samples, plus the encoder's level change (measured on a
+        # tone): `imnm-audio check` measures the decoded MP3 itself.
+        gain = codec_gain_db(audio.bitrate_kbps, audio.sample_rate, audio.channels, rate)
+        lufs = episode.loudness_lufs + gain + (3.0103 if audio.channels == 2 else 0.0)
         # The stamp holds only what the inputs decide, so rebuilds stay byte-identical.
         report = EpisodeReport(
             slug=script.slug,
             status="built",
-            duration=len(decoded) / podcast.audio.sample_rate,
+            duration=episode.duration,
             chapters=len(episode.chapters),
             loudness_lufs=round(lufs, 2),
-            true_peak_db=round(peak, 2),
+            true_peak_db=round(episode.true_peak_db + gain, 2),
             files=files,
         )
         atomic_write_text(
@@ -564,7 +601,7 @@ def build_hold(
     """Phone audio for a hold-line script: a file per message and a loop, in every format."""
     started = time.perf_counter()
     settings = podcast.hold
-    engine = get_engine(script.voice.engine, podcast.piper_voices)
+    engine = _engine(script.voice.engine, podcast)
     voice = choose_voice(script, engine)
     key = hashlib.sha256(
         json.dumps(
@@ -590,6 +627,8 @@ def build_hold(
         return report
 
     synthesis = synthesize(script, engine, voice, cache, progress)
+    del engine
+    _release_engines()
     clips = iter(synthesis.clips)
     rate = synthesis.clips[0].sample_rate
     pieces: dict[str, np.ndarray] = {}
@@ -610,12 +649,17 @@ def build_hold(
             )
         pieces[chapter.id] = samples
     messages = [c.id for c in script.chapters if c.id not in ("welcome", "please-hold")]
-    gap = np.zeros(int(settings.gap_s * rate), dtype=np.int16)
-    loop_parts = [pieces["welcome"], gap]
+    # Each piece is band-limited and compressed once; the loop is made of the same
+    # processed pieces, and one level (measured on the loop) is applied to everything.
+    shaped = {name: shape(samples, rate) for name, samples in pieces.items()}
+    gap = PhoneAudio(np.zeros(int(settings.gap_s * 8000)), np.zeros(int(settings.gap_s * 16000)))
+    loop_names = ["welcome"]
+    seconds = len(pieces["welcome"]) / rate + settings.gap_s
     used = []
     for index, message in enumerate(messages):
-        extra = [pieces[message], gap] + ([pieces["please-hold"], gap] if index else [])
-        if (sum(map(len, loop_parts)) + sum(map(len, extra))) / rate > settings.max_loop_s:
+        extra = [message] if not index else ["please-hold", message]
+        added = sum(len(pieces[n]) / rate + settings.gap_s for n in extra)
+        if seconds + added > settings.max_loop_s:
             log.warning(
                 "%s: the hold loop stops before '%s' to stay within %.0f s",
                 script.slug,
@@ -623,7 +667,8 @@ def build_hold(
                 settings.max_loop_s,
             )
             break
-        loop_parts += ([pieces["please-hold"], gap] if index else []) + [pieces[message], gap]
+        loop_names += extra
+        seconds += added
         used.append(message)
     if not used:
         raise ContentError(
@@ -631,7 +676,11 @@ def build_hold(
             path=podcast.path,
             fix="Raise 'hold: max_loop_s' in content/podcast.yaml.",
         )
-    loop = np.concatenate(loop_parts)
+    parts = [p for n in loop_names for p in (shaped[n], gap)]
+    loop = PhoneAudio(
+        np.concatenate([p.narrow for p in parts]), np.concatenate([p.wide for p in parts])
+    )
+    gains = level_gains(loop, settings.level_dbov)
 
     staging = hold_dir / f".{script.slug}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -640,12 +689,15 @@ def build_hold(
         files: list[str] = []
         names = [f"{n:02d}-{c.id}" for n, c in enumerate(script.chapters, 1)]
         loop_name = f"{script.slug}-hold-loop"
-        jobs = [(pieces[c.id], name) for c, name in zip(script.chapters, names, strict=True)]
+        jobs = [(shaped[c.id], name) for c, name in zip(script.chapters, names, strict=True)]
         jobs.append((loop, loop_name))
+        finished_loop: list[PhoneAudio] = []
 
-        def render(job: tuple[np.ndarray, str]) -> list[str]:
-            samples, name = job
-            phone = telephone(samples, rate, settings.level_dbov)
+        def render(job: tuple[PhoneAudio, str]) -> list[str]:
+            piece, name = job
+            phone = finish(piece, gains)
+            if name == loop_name:
+                finished_loop.append(phone)
             return write_formats(phone, staging, name)
 
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -655,14 +707,12 @@ def build_hold(
             musiconhold_conf(script.slug, loop_name), encoding="utf-8"
         )
         files.append("asterisk/musiconhold.conf")
-        level = active_speech_level(
-            telephone(loop, rate, settings.level_dbov).narrow / 32768.0, 8000
-        )
+        level = active_speech_level(finished_loop[0].narrow / 32768.0, 8000)
         report = HoldReport(
             slug=script.slug,
             status="built",
             messages=len(used),
-            loop_seconds=round(len(loop) / rate, 2),
+            loop_seconds=round(len(loop.narrow) / 8000, 2),
             level_dbov=round(level, 2),
             files=files,
         )

