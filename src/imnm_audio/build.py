@@ -44,7 +44,7 @@ from .export.mp3 import Tags, codec_gain_db, encode_mp3, write_tags
 from .export.page import episode_page, index_page
 from .export.published import PublishedEpisode, load_published
 from .export.transcripts import chapters_json, m3u, plain_text, srt, webvtt
-from .fsutil import atomic_write_bytes, atomic_write_text
+from .fsutil import atomic_write_bytes, atomic_write_text, output_lock, recover, swap_in
 from .narrate import narrate, narrate_hold, narration_hash
 from .script import Script, load_script, save_script
 from .synth import Progress, choose_voice, segment_keys, synthesize
@@ -207,6 +207,15 @@ def build(
     progress_for: Callable[[str, int], Progress] | None = None,
 ) -> list[EpisodeReport]:
     """Build every (or the named) factsheet's episode; return a report per episode."""
+    with output_lock(options.out_dir):
+        return _build(options, slugs, progress_for)
+
+
+def _build(
+    options: BuildOptions,
+    slugs: list[str] | None,
+    progress_for: Callable[[str, int], Progress] | None,
+) -> list[EpisodeReport | HoldReport]:
     project = load_project(options.content_dir, slugs)
     cache = ClipCache(options.cache_dir, enabled=options.use_cache)
     base_url = _base_url(project.podcast, options)  # checked before any work starts
@@ -235,6 +244,15 @@ def build_hold_line(
     progress_for: Callable[[str, int], Progress] | None = None,
 ) -> list[HoldReport]:
     """Write (or reuse) each factsheet's hold-line script and build its phone audio."""
+    with output_lock(options.out_dir):
+        return _build_hold_line(options, slugs, progress_for)
+
+
+def _build_hold_line(
+    options: BuildOptions,
+    slugs: list[str] | None,
+    progress_for: Callable[[str, int], Progress] | None,
+) -> list[HoldReport]:
     project = load_project(options.content_dir, slugs)
     cache = ClipCache(options.cache_dir, enabled=options.use_cache)
     holds = [_script_for_build(project, f, options, HOLD) for f in project.factsheets]
@@ -381,7 +399,7 @@ def build_episode(
     cover = _cover(podcast, script)
     key = build_key(podcast, script, segment_keys(script, engine, voice), cover)
     out = options.out_dir / script.slug
-    _recover(options.out_dir, script.slug)
+    recover(options.out_dir, script.slug)
     previous = _stamp(out, key) if options.use_cache else None
     if previous is not None:
         report = EpisodeReport(**previous)
@@ -426,7 +444,7 @@ def build_episode(
             json.dumps({"key": key, "files": files, "report": asdict(report)}, indent=1),
         )
         report.cache_hits, report.synthesized = synthesis.cache_hits, synthesis.synthesized
-        _swap_in(staging, out)
+        swap_in(staging, out)
     except OSError as err:
         raise OutputError(
             f"cannot write the episode ({err.strerror}).",
@@ -536,37 +554,6 @@ def write_outputs(
     return files
 
 
-def _swap_in(staging: Path, out: Path) -> None:
-    """Replace out/ with staging/ in two renames; _recover() mends a crash between them."""
-    old = out.parent / f".{out.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        os.replace(out, old)
-    os.replace(staging, out)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _recover(out_dir: Path, slug: str) -> None:
-    """Put the previous good build back if a build died between the two renames."""
-    out, old = out_dir / slug, out_dir / f".{slug}.old"
-    if not out.exists() and old.is_dir():
-        os.replace(old, out)
-    for stale in out_dir.glob(f".{slug}.staging-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 # ---------------------------------------------------------------- the hold line
 
 
@@ -616,7 +603,7 @@ def build_hold(
     ).hexdigest()
     hold_dir = options.out_dir / "hold"
     out = hold_dir / script.slug
-    _recover(hold_dir, script.slug)
+    recover(hold_dir, script.slug)
     previous = _stamp(out, key) if options.use_cache else None
     if previous is not None:
         report = HoldReport(**previous)
@@ -720,7 +707,7 @@ def build_hold(
             staging / ".build.json",
             json.dumps({"key": key, "files": files, "report": asdict(report)}, indent=1),
         )
-        _swap_in(staging, out)
+        swap_in(staging, out)
     except OSError as err:
         raise OutputError(
             f"cannot write the hold-line audio ({err.strerror}).",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import EngineUnavailable
+from .errors import EngineUnavailable, OutputError
 
 
 @functools.cache
@@ -49,10 +49,14 @@ def run_ffmpeg(args: list[str], input: bytes | None = None) -> bytes:
         ) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise EngineUnavailable(
-            f"ffmpeg failed: {message[-1] if message else 'no message'}.",
-            fix="Run with -v to see the command.",
-        )
+        last = message[-1] if message else "no message"
+        if any(s in last for s in ("No space left", "File too large", "Disk quota")):
+            raise OutputError(
+                f"ffmpeg could not write its output: {last}.",
+                fix="Free some disk space (or raise the file size limit) and "
+                "build again; the previous outputs were left in place.",
+            )
+        raise EngineUnavailable(f"ffmpeg failed: {last}.", fix="Run with -v to see the command.")
     return done.stdout
 
 

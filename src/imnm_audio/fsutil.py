@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import fcntl
+import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,3 +56,83 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE), if possible."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return done == 0
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Put a complete staging folder where `out` is, so readers see the old or the new.
+
+    On Linux the two folders are exchanged in one step; elsewhere two renames, and
+    `recover()` mends a crash between them.
+    """
+    if out.exists() and _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous build
+        return
+    old = out.parent / f".{out.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        os.replace(out, old)
+    os.replace(staging, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def recover(parent: Path, name: str) -> None:
+    """After a crash: put back a previous build left aside, drop dead builds' staging."""
+    out, old = parent / name, parent / f".{name}.old"
+    if not out.exists() and old.is_dir():
+        os.replace(old, out)
+    for stale in parent.glob(f".{name}.staging-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def output_lock(folder: Path) -> Iterator[None]:
+    """One build at a time per output folder: a second one waits, and says so."""
+    log = logging.getLogger(__name__)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / ".imnm-audio.lock", "a+")  # noqa: SIM115 - held for the build
+    except OSError as err:
+        raise OutputError(
+            f"cannot write here ({err.strerror}).",
+            path=folder,
+            fix="Check that the folder exists and is writable.",
+        ) from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning(
+                "another imnm-audio build is writing to %s; waiting for it to finish", folder
+            )
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
