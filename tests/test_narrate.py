@@ -30,6 +30,10 @@ def ctx(*terms: Term, engine: str = "piper") -> Context:
     return Context(lexicon=Lexicon(Path("lexicon.yaml"), tuple(terms)), engine=engine)
 
 
+def test_markup_and_phoneme_brackets_from_the_text_are_dropped() -> None:
+    assert speak("A <b>bold</b> [[[x]]] claim.", ctx()) == "A bold [x] claim."
+
+
 def test_qr_code_reference_is_dropped() -> None:
     text = "Go to example.org or use this QR code to learn more!"
     assert rewrite_visual_references(text, ctx()) == "Go to example.org to learn more!"

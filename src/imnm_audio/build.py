@@ -29,6 +29,7 @@ from .cache import ClipCache
 from .content import Factsheet, Podcast, Project, VoiceSettings, load_project, url_problem
 from .engines import Engine, get_engine
 from .errors import ContentError, ImnmError, OutputError, TooShortForHold, UsageError
+from .export.book import book_chapters, book_identifier, make_daisy, make_epub, zip_folder
 from .export.cover import make_cover
 from .export.feed import make_feed
 from .export.hold import (
@@ -199,6 +200,7 @@ class BuildOptions:
     force: bool = False
     base_url: str | None = None  # overrides podcast.yaml's base_url for the feed
     hold: bool = True  # also build the phone hold-line audio
+    formats: tuple[str, ...] = ("epub", "daisy")  # talking books besides the episode
 
 
 def build(
@@ -367,8 +369,11 @@ def _default_voice(engine: str, script: Script) -> str:
     }.get(engine, script.voice.voice)
 
 
-def build_key(podcast: Podcast, script: Script, keys: list[str], cover: bytes) -> str:
+def build_key(
+    podcast: Podcast, script: Script, keys: list[str], cover: bytes, formats: tuple[str, ...]
+) -> str:
     body = {
+        "formats": sorted(formats),
         "version": __version__,
         "audio": asdict(podcast.audio),
         "show": podcast.title,
@@ -397,7 +402,7 @@ def build_episode(
     engine = _engine(script.voice.engine, podcast)
     voice = choose_voice(script, engine)
     cover = _cover(podcast, script)
-    key = build_key(podcast, script, segment_keys(script, engine, voice), cover)
+    key = build_key(podcast, script, segment_keys(script, engine, voice), cover, options.formats)
     out = options.out_dir / script.slug
     recover(options.out_dir, script.slug)
     previous = _stamp(out, key) if options.use_cache else None
@@ -424,7 +429,7 @@ def build_episode(
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir(parents=True)
-        files = write_outputs(staging, podcast, script, episode, cover)
+        files = write_outputs(staging, podcast, script, episode, cover, options.formats)
         # Measured on the final samples, plus the encoder's level change (measured on a
         # tone): `imnm-audio check` measures the decoded MP3 itself.
         gain = codec_gain_db(audio.bitrate_kbps, audio.sample_rate, audio.channels, rate)
@@ -459,7 +464,12 @@ def build_episode(
 
 
 def write_outputs(
-    folder: Path, podcast: Podcast, script: Script, episode: Episode, cover: bytes
+    folder: Path,
+    podcast: Podcast,
+    script: Script,
+    episode: Episode,
+    cover: bytes,
+    formats: tuple[str, ...] = ("epub", "daisy"),
 ) -> list[str]:
     """Write every file of one episode into `folder`; return their names."""
     meta, audio, slug = script.meta, podcast.audio, script.slug
@@ -549,8 +559,42 @@ def write_outputs(
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
         files.append(name)
+    files += write_books(folder, podcast, script, episode, cover, formats)
     (folder / "cover.png").write_bytes(cover)
     files.append("cover.png")
+    return files
+
+
+def write_books(
+    folder: Path,
+    podcast: Podcast,
+    script: Script,
+    episode: Episode,
+    cover: bytes,
+    formats: tuple[str, ...],
+) -> list[str]:
+    """The EPUB 3 with Media Overlays and the DAISY 2.02 book (and its zip)."""
+    if not formats:
+        return []
+    slug, meta = script.slug, script.meta
+    chapters = book_chapters(script, episode.chapters)
+    identifier = book_identifier(podcast.link, slug)
+    mp3 = folder / f"{slug}.mp3"
+    files = []
+    if "epub" in formats:
+        epub = make_epub(meta, slug, identifier, chapters, mp3.read_bytes(), cover, meta.summary)
+        (folder / f"{slug}.epub").write_bytes(epub)
+        files.append(f"{slug}.epub")
+    if "daisy" in formats:
+        daisy = folder / "daisy"
+        daisy.mkdir()
+        texts = make_daisy(meta, slug, identifier, chapters, f"imnm-audio {__version__}")
+        for name, text in texts.items():
+            (daisy / name).write_text(text, encoding="utf-8")
+        os.link(mp3, daisy / f"{slug}.mp3")  # the same audio, not a second copy on disk
+        members = [(f"{slug}-daisy/{p.name}", p.read_bytes()) for p in sorted(daisy.iterdir())]
+        (folder / f"{slug}-daisy.zip").write_bytes(zip_folder(members))
+        files += [f"daisy/{p.name}" for p in sorted(daisy.iterdir())] + [f"{slug}-daisy.zip"]
     return files
 
 

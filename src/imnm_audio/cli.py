@@ -28,7 +28,7 @@ from .build import (
 from .cache import DEFAULT_CACHE_DIR, ClipCache
 from .content import Factsheet, Project, load_project
 from .engines import ENGINES, get_engine
-from .errors import ImnmError, TooShortForHold
+from .errors import ImnmError, TooShortForHold, UsageError
 
 log = logging.getLogger("imnm_audio")
 err_console = Console(stderr=True)
@@ -134,6 +134,12 @@ def make_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="with --regenerate: overwrite scripts edited by hand"
     )
     p.add_argument("--no-hold", action="store_true", help="skip the phone hold-line audio")
+    p.add_argument(
+        "--formats",
+        default="epub,daisy",
+        metavar="LIST",
+        help="talking books to make besides the episode: epub, daisy, both (default) or none",
+    )
     p.add_argument("--check", action="store_true", help="proof-listen after building")
     p.add_argument(
         "--base-url",
@@ -299,6 +305,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         force=args.force,
         base_url=args.base_url,
         hold=not args.no_hold,
+        formats=_formats(args.formats),
     )
     with _progress(args.quiet) as progress_for:
         reports = build(options, args.slugs or None, progress_for)
@@ -334,6 +341,17 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(summary(report, project.lexicon))
             print(f"  reports: {', '.join(str(args.out / script.slug / w) for w in written)}")
     return 1 if failed else 0
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(sorted({f.strip().lower() for f in value.split(",") if f.strip()} - {"none"}))
+    unknown = [f for f in chosen if f not in ("epub", "daisy")]
+    if unknown:
+        raise UsageError(
+            f"--formats: '{unknown[0]}' is not a format I make.",
+            fix="Use epub, daisy, 'epub,daisy' or none.",
+        )
+    return chosen
 
 
 def cmd_hold(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def ffmpeg_exe() -> str:
 
 def run_ffmpeg(args: list[str], input: bytes | None = None) -> bytes:
     """Run ffmpeg quietly; return its standard output; raise EngineUnavailable on failure."""
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "warning", *args]
     try:
         done = subprocess.run(command, input=input, capture_output=True, check=False)
     except OSError as err:
@@ -49,8 +50,14 @@ def run_ffmpeg(args: list[str], input: bytes | None = None) -> bytes:
         ) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        last = message[-1] if message else "no message"
-        if any(s in last for s in ("No space left", "File too large", "Disk quota")):
+        errors = [line for line in message if "rror" in line] or message
+        last = errors[-1] if errors else "no message"
+        if done.returncode == -signal.SIGXFSZ:
+            last = "File too large (the file size limit was reached)"
+        if any(
+            s in "\n".join(message) + last
+            for s in ("No space left", "File too large", "Disk quota")
+        ):
             raise OutputError(
                 f"ffmpeg could not write its output: {last}.",
                 fix="Free some disk space (or raise the file size limit) and "

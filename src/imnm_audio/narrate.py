@@ -28,7 +28,7 @@ from .errors import ContentError, TooShortForHold
 from .script import Chapter, Script, Segment, new_script
 
 # Bump when a rule changes what is spoken, so existing scripts are reported stale.
-NARRATION_VERSION = 3
+NARRATION_VERSION = 4
 
 PAUSE_SENTENCE = 350
 PAUSE_PARAGRAPH = 700
@@ -65,7 +65,7 @@ Rule = Callable[[str, Context], str]
 def remove_markup(text: str, ctx: Context) -> str:
     """Drop HTML tags and phoneme brackets from the text: only the lexicon may add phonemes."""
     text = re.sub(r"</?[A-Za-z][^<>]*>", " ", text)
-    return text.replace("[[", "[").replace("]]", "]")
+    return re.sub(r"\[{2,}", "[", re.sub(r"\]{2,}", "]", text))
 
 
 def rewrite_visual_references(text: str, ctx: Context) -> str:
