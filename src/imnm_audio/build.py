@@ -200,6 +200,7 @@ class BuildOptions:
     force: bool = False
     base_url: str | None = None  # overrides podcast.yaml's base_url for the feed
     hold: bool = True  # also build the phone hold-line audio
+    episodes: bool = True  # the episodes, feed, page and books (False: hold line only)
     formats: tuple[str, ...] = ("epub", "daisy")  # talking books besides the episode
 
 
@@ -207,10 +208,19 @@ def build(
     options: BuildOptions,
     slugs: list[str] | None = None,
     progress_for: Callable[[str, int], Progress] | None = None,
-) -> list[EpisodeReport]:
-    """Build every (or the named) factsheet's episode; return a report per episode."""
+) -> list[EpisodeReport | HoldReport]:
+    """Build every (or the named) factsheet; return a report per episode and hold line."""
     with output_lock(options.out_dir):
         return _build(options, slugs, progress_for)
+
+
+def build_hold_line(
+    options: BuildOptions,
+    slugs: list[str] | None = None,
+    progress_for: Callable[[str, int], Progress] | None = None,
+) -> list[EpisodeReport | HoldReport]:
+    """Only the hold line: write (or reuse) each hold-line script and build its audio."""
+    return build(replace(options, episodes=False, hold=True), slugs, progress_for)
 
 
 def _build(
@@ -221,46 +231,27 @@ def _build(
     project = load_project(options.content_dir, slugs)
     cache = ClipCache(options.cache_dir, enabled=options.use_cache)
     base_url = _base_url(project.podcast, options)  # checked before any work starts
-    scripts = [_script_for_build(project, f, options, EPISODE) for f in project.factsheets]
+    scripts = [
+        _script_for_build(project, f, options, EPISODE)
+        for f in (project.factsheets if options.episodes else ())
+    ]
     holds = []
     for factsheet in project.factsheets if options.hold else ():
         try:
             holds.append(_script_for_build(project, factsheet, options, HOLD))
-        except TooShortForHold as err:  # a short factsheet still gets its episode
-            log.warning("%s: no hold line: %s", factsheet.slug, err.render())
+        except TooShortForHold as err:
+            if not options.episodes:
+                raise
+            log.warning("%s: no hold line: %s", factsheet.slug, err.render())  # episode only
     reports: list[EpisodeReport | HoldReport] = []
     for script in scripts:
         progress = progress_for(script.slug, len(script.segments)) if progress_for else None
         reports.append(build_episode(project.podcast, script, options, cache, progress))
-    publish_show(options, base_url)
+    if options.episodes:
+        publish_show(options, base_url)
     for script in holds:
         label = f"{script.slug} hold line"
         progress = progress_for(label, len(script.segments)) if progress_for else None
-        reports.append(build_hold(project.podcast, script, options, cache, progress))
-    return reports
-
-
-def build_hold_line(
-    options: BuildOptions,
-    slugs: list[str] | None = None,
-    progress_for: Callable[[str, int], Progress] | None = None,
-) -> list[HoldReport]:
-    """Write (or reuse) each factsheet's hold-line script and build its phone audio."""
-    with output_lock(options.out_dir):
-        return _build_hold_line(options, slugs, progress_for)
-
-
-def _build_hold_line(
-    options: BuildOptions,
-    slugs: list[str] | None,
-    progress_for: Callable[[str, int], Progress] | None,
-) -> list[HoldReport]:
-    project = load_project(options.content_dir, slugs)
-    cache = ClipCache(options.cache_dir, enabled=options.use_cache)
-    holds = [_script_for_build(project, f, options, HOLD) for f in project.factsheets]
-    reports = []
-    for script in holds:
-        progress = progress_for(script.slug, len(script.segments)) if progress_for else None
         reports.append(build_hold(project.podcast, script, options, cache, progress))
     return reports
 

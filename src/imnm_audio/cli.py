@@ -34,6 +34,18 @@ log = logging.getLogger("imnm_audio")
 err_console = Console(stderr=True)
 
 
+def _script_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"write nothing; exit 1 and name the {what} that are stale or missing",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help=f"regenerate even {what} that were edited by hand"
+    )
+
+
 def _folders(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--content",
@@ -95,28 +107,20 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "script",
-        help="write narration scripts (scripts/<slug>.yaml)",
-        description="Write or check the narration script of each factsheet.",
+        help="write narration and hold-line scripts (scripts/<slug>.yaml, .hold.yaml)",
+        description="Write or check the narration and hold-line scripts of each factsheet.",
     )
-    p.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="write nothing; exit 1 and name the scripts that are stale or missing",
-    )
-    p.add_argument(
-        "--force", action="store_true", help="regenerate even a script that was edited by hand"
-    )
+    _script_options(p, "scripts")
     _folders(p)
     _verbosity(p)
     p.set_defaults(func=cmd_script)
 
     p = sub.add_parser(
         "build",
-        help="build episodes into audio/ (scripts, speech, MP3s)",
-        description="Build each factsheet's episode: MP3 with chapters and "
-        "tags, per-chapter MP3s, M3U, VTT/SRT/TXT transcripts, "
-        "JSON chapters.",
+        help="build everything into audio/: episodes, feed, page, talking books, hold line",
+        description="Build each factsheet: the episode MP3 with chapters and tags, "
+        "per-chapter MP3s and M3U, VTT/SRT/TXT transcripts, JSON chapters, EPUB 3 and DAISY "
+        "2.02 talking books, the phone hold line; then the podcast feed and the web page.",
     )
     p.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
     p.add_argument(
@@ -177,15 +181,7 @@ def make_parser() -> argparse.ArgumentParser:
         "build its telephone audio: a file per message and a loop, in G.711 mu-law and A-law, "
         "16-bit PCM, raw Asterisk formats and MP3.",
     )
-    p.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="write nothing; exit 1 and name hold scripts that are stale or missing",
-    )
-    p.add_argument(
-        "--force", action="store_true", help="regenerate even a hold script that was edited by hand"
-    )
+    _script_options(p, "hold scripts")
     _folders(p)
     _cache(p)
     _verbosity(p)
