@@ -247,6 +247,7 @@ def _build(
     for script in scripts:
         progress = progress_for(script.slug, len(script.segments)) if progress_for else None
         reports.append(build_episode(project.podcast, script, options, cache, progress))
+        _release_engines()  # return the episode's working memory before the next voice load
     if options.episodes:
         publish_show(options, base_url)
     for script in holds:

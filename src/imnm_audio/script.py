@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +76,6 @@ def new_script(
     return Script(
         slug, source, source_hash, body_hash(meta, voice, chapters), meta, voice, chapters
     )
-
-
-def with_voice(script: Script, voice: VoiceSettings) -> Script:
-    """The script spoken by another voice (from --engine/--voice); not saved."""
-    return replace(script, voice=voice)
 
 
 # ---------------------------------------------------------------- saving
