@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -380,7 +381,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
         from .content import load_podcast
 
         piper_voices = load_podcast(podcast_file).piper_voices
-    for name in sorted(ENGINES):
+    for name in ENGINES:  # the default (offline) engine first
         if args.engine and name != args.engine:
             continue
         engine = get_engine(name, piper_voices)
@@ -463,6 +464,9 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: {err.render()}", file=sys.stderr)
         return err.exit_code
+    except BrokenPipeError:  # e.g. `imnm-audio voices | head`: the reader has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(
             "interrupted: outputs already written are complete; nothing half-written was kept.",
