@@ -87,6 +87,19 @@ def write_project(
     return root
 
 
+def folders(root: Path, cache: Path | None = None) -> list[str]:
+    """The command-line options that point a command at a project folder (and a cache)."""
+    args = [
+        "--content",
+        str(root / "content"),
+        "--scripts",
+        str(root / "scripts"),
+        "--out",
+        str(root / "audio"),
+    ]
+    return args + (["--cache", str(cache)] if cache is not None else [])
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A folder with content/ (one two-section factsheet), ready for the CLI."""
@@ -109,14 +122,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Path:
         [
             "build",
             "-q",
-            "--content",
-            str(root / "content"),
-            "--scripts",
-            str(root / "scripts"),
-            "--out",
-            str(root / "audio"),
-            "--cache",
-            str(shared_cache),
+            *folders(root, shared_cache),
         ]
     )
     assert code == 0

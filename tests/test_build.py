@@ -18,7 +18,7 @@ import webvtt
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 
-from conftest import copy_project, decode, speech_onset
+from conftest import copy_project, decode, folders, speech_onset
 from imnm_audio.cli import main
 from imnm_audio.ffmpeg import ffmpeg_exe
 from imnm_audio.loudness import measure
@@ -39,14 +39,7 @@ def build(root: Path, cache: Path, *extra: str) -> int:
         [
             "build",
             "-q",
-            "--content",
-            str(root / "content"),
-            "--scripts",
-            str(root / "scripts"),
-            "--out",
-            str(root / "audio"),
-            "--cache",
-            str(cache),
+            *folders(root, cache),
             *extra,
         ]
     )
@@ -247,14 +240,7 @@ def test_rebuild_with_nothing_changed_does_nothing(
         main(
             [
                 "build",
-                "--content",
-                str(root / "content"),
-                "--scripts",
-                str(root / "scripts"),
-                "--out",
-                str(root / "audio"),
-                "--cache",
-                str(shared_cache),
+                *folders(root, shared_cache),
             ]
         )
         == 0
@@ -304,14 +290,7 @@ def test_failed_build_leaves_the_previous_outputs_and_no_partial_files(
             "imnm_audio",
             "build",
             "-q",
-            "--content",
-            str(root / "content"),
-            "--scripts",
-            str(root / "scripts"),
-            "--out",
-            str(root / "audio"),
-            "--cache",
-            str(shared_cache),
+            *folders(root, shared_cache),
         ],
         env={**os.environ, "IMNM_AUDIO_FFMPEG": str(wrapper)},
         capture_output=True,

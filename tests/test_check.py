@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from mutagen.id3 import ID3
 
-from conftest import copy_project
+from conftest import copy_project, folders
 from imnm_audio.cli import main
 from imnm_audio.ffmpeg import decode_pcm, run_ffmpeg
 from imnm_audio.listen import compare, normalise, word_errors
@@ -19,12 +19,7 @@ def check(root: Path, *extra: str) -> int:
     return main(
         [
             "check",
-            "--content",
-            str(root / "content"),
-            "--scripts",
-            str(root / "scripts"),
-            "--out",
-            str(root / "audio"),
+            *folders(root),
             *extra,
         ]
     )
@@ -91,14 +86,7 @@ def test_a_mispronounced_term_is_caught_and_named(
             [
                 "build",
                 "-q",
-                "--content",
-                str(copy / "content"),
-                "--scripts",
-                str(copy / "scripts"),
-                "--out",
-                str(copy / "audio"),
-                "--cache",
-                str(shared_cache),
+                *folders(copy, shared_cache),
             ]
         )
         == 0

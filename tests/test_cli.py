@@ -80,6 +80,11 @@ def test_folders_can_be_given_from_anywhere(tmp_path: Path) -> None:
 
 
 def test_output_cut_short_by_a_pipe_is_not_an_error() -> None:
-    done = subprocess.run(f"{sys.executable} -m imnm_audio voices | head -1", shell=True,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        f"{sys.executable} -m imnm_audio voices | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.stdout.startswith("piper") and "Traceback" not in done.stderr

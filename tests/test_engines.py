@@ -16,6 +16,7 @@ import pytest
 import requests
 import responses
 
+from conftest import folders
 from imnm_audio.engines import get_engine
 from imnm_audio.engines.espeak import EspeakEngine
 from imnm_audio.engines.gtts import GttsEngine
@@ -222,12 +223,7 @@ def test_gtts_offline_build_exits_3_and_writes_nothing(
             "--engine",
             "gtts",
             "-q",
-            "--content",
-            str(project / "content"),
-            "--scripts",
-            str(project / "scripts"),
-            "--out",
-            str(project / "audio"),
+            *folders(project),
             "--cache",
             str(project / "cache"),
         ]

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import REPO, decode
+from conftest import REPO, decode, folders
 
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
 ACE = REPO / "tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
@@ -162,14 +162,7 @@ def test_formats_option_chooses_the_books(built: Path, tmp_path: Path, shared_ca
                 "-q",
                 "--formats",
                 "none",
-                "--content",
-                str(root / "content"),
-                "--scripts",
-                str(root / "scripts"),
-                "--out",
-                str(root / "audio"),
-                "--cache",
-                str(shared_cache),
+                *folders(root, shared_cache),
             ]
         )
         == 0

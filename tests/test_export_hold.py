@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import PODCAST, write_project
+from conftest import PODCAST, folders, write_project
 from imnm_audio.cli import main
 from imnm_audio.errors import ContentError
 from imnm_audio.export.hold import active_speech_level
@@ -51,14 +51,7 @@ def hold(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Path:
         [
             "hold",
             "-q",
-            "--content",
-            str(root / "content"),
-            "--scripts",
-            str(root / "scripts"),
-            "--out",
-            str(root / "audio"),
-            "--cache",
-            str(shared_cache),
+            *folders(root, shared_cache),
         ]
     )
     assert code == 0
@@ -246,12 +239,7 @@ def test_factsheet_too_short_for_a_message_is_a_clear_error(
     code = main(
         [
             "hold",
-            "--content",
-            str(project / "content"),
-            "--scripts",
-            str(project / "scripts"),
-            "--out",
-            str(project / "audio"),
+            *folders(project),
         ]
     )
     assert code == 2
@@ -268,14 +256,7 @@ def test_message_longer_than_the_maximum_is_a_clear_error(
     code = main(
         [
             "hold",
-            "--content",
-            str(root / "content"),
-            "--scripts",
-            str(root / "scripts"),
-            "--out",
-            str(root / "audio"),
-            "--cache",
-            str(shared_cache),
+            *folders(root, shared_cache),
         ]
     )
     err = capsys.readouterr().err

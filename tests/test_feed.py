@@ -12,7 +12,7 @@ import jsonschema
 import podcastparser
 import pytest
 
-from conftest import FACTSHEET, copy_project, write_project
+from conftest import FACTSHEET, copy_project, folders, write_project
 from imnm_audio.cli import main
 from imnm_audio.export.feed import podcast_guid
 
@@ -147,14 +147,7 @@ def test_episode_guid_survives_a_rebuild_and_a_new_base_url(
             [
                 "build",
                 "-q",
-                "--content",
-                str(root / "content"),
-                "--scripts",
-                str(root / "scripts"),
-                "--out",
-                str(root / "audio"),
-                "--cache",
-                str(shared_cache),
+                *folders(root, shared_cache),
                 "--base-url",
                 "https://cdn.example.net/x",
             ]
@@ -174,14 +167,7 @@ def test_bad_base_url_is_a_clear_error(
         [
             "build",
             "-q",
-            "--content",
-            str(root / "content"),
-            "--scripts",
-            str(root / "scripts"),
-            "--out",
-            str(root / "audio"),
-            "--cache",
-            str(shared_cache),
+            *folders(root, shared_cache),
             "--base-url",
             "ftp://files.example.org/",
         ]
@@ -203,14 +189,7 @@ def test_markup_in_content_stays_text_in_the_feed(tmp_path: Path, shared_cache: 
             [
                 "build",
                 "-q",
-                "--content",
-                str(root / "content"),
-                "--scripts",
-                str(root / "scripts"),
-                "--out",
-                str(root / "audio"),
-                "--cache",
-                str(shared_cache),
+                *folders(root, shared_cache),
             ]
         )
         == 0

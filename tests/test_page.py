@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FACTSHEET, REPO, write_project
+from conftest import FACTSHEET, REPO, folders, write_project
 from imnm_audio.cli import main
 from imnm_audio.serve import serve_in_background
 
@@ -214,14 +214,7 @@ def test_markup_in_content_is_shown_as_text_and_never_runs(
             [
                 "build",
                 "-q",
-                "--content",
-                str(root / "content"),
-                "--scripts",
-                str(root / "scripts"),
-                "--out",
-                str(root / "audio"),
-                "--cache",
-                str(shared_cache),
+                *folders(root, shared_cache),
             ]
         )
         == 0

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FACTSHEET, copy_project, write_project
+from conftest import FACTSHEET, copy_project, folders, write_project
 from imnm_audio.errors import ContentError
 
 KILLS = int(os.environ.get("IMNM_STRESS_KILLS", "6"))
@@ -43,14 +43,7 @@ def build_command(root: Path, cache: Path) -> list[str]:
         "build",
         "-q",
         "--no-hold",
-        "--content",
-        str(root / "content"),
-        "--scripts",
-        str(root / "scripts"),
-        "--out",
-        str(root / "audio"),
-        "--cache",
-        str(cache),
+        *folders(root, cache),
     ]
 
 
