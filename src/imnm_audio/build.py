@@ -14,7 +14,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +27,7 @@ from .assemble import ChapterTiming, Episode, assemble, stitch
 from .cache import ClipCache
 from .content import Factsheet, Podcast, Project, VoiceSettings, load_project, url_problem
 from .engines import Engine, get_engine
-from .errors import ContentError, ImnmError, OutputError, TooShortForHold, UsageError
+from .errors import ContentError, ImnmError, TooShortForHold, UsageError
 from .export.book import book_chapters, book_identifier, make_daisy, make_epub, zip_folder
 from .export.cover import make_cover
 from .export.feed import make_feed
@@ -45,7 +44,7 @@ from .export.mp3 import Tags, codec_gain_db, encode_mp3, write_tags
 from .export.page import episode_page, index_page
 from .export.published import PublishedEpisode, load_published
 from .export.transcripts import chapters_json, m3u, plain_text, srt, webvtt
-from .fsutil import atomic_write_bytes, atomic_write_text, output_lock, recover, swap_in
+from .fsutil import atomic_write_bytes, atomic_write_text, output_lock, recover, staged_folder
 from .narrate import narrate, narrate_hold, narration_hash
 from .script import Script, load_script, save_script
 from .synth import Progress, choose_voice, segment_keys, synthesize
@@ -417,16 +416,12 @@ def build_episode(
         audio,
         codec_gain_db(audio.bitrate_kbps, audio.sample_rate, audio.channels, rate),
     )
-    staging = options.out_dir / f".{script.slug}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        staging.mkdir(parents=True)
+    with staged_folder(out, "episode") as staging:
         files = write_outputs(staging, podcast, script, episode, cover, options.formats)
         # Measured on the final samples, plus the encoder's level change (measured on a
         # tone): `imnm-audio check` measures the decoded MP3 itself.
         gain = codec_gain_db(audio.bitrate_kbps, audio.sample_rate, audio.channels, rate)
         lufs = episode.loudness_lufs + gain + (3.0103 if audio.channels == 2 else 0.0)
-        # The stamp holds only what the inputs decide, so rebuilds stay byte-identical.
         report = EpisodeReport(
             slug=script.slug,
             status="built",
@@ -436,21 +431,8 @@ def build_episode(
             true_peak_db=round(episode.true_peak_db + gain, 2),
             files=files,
         )
-        atomic_write_text(
-            staging / ".build.json",
-            json.dumps({"key": key, "files": files, "report": asdict(report)}, indent=1),
-        )
-        report.cache_hits, report.synthesized = synthesis.cache_hits, synthesis.synthesized
-        swap_in(staging, out)
-    except OSError as err:
-        raise OutputError(
-            f"cannot write the episode ({err.strerror}).",
-            path=out,
-            fix="Check that the disk has space and the folder is writable; "
-            "the previous build was left in place.",
-        ) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _write_stamp(staging, key, files, report)
+    report.cache_hits, report.synthesized = synthesis.cache_hits, synthesis.synthesized
     report.seconds = time.perf_counter() - started
     return report
 
@@ -705,10 +687,8 @@ def build_hold(
     )
     gains = level_gains(loop, settings.level_dbov)
 
-    staging = hold_dir / f".{script.slug}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        (staging / "asterisk").mkdir(parents=True)
+    with staged_folder(out, "hold-line audio") as staging:
+        (staging / "asterisk").mkdir()
         files: list[str] = []
         names = [f"{n:02d}-{c.id}" for n, c in enumerate(script.chapters, 1)]
         loop_name = f"{script.slug}-hold-loop"
@@ -739,23 +719,19 @@ def build_hold(
             level_dbov=round(level, 2),
             files=files,
         )
-        atomic_write_text(
-            staging / ".build.json",
-            json.dumps({"key": key, "files": files, "report": asdict(report)}, indent=1),
-        )
-        swap_in(staging, out)
-    except OSError as err:
-        raise OutputError(
-            f"cannot write the hold-line audio ({err.strerror}).",
-            path=out,
-            fix="Check that the disk has space and the folder is writable; "
-            "the previous build was left in place.",
-        ) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _write_stamp(staging, key, files, report)
     report.cache_hits, report.synthesized = synthesis.cache_hits, synthesis.synthesized
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_stamp(folder: Path, key: str, files: list[str], report: object) -> None:
+    """What a build made and from what: lets the next build skip it. Holds only what the
+    inputs decide (no times or cache counts), so rebuilds stay byte-identical."""
+    atomic_write_text(
+        folder / ".build.json",
+        json.dumps({"key": key, "files": files, "report": asdict(report)}, indent=1),
+    )  # type: ignore[call-overload]
 
 
 def _stamp(out: Path, key: str) -> dict | None:  # type: ignore[type-arg]

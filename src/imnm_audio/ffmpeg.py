@@ -88,3 +88,32 @@ def decode_pcm(
     raw = run_ffmpeg(args, input=source if isinstance(source, bytes) else None)
     samples = np.frombuffer(raw, dtype="<i2").copy()
     return samples if channels == 1 else samples.reshape(-1, channels)
+
+
+def encode_pcm(samples: np.ndarray, rate: int, args: list[str], path: Path) -> None:
+    """Mono int16 PCM through ffmpeg into `path`, bit-exact and without metadata.
+
+    `args` sets the codec and format (and may name extra outputs before `path`).
+    """
+    run_ffmpeg(
+        [
+            "-f",
+            "s16le",
+            "-ar",
+            str(rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            *args,
+            "-map_metadata",
+            "-1",
+            "-fflags",
+            "+bitexact",
+            "-flags:a",
+            "+bitexact",
+            "-y",
+            str(path),
+        ],
+        input=samples.astype("<i2").tobytes(),
+    )

@@ -136,3 +136,27 @@ def output_lock(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def staged_folder(out: Path, what: str) -> Iterator[Path]:
+    """Yield an empty staging folder beside `out`; on success it replaces `out` whole.
+
+    On failure nothing is published: the staging folder is removed and `out` is
+    left as it was.
+    """
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        yield staging
+        swap_in(staging, out)
+    except OSError as err:
+        raise OutputError(
+            f"cannot write the {what} ({err.strerror}).",
+            path=out,
+            fix="Check that the disk has space and the folder is writable; the previous "
+            "build was left in place.",
+        ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

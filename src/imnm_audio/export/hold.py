@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..ffmpeg import run_ffmpeg
+from ..ffmpeg import encode_pcm
 from ..loudness import limit_peaks
 
 NARROW_BAND = (300.0, 3400.0)
@@ -161,31 +161,6 @@ def _wav(samples: np.ndarray, rate: int) -> bytes:
     return buffer.getvalue()
 
 
-def _ffmpeg(samples: np.ndarray, rate: int, args: list[str], path: Path) -> None:
-    run_ffmpeg(
-        [
-            "-f",
-            "s16le",
-            "-ar",
-            str(rate),
-            "-ac",
-            "1",
-            "-i",
-            "pipe:0",
-            *args,
-            "-fflags",
-            "+bitexact",
-            "-flags:a",
-            "+bitexact",
-            "-map_metadata",
-            "-1",
-            "-y",
-            str(path),
-        ],
-        input=samples.astype("<i2").tobytes(),
-    )
-
-
 def write_formats(audio: PhoneAudio, folder: Path, name: str) -> list[str]:
     """Write `name` in every format into `folder`; return the file names."""
     narrow, wide = audio.narrow, audio.wide
@@ -217,8 +192,8 @@ def write_formats(audio: PhoneAudio, folder: Path, name: str) -> list[str]:
             str(folder / file_name),
         ]
     codec, container, file_name = g711[-1]
-    _ffmpeg(narrow, 8000, [*outputs, "-c:a", codec, "-f", container], folder / file_name)
-    _ffmpeg(
+    encode_pcm(narrow, 8000, [*outputs, "-c:a", codec, "-f", container], folder / file_name)
+    encode_pcm(
         wide,
         16000,
         [

@@ -32,7 +32,7 @@ from mutagen.id3 import (
 )
 
 from ..assemble import ChapterTiming
-from ..ffmpeg import decode_pcm, run_ffmpeg
+from ..ffmpeg import decode_pcm, encode_pcm
 
 # ISO 639-2 codes for TLAN/USLT/COMM, from the BCP 47 primary language.
 ISO639_2 = {
@@ -93,16 +93,10 @@ def encode_mp3(
     channels: int,
 ) -> None:
     """Mono int16 PCM to a CBR MP3 (LAME), bit-exact so the same input gives the same bytes."""
-    run_ffmpeg(
+    encode_pcm(
+        samples,
+        rate,
         [
-            "-f",
-            "s16le",
-            "-ar",
-            str(rate),
-            "-ac",
-            "1",
-            "-i",
-            "pipe:0",
             "-ar",
             str(sample_rate),
             "-ac",
@@ -115,18 +109,10 @@ def encode_mp3(
             "1",
             "-id3v2_version",
             "0",
-            "-map_metadata",
-            "-1",
-            "-fflags",
-            "+bitexact",
-            "-flags:a",
-            "+bitexact",
             "-f",
             "mp3",
-            "-y",
-            str(path),
         ],
-        input=samples.astype("<i2").tobytes(),
+        path,
     )
 
 
