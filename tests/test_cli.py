@@ -88,3 +88,24 @@ def test_output_cut_short_by_a_pipe_is_not_an_error() -> None:
         check=False,
     )
     assert done.stdout.startswith("piper") and "Traceback" not in done.stderr
+
+
+def test_cache_info_and_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    from imnm_audio.cache import ClipCache
+    from imnm_audio.engines.base import Clip
+
+    ClipCache(tmp_path).put("ab" * 32, Clip(np.zeros(100, dtype=np.int16), 22050))
+    assert main(["cache", "info", "--cache", str(tmp_path)]) == 0
+    assert ": 1 clips," in capsys.readouterr().out
+    assert main(["cache", "clear", "--cache", str(tmp_path)]) == 0
+    assert "Removed 1 clips" in capsys.readouterr().out
+    assert main(["cache", "info", "--cache", str(tmp_path)]) == 0
+    assert ": 0 clips," in capsys.readouterr().out
+
+
+def test_serve_without_a_build_says_what_to_do(tmp_path: Path) -> None:
+    done = cli("serve", "--out", str(tmp_path / "audio"))
+    assert done.returncode == 2
+    assert "nothing to serve yet" in done.stderr and "imnm-audio build" in done.stderr
