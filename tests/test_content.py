@@ -223,3 +223,11 @@ def test_imnm_lexicon_covers_the_terms_engines_misread() -> None:
         "www.understandingmyositis.org",
         "Immune-Mediated",
     } <= terms
+
+
+def test_control_characters_in_the_text_are_dropped(tmp_path: Path) -> None:
+    write_project(
+        tmp_path, factsheet=FACTSHEET.replace("It is not real.", "It is \x1b[31mnot\x07 real.")
+    )
+    sheet = load_factsheet(tmp_path / "content" / "tcf" / "factsheet.md")
+    assert "It is [31mnot real." in sheet.sections[0].blocks[0].text

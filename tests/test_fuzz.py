@@ -139,6 +139,19 @@ def test_any_factsheet_is_refused_clearly_or_every_output_parses(
     parser.feed(episode_page(podcast, published, {}))
     assert parser.scripts == 1  # only the page's own
     ET.fromstring(make_feed(podcast, [published], "https://example.org/a/", "cover.png"))
+    from imnm_audio.export.book import book_chapters, make_daisy, make_epub
+
+    chapters = book_chapters(script, episode.chapters)
+    for text in make_daisy(sheet.meta, "tcf", "urn:x", chapters, "test").values():
+        ET.fromstring(text.encode("utf-8"))  # every DAISY file is well-formed XML
+    book = make_epub(sheet.meta, "tcf", "urn:x", chapters, b"", b"", "d")
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xhtml", ".smil", ".opf")):
+                ET.fromstring(archive.read(name))
 
 
 @settings(max_examples=EXAMPLES, deadline=None)

@@ -587,6 +587,7 @@ def _clean(text: str) -> str:
 
 
 _MD = MarkdownIt("commonmark")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _parse_sections(body: str, path: Path, body_line: int) -> tuple[Section, ...]:
@@ -745,7 +746,10 @@ def _flatten_inline(tok: Token) -> tuple[str, str | None, list[str]]:
         parts.append(piece)
         if in_strong and strong_at_start and lead is None:
             strong_parts.append(piece)
-    text = " ".join("".join(parts).split())
+    # Control characters mean nothing in a factsheet and are not allowed in XML (feed,
+    # EPUB, DAISY): drop them at the edge.
+    text = " ".join(_CONTROL.sub("", "".join(parts)).split())
+    lead = _CONTROL.sub("", lead) if lead else lead
     urls.extend(
         u if u.lower().startswith("http") else "https://" + u
         for u in URL_IN_TEXT_RE.findall((lead or "") + " " + text)
