@@ -10,24 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import PODCAST, folders, write_project
+from conftest import FACTSHEET, PODCAST, folders, write_project
 from imnm_audio.cli import main
 from imnm_audio.errors import ContentError
 from imnm_audio.export.hold import active_speech_level
 from imnm_audio.ffmpeg import ffmpeg_exe, run_ffmpeg
 
-HOLD_FACTSHEET = """\
----
-title: Test Condition Factsheet (TCF)
-short_title: TCF
-organisation: Test Charity
-language: en-US
-source_url: https://example.org/tcf
-summary: A factsheet long enough for hold messages.
-published: 2026-01-15
-resources:
-  - title: Test Charity
-    url: https://www.example.org/help
+HOLD_FACTSHEET = (
+    FACTSHEET.split("\n---\n")[0]
+    + """
 ---
 
 ## What is TCF?
@@ -42,6 +33,7 @@ Treatment usually starts with rest and gentle exercise. Doctors may also suggest
 physical therapy, medicines that calm the immune system, and regular check-ups to see
 how the muscles respond over the months that follow.
 """
+)
 
 
 @pytest.fixture(scope="module")

@@ -164,17 +164,23 @@ def write_script(
 
 
 @dataclass
-class EpisodeReport:
+class Report:
+    """What one build step made; the summary line comes from describe()."""
+
     slug: str
     status: str  # "built" or "up to date"
-    duration: float = 0.0
-    chapters: int = 0
-    loudness_lufs: float = 0.0
-    true_peak_db: float = 0.0
     files: list[str] = field(default_factory=list)
     seconds: float = 0.0
     cache_hits: int = 0
     synthesized: int = 0
+
+
+@dataclass
+class EpisodeReport(Report):
+    duration: float = 0.0
+    chapters: int = 0
+    loudness_lufs: float = 0.0
+    true_peak_db: float = 0.0
 
     def describe(self, out_dir: Path) -> str:
         minutes, seconds = divmod(round(self.duration), 60)
@@ -576,16 +582,10 @@ def write_books(
 
 
 @dataclass
-class HoldReport:
-    slug: str
-    status: str
+class HoldReport(Report):
     messages: int = 0
     loop_seconds: float = 0.0
     level_dbov: float = 0.0
-    files: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    cache_hits: int = 0
-    synthesized: int = 0
 
     def describe(self, out_dir: Path) -> str:
         return (

@@ -493,7 +493,7 @@ def load_factsheet(path: Path) -> Factsheet:
         )
     text = read_text(path)
     front, body, body_line = _split_front_matter(text, path)
-    meta = _parse_meta(front, path)
+    meta = parse_meta(front, path, "the front matter")
     sections = _parse_sections(body, path, body_line)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Factsheet(slug=slug, path=path, meta=meta, sections=sections, source_hash=digest)
@@ -521,7 +521,8 @@ def _split_front_matter(text: str, path: Path) -> tuple[Any, str, int]:
     )
 
 
-def _parse_meta(front: Any, path: Path) -> FactsheetMeta:
+def parse_meta(front: Any, path: Path, what: str) -> FactsheetMeta:
+    """Episode metadata: a factsheet's front matter, or the 'episode' block of a script."""
     fields = [
         Field("title", "str", True),
         Field("short_title", "str", True),
@@ -536,7 +537,7 @@ def _parse_meta(front: Any, path: Path) -> FactsheetMeta:
         Field("copyright", "str"),
         Field("keywords", "list"),
     ]
-    top = check_fields(front, fields, path, "the front matter")
+    top = check_fields(front, fields, path, what)
     published = top["published"]
     if isinstance(published, dt.datetime):
         published = published.date()

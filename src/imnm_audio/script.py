@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .content import SLUG_RE, FactsheetMeta, Link, VoiceSettings, url_problem
+from .content import SLUG_RE, FactsheetMeta, VoiceSettings, parse_meta, url_problem
 from .errors import ContentError
 from .fsutil import atomic_write_text
 from .yamlio import Field, check_fields, line_of, load_yaml_file
@@ -164,7 +164,7 @@ def load_script(path: Path) -> Script:
             line=line_of(data, "slug"),
             fix="Use lower-case letters, digits, '-'.",
         )
-    meta = _load_meta(top["episode"], path)
+    meta = parse_meta(top["episode"], path, "'episode'")
     voice = VoiceSettings(
         **check_fields(
             top["voice"],
@@ -254,47 +254,4 @@ def load_script(path: Path) -> Script:
         meta,
         voice,
         tuple(chapters),
-    )
-
-
-def _load_meta(raw: Any, path: Path) -> FactsheetMeta:
-    fields = [
-        Field("title", "str", True),
-        Field("short_title", "str", True),
-        Field("organisation", "str", True),
-        Field("language", "str", True),
-        Field("source_url", "str", True, url_problem),
-        Field("summary", "str", True),
-        Field("published", "str", True),
-        Field("resources", "list"),
-        Field("episode", "int"),
-        Field("author", "str"),
-        Field("copyright", "str"),
-        Field("keywords", "list"),
-    ]
-    m = check_fields(raw, fields, path, "'episode'")
-    resources = tuple(
-        Link(
-            **check_fields(
-                r,
-                [Field("title", "str", True), Field("url", "str", True, url_problem)],
-                path,
-                "a resource",
-            )
-        )
-        for r in m.get("resources", [])
-    )
-    return FactsheetMeta(
-        title=m["title"],
-        short_title=m["short_title"],
-        organisation=m["organisation"],
-        language=m["language"],
-        source_url=m["source_url"],
-        summary=m["summary"],
-        published=m["published"],
-        resources=resources,
-        episode=m.get("episode"),
-        author=m.get("author"),
-        copyright=m.get("copyright"),
-        keywords=tuple(str(k) for k in m.get("keywords", [])),
     )
