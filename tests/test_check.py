@@ -54,6 +54,26 @@ def test_normalising_is_fair_to_spelling_case_and_numbers() -> None:
         "now",
     ]
     assert compare("autoantibodies", "auto antibodies") == (["autoantibodies"], ["autoantibodies"])
+    # The recogniser's spellings of spelled letters: homophones inside a run, "&" for N,
+    # letters between commas...
+    for heard in ("I am and M includes", "IM &M includes", "I, M, N, M includes"):
+        assert compare("I M N M includes", heard)[1] == ["imnm", "includes"], heard
+    # ...but only where the reference has the word they make, and a wrong letter stays wrong.
+    assert compare("after an M R I, E M G and M R I", "after an MRI, EMG and MRI")[1] == [
+        "after",
+        "an",
+        "mri",
+        "emg",
+        "and",
+        "mri",
+    ]
+    assert compare("How is I M N M diagnosed?", "How is I M N N N diagnosed?")[1] == [
+        "how",
+        "is",
+        "imnnn",
+        "diagnosed",
+    ]
+    assert compare("or I I M, and is", "where I am, and is")[1] == ["where", "i", "am", "and", "is"]
     assert word_errors(["a", "b", "c"], ["a", "x", "c", "d"]) == 2
 
 

@@ -105,32 +105,18 @@ LETTER_HOMOPHONES = {
 }
 
 
-def _letters_between(text: str) -> str:
-    """Read a homophone as the letter it stands for when spelled letters stand either side."""
-    tokens = re.split(r"(\s+)", text)
-    words = [i for i, t in enumerate(tokens) if t.strip()]
-
-    def lettery(token: str) -> bool:
-        bare = token.strip(".,;:!?-")
-        return bool(bare) and bare.isupper() and bare.isalpha() and len(bare) <= 5
-
-    for n, i in enumerate(words[1:-1], 1):
-        word = tokens[i].lower()
-        if (
-            word in LETTER_HOMOPHONES
-            and lettery(tokens[words[n - 1]])
-            and lettery(tokens[words[n + 1]])
-        ):
-            tokens[i] = LETTER_HOMOPHONES[word]
-    return "".join(tokens)
-
-
 def normalise(text: str) -> list[str]:
     """Words to compare: lower case, no punctuation, hyphens and dots inside words closed up,
     spelled letters joined ("I M N M", "I-M-N-M" -> "imnm"), small numbers as words."""
     text = re.sub(r"\[\[.*?\]\]", " ", text)
     text = re.sub(r"(?<=\b[a-z]),\s+(?=[a-z]\b)", " ", text)  # "u, n, d" spells a word
-    text = _letters_between(text).lower().replace("’", "'")
+    text = re.sub(  # so does "I, M, N, M" (not "M R I, E M G": two abbreviations)
+        r"\b[A-Z](?:,\s+[A-Z]\b){2,}",
+        lambda m: m.group(0).replace(",", ""),
+        text,
+    )
+    text = text.replace("&", " and ")
+    text = text.lower().replace("’", "'")
     text = re.sub(r"(?<=[a-z0-9])\.(?=[a-z0-9])", "", text)  # web addresses: "myositis.org"
     text = re.sub(r"\b(\d{1,2})\b", lambda m: _number(int(m.group(1))), text)
     text = re.sub(r"[.,;:!?()]+", " | ", text)  # punctuation ends a run of spelled letters
@@ -167,16 +153,38 @@ def word_errors(reference: list[str], heard: list[str]) -> int:
     return previous[-1]
 
 
-def merge_compounds(reference: list[str], heard: list[str]) -> list[str]:
+def merge_compounds(reference: list[str], heard: list[str], letters: bool = False) -> list[str]:
     """Close up words the recogniser split or joined differently from the reference:
-    "auto antibody" is "autoantibody", "imn m" is "imnm" when the reference has it so."""
+    "auto antibody" is "autoantibody", "imn m" is "imnm" when the reference has it so.
+
+    With `letters`, a letter's homophone inside such a run counts as the letter:
+    "i am and m" and "im and m" are the recogniser's spellings of "imnm", but only
+    where the reference has that word, so "emg and mri" stays three words.
+    """
     wanted = set(reference)
+
+    def joined(words: list[str], as_letters: bool) -> str:
+        if as_letters:
+            words = [LETTER_HOMOPHONES.get(w, w).lower() for w in words]
+        return "".join(words)
+
     out: list[str] = []
     i = 0
     while i < len(heard):
-        for size in (3, 2):
-            if i + size <= len(heard) and "".join(heard[i : i + size]) in wanted:
-                out.append("".join(heard[i : i + size]))
+        for size in (5, 4, 3, 2):
+            span = heard[i : i + size]
+            if len(span) < size:
+                continue
+            word = next(
+                (
+                    joined(span, as_letters)
+                    for as_letters in ((False, True) if letters else (False,))
+                    if joined(span, as_letters) in wanted
+                ),
+                None,
+            )
+            if word is not None:
+                out.append(word)
                 i += size
                 break
         else:
@@ -188,6 +196,6 @@ def merge_compounds(reference: list[str], heard: list[str]) -> list[str]:
 def compare(reference_text: str, heard_text: str) -> tuple[list[str], list[str]]:
     """Both texts normalised, with compounds closed up the same way on both sides."""
     reference, heard = normalise(reference_text), normalise(heard_text)
-    heard = merge_compounds(reference, heard)
+    heard = merge_compounds(reference, heard, letters=True)
     reference = merge_compounds(heard, reference)
     return reference, heard
