@@ -47,7 +47,7 @@ from .export.transcripts import chapters_json, m3u, plain_text, srt, webvtt
 from .fsutil import atomic_write_bytes, atomic_write_text, output_lock, recover, staged_folder
 from .narrate import narrate, narrate_hold, narration_hash
 from .script import Script, load_script, save_script
-from .synth import Progress, choose_voice, segment_keys, synthesize
+from .synth import Progress, Synthesis, choose_voice, segment_keys, synthesize
 
 log = logging.getLogger(__name__)
 
@@ -248,18 +248,30 @@ def _build(
             if not options.episodes:
                 raise
             log.warning("%s: no hold line: %s", factsheet.slug, err.render())  # episode only
-    reports: list[EpisodeReport | HoldReport] = []
-    for script in scripts:
-        progress = progress_for(script.slug, len(script.segments)) if progress_for else None
-        reports.append(build_episode(project.podcast, script, options, cache, progress))
-        _release_engines()  # return the episode's working memory before the next voice load
+    episodes: list[EpisodeReport] = []
+    hold_reports: list[HoldReport] = []
+    for slug in dict.fromkeys(s.slug for s in [*scripts, *holds]):
+        # Both scripts of a factsheet are synthesised with one voice load, and the voice is
+        # unloaded before any assembly: the largest memory (the voice) and the next largest
+        # (assembly's arrays and libraries) are never held at once.
+        finishing: list[Callable[[], EpisodeReport | HoldReport]] = []
+        for script in (s for s in scripts if s.slug == slug):
+            progress = progress_for(script.slug, len(script.segments)) if progress_for else None
+            finishing.append(start_episode(project.podcast, script, options, cache, progress))
+        for script in (s for s in holds if s.slug == slug):
+            label = f"{script.slug} hold line"
+            progress = progress_for(label, len(script.segments)) if progress_for else None
+            finishing.append(start_hold(project.podcast, script, options, cache, progress))
+        _release_engines()
+        for complete in finishing:
+            report = complete()
+            if isinstance(report, HoldReport):
+                hold_reports.append(report)
+            else:
+                episodes.append(report)
     if options.episodes:
         publish_show(options, base_url)
-    for script in holds:
-        label = f"{script.slug} hold line"
-        progress = progress_for(label, len(script.segments)) if progress_for else None
-        reports.append(build_hold(project.podcast, script, options, cache, progress))
-    return reports
+    return [*episodes, *hold_reports]
 
 
 @functools.cache
@@ -388,13 +400,15 @@ def _cover(podcast: Podcast, script: Script) -> bytes:
     return make_cover(script.meta.short_title, script.meta.title, script.meta.organisation)
 
 
-def build_episode(
+def start_episode(
     podcast: Podcast,
     script: Script,
     options: BuildOptions,
     cache: ClipCache,
     progress: Progress | None = None,
-) -> EpisodeReport:
+) -> Callable[[], EpisodeReport]:
+    """Synthesise an episode's clips; the returned function assembles and publishes it
+    (or returns the stored report when the published episode is up to date)."""
     started = time.perf_counter()
     engine = _engine(script.voice.engine, podcast)
     voice = choose_voice(script, engine)
@@ -409,11 +423,24 @@ def build_episode(
         report.cache_hits, report.synthesized = len(script.segments), 0
         if progress:
             progress(len(script.segments), len(script.segments), len(script.segments))
-        return report
+        return lambda: report
 
     synthesis = synthesize(script, engine, voice, cache, progress)
-    del engine
-    _release_engines()
+    return functools.partial(
+        _finish_episode, podcast, script, options, synthesis, cover, key, started
+    )
+
+
+def _finish_episode(
+    podcast: Podcast,
+    script: Script,
+    options: BuildOptions,
+    synthesis: Synthesis,
+    cover: bytes,
+    key: str,
+    started: float,
+) -> EpisodeReport:
+    out = options.out_dir / script.slug
     audio = podcast.audio
     rate = synthesis.clips[0].sample_rate
     episode = assemble(
@@ -596,14 +623,15 @@ class HoldReport(Report):
         )
 
 
-def build_hold(
+def start_hold(
     podcast: Podcast,
     script: Script,
     options: BuildOptions,
     cache: ClipCache,
     progress: Progress | None = None,
-) -> HoldReport:
-    """Phone audio for a hold-line script: a file per message and a loop, in every format."""
+) -> Callable[[], HoldReport]:
+    """Synthesise a hold-line script's clips; the returned function makes the phone audio
+    (or returns the stored report when it is up to date)."""
     started = time.perf_counter()
     settings = podcast.hold
     engine = _engine(script.voice.engine, podcast)
@@ -629,11 +657,22 @@ def build_hold(
         report.cache_hits = len(script.segments)
         if progress:
             progress(len(script.segments), len(script.segments), len(script.segments))
-        return report
+        return lambda: report
 
     synthesis = synthesize(script, engine, voice, cache, progress)
-    del engine
-    _release_engines()
+    return functools.partial(_finish_hold, podcast, script, options, synthesis, key, started)
+
+
+def _finish_hold(
+    podcast: Podcast,
+    script: Script,
+    options: BuildOptions,
+    synthesis: Synthesis,
+    key: str,
+    started: float,
+) -> HoldReport:
+    settings = podcast.hold
+    out = options.out_dir / "hold" / script.slug
     clips = iter(synthesis.clips)
     rate = synthesis.clips[0].sample_rate
     pieces: dict[str, np.ndarray] = {}
