@@ -263,8 +263,7 @@ def _build(
             progress = progress_for(label, len(script.segments)) if progress_for else None
             finishing.append(start_hold(project.podcast, script, options, cache, progress))
         _release_engines()
-        for complete in finishing:
-            report = complete()
+        for report in (complete() for complete in finishing):
             if isinstance(report, HoldReport):
                 hold_reports.append(report)
             else:
