@@ -187,7 +187,19 @@ def main() -> None:
     print(text)
     if not args.no_write:
         args.write.parent.mkdir(parents=True, exist_ok=True)
-        args.write.write_text(text, encoding="utf-8")
+        args.write.write_text(text + kept_notes(args.write), encoding="utf-8")
+
+
+NOTES = "<!-- Notes below this line are written by hand; make bench keeps them. -->"
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written part of the previous report (profiles, before and after)."""
+    try:
+        previous = path.read_text(encoding="utf-8")
+    except OSError:
+        return "\n" + NOTES + "\n"
+    return "\n" + NOTES + previous.split(NOTES, 1)[1] if NOTES in previous else "\n" + NOTES + "\n"
 
 
 def cpu_model() -> str:

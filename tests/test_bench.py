@@ -39,3 +39,11 @@ def test_report_has_every_figure_and_ratio() -> None:
 def test_floor_synthesises_real_speech() -> None:
     seconds, speech = bench.floor_seconds([("Hello there.", 1.0), ("Slowly now.", 0.85)])
     assert seconds > 0 and speech > 1.0
+
+
+def test_rewriting_the_report_keeps_the_hand_written_notes(tmp_path: Path) -> None:
+    report = tmp_path / "BENCHMARKS.md"
+    assert bench.NOTES in bench.kept_notes(report)  # no report yet: the marker alone
+    report.write_text(f"# old table\n\n{bench.NOTES}\n\nProfile: Piper 15 s.\n")
+    kept = bench.kept_notes(report)
+    assert "Profile: Piper 15 s." in kept and "old table" not in kept
