@@ -8,6 +8,7 @@ written with the machine's description to docs/BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -95,8 +96,6 @@ def floor_seconds(texts: list[tuple[str, float]]) -> tuple[float, float]:
     Linux reports a child's peak memory as at least its parent's size when it forked,
     so every build measured after it would seem to need that much.
     """
-    import json
-
     result = subprocess.run(
         [sys.executable, __file__, "--floor"],
         input=json.dumps(texts),
@@ -131,8 +130,6 @@ def median(values: list[float]) -> float:
 
 
 def audio_seconds(root: Path) -> float:
-    import json
-
     total = 0.0
     for stamp in (root / "audio").glob("*/.build.json"):
         total += json.loads(stamp.read_text())["report"]["duration"]
@@ -217,8 +214,9 @@ def kept_notes(path: Path) -> str:
     try:
         previous = path.read_text(encoding="utf-8")
     except OSError:
-        return "\n" + NOTES + "\n"
-    return "\n" + NOTES + previous.split(NOTES, 1)[1] if NOTES in previous else "\n" + NOTES + "\n"
+        previous = ""
+    notes = previous.split(NOTES, 1)[1] if NOTES in previous else "\n"
+    return "\n" + NOTES + notes
 
 
 def cpu_model() -> str:
@@ -281,8 +279,6 @@ def report(r: dict, runs: int) -> str:  # type: ignore[type-arg]
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--floor"]:
-        import json
-
         print(json.dumps(_floor_here([tuple(t) for t in json.load(sys.stdin)])))
     else:
         main()

@@ -248,26 +248,30 @@ def _build(
             if not options.episodes:
                 raise
             log.warning("%s: no hold line: %s", factsheet.slug, err.render())  # episode only
+    episode_of = {s.slug: s for s in scripts}
+    hold_of = {s.slug: s for s in holds}
     episodes: list[EpisodeReport] = []
     hold_reports: list[HoldReport] = []
-    for slug in dict.fromkeys(s.slug for s in [*scripts, *holds]):
+    for slug in dict.fromkeys([*episode_of, *hold_of]):
         # Both scripts of a factsheet are synthesised with one voice load, and the voice is
         # unloaded before any assembly: the largest memory (the voice) and the next largest
         # (assembly's arrays and libraries) are never held at once.
-        finishing: list[Callable[[], EpisodeReport | HoldReport]] = []
-        for script in (s for s in scripts if s.slug == slug):
-            progress = progress_for(script.slug, len(script.segments)) if progress_for else None
-            finishing.append(start_episode(project.podcast, script, options, cache, progress))
-        for script in (s for s in holds if s.slug == slug):
-            label = f"{script.slug} hold line"
-            progress = progress_for(label, len(script.segments)) if progress_for else None
-            finishing.append(start_hold(project.podcast, script, options, cache, progress))
+        finish_episode = finish_hold = None
+        if slug in episode_of:
+            script = episode_of[slug]
+            progress = progress_for(slug, len(script.segments)) if progress_for else None
+            finish_episode = start_episode(project.podcast, script, options, cache, progress)
+        if slug in hold_of:
+            script = hold_of[slug]
+            progress = (
+                progress_for(f"{slug} hold line", len(script.segments)) if progress_for else None
+            )
+            finish_hold = start_hold(project.podcast, script, options, cache, progress)
         _release_engines()
-        for report in (complete() for complete in finishing):
-            if isinstance(report, HoldReport):
-                hold_reports.append(report)
-            else:
-                episodes.append(report)
+        if finish_episode:
+            episodes.append(finish_episode())
+        if finish_hold:
+            hold_reports.append(finish_hold())
     if options.episodes:
         publish_show(options, base_url)
     return [*episodes, *hold_reports]

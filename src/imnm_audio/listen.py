@@ -163,10 +163,11 @@ def merge_compounds(reference: list[str], heard: list[str], letters: bool = Fals
     """
     wanted = set(reference)
 
-    def joined(words: list[str], as_letters: bool) -> str:
-        if as_letters:
-            words = [LETTER_HOMOPHONES.get(w, w).lower() for w in words]
-        return "".join(words)
+    def spellings(span: list[str]) -> list[str]:
+        joined = "".join(span)
+        if not letters:
+            return [joined]
+        return [joined, "".join(LETTER_HOMOPHONES.get(w, w).lower() for w in span)]
 
     out: list[str] = []
     i = 0
@@ -175,14 +176,7 @@ def merge_compounds(reference: list[str], heard: list[str], letters: bool = Fals
             span = heard[i : i + size]
             if len(span) < size:
                 continue
-            word = next(
-                (
-                    joined(span, as_letters)
-                    for as_letters in ((False, True) if letters else (False,))
-                    if joined(span, as_letters) in wanted
-                ),
-                None,
-            )
+            word = next((w for w in spellings(span) if w in wanted), None)
             if word is not None:
                 out.append(word)
                 i += size
