@@ -225,6 +225,36 @@ def test_active_speech_level_of_a_known_signal() -> None:
     assert active_speech_level(np.zeros(800), rate) == -np.inf
 
 
+def test_episode_and_hold_line_share_one_voice_load_and_assemble_without_it(
+    tmp_path: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imnm_audio import build
+    from imnm_audio.engines import piper
+
+    loads: list[Path] = []
+    voice_loaded_at_assembly: list[int] = []
+    load_voice, assemble = piper._load_voice, build.assemble
+
+    def counting_load(voice_class, model):  # type: ignore[no-untyped-def]
+        loads.append(model)
+        return load_voice(voice_class, model)
+
+    def watched_assemble(*args, **kwargs):  # type: ignore[no-untyped-def]
+        voice_loaded_at_assembly.append(build._engine_for.cache_info().currsize)
+        return assemble(*args, **kwargs)
+
+    monkeypatch.setattr(piper, "_load_voice", counting_load)
+    monkeypatch.setattr(build, "assemble", watched_assemble)
+    # A new sentence in the section both scripts read: both need new clips.
+    sheet = HOLD_FACTSHEET.replace("The cause is not known.", "The cause is not yet known.")
+    root = write_project(tmp_path, factsheet=sheet)
+    assert main(["build", "-q", "--formats", "none", *folders(root, shared_cache)]) == 0
+    assert (root / "audio" / "tcf" / "tcf.mp3").is_file()
+    assert (root / "audio" / "hold" / "tcf" / "tcf-hold-loop-8k.wav").is_file()
+    assert len(loads) == 1
+    assert voice_loaded_at_assembly == [0]
+
+
 def test_factsheet_too_short_for_a_message_is_a_clear_error(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
