@@ -225,6 +225,22 @@ def test_active_speech_level_of_a_known_signal() -> None:
     assert active_speech_level(np.zeros(800), rate) == -np.inf
 
 
+def test_hangover_counted_from_runs_matches_counting_sample_by_sample() -> None:
+    from imnm_audio.export.hold import _active_with_hangover
+
+    rng = np.random.default_rng(3)
+    hangover = 40
+    for density in (0.001, 0.02, 0.3, 0.9):
+        active = rng.random(5000) < density
+        active[-1] = density > 0.5  # a run that reaches the end, or not
+        # Sample by sample: active when any of this and the `hangover` samples before is.
+        counts = np.concatenate([[0], np.cumsum(active)])
+        n = np.arange(len(active))
+        window = counts[n + 1] - counts[np.maximum(n - hangover, 0)]
+        assert _active_with_hangover(active, hangover) == np.count_nonzero(window), density
+    assert _active_with_hangover(np.zeros(100, dtype=bool), hangover) == 0
+
+
 def test_episode_and_hold_line_share_one_voice_load_and_assemble_without_it(
     tmp_path: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

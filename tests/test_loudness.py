@@ -57,3 +57,37 @@ def test_limiter_keeps_true_peaks_under_the_limit_and_leaves_quiet_parts() -> No
     assert true_peak_db(y) <= -3.0
     tail = slice(len(loud) + rate, None)
     assert np.allclose(y[tail], x[tail], atol=1e-6)
+
+
+def test_int16_samples_are_measured_against_their_full_scale() -> None:
+    rate = 22050
+    x = speechlike(rate, 30.0) * 0.5  # 30 s: several slices of the meter
+    pcm = np.round(x * 32768).astype(np.int16)
+    reference = pyloudnorm.Meter(rate).integrated_loudness(pcm / 32768.0)
+    assert abs(integrated_loudness(pcm, rate, full_scale=32768.0) - reference) < 0.01
+
+
+def _limit_whole(y: np.ndarray, rate: int, limit: float) -> np.ndarray:
+    """The limiter's pass worked on the whole array at once, as it was first written."""
+    from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
+
+    window = max(3, rate * 5 // 1000)
+    gain = maximum_filter1d(np.abs(y), size=2 * window + 1)
+    gain = np.minimum(limit * 0.95 / np.maximum(gain, 1e-9), 1.0)
+    gain = uniform_filter1d(minimum_filter1d(gain, size=2 * window + 1), size=window)
+    return y * gain
+
+
+def test_a_single_pass_a_slice_at_a_time_equals_the_whole_pass() -> None:
+    from imnm_audio.loudness import _limit_once
+
+    rate = 22050
+    y = speechlike(rate, 40.0) * 0.2
+    # Loud bursts just beyond each slice's edge, on both sides: a slice must see them.
+    window = rate * 5 // 1000
+    for edge in (1 << 18, 2 << 18, 3 << 18):
+        for start in (edge + 2 * window, edge - 4 * window):
+            y[start : start + 2 * window] = 0.9 * np.sin(np.arange(2 * window) * 0.3)
+    assert np.allclose(_limit_once(y, rate, 0.5), _limit_whole(y, rate, 0.5), atol=1e-12)
+    quiet = speechlike(rate, 5.0) * 0.1
+    assert limit_peaks(quiet, rate, 0.5) is quiet  # nothing near the limit: not even copied

@@ -154,7 +154,7 @@ def assemble(
     levelled, gain, peak = normalise_loudness(
         samples, rate, target - codec_gain_db, ceiling - codec_gain_db
     )
-    lufs = integrated_loudness(levelled.astype(np.float32) / 32768.0, rate)
+    lufs = integrated_loudness(levelled, rate, full_scale=32768.0)
     return Episode(levelled, rate, chapters, peak, gain, lufs)
 
 
@@ -168,16 +168,23 @@ def normalise_loudness(
     loudness a little, so the gain is corrected once after it.
     Returns (samples, gain in dB, true peak in dBTP).
     """
-    x = samples.astype(np.float32) / 32768.0
-    gain_db = target_lufs - integrated_loudness(x, rate)
+
+    def scaled(gain_db: float) -> np.ndarray:  # one float copy of the samples at a time
+        y = samples.astype(np.float32)
+        y *= np.float32(10 ** (gain_db / 20) / 32768.0)
+        return y
+
+    gain_db = target_lufs - integrated_loudness(samples, rate, full_scale=32768.0)
     limit = 10 ** (ceiling_db / 20)
-    y = x * np.float32(10 ** (gain_db / 20))
+    y = scaled(gain_db)
     if true_peak_db(y) > ceiling_db:
-        shortfall = target_lufs - integrated_loudness(limit_peaks(y, rate, limit), rate)
-        gain_db += shortfall
-        y = limit_peaks(x * np.float32(10 ** (gain_db / 20)), rate, limit)
-    del x
+        y = limit_peaks(y, rate, limit)
+        gain_db += target_lufs - integrated_loudness(y, rate)
+        del y
+        y = limit_peaks(scaled(gain_db), rate, limit)
     y *= 32768.0
     np.round(y, out=y)
-    out = np.clip(y, -32768, 32767).astype(np.int16)
-    return out, gain_db, true_peak_db(out.astype(np.float32) / 32768.0)
+    np.clip(y, -32768, 32767, out=y)
+    # y now holds exactly the int16 values: its peak is the output's
+    peak = true_peak_db(y) - 20 * np.log10(32768.0)
+    return y.astype(np.int16), gain_db, peak

@@ -37,21 +37,26 @@ def _k_weighting(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def integrated_loudness(x: np.ndarray, rate: int) -> float:
-    """Integrated loudness (LUFS) of mono float samples in [-1, 1]."""
-    from scipy.signal import lfilter
+CHUNK = 1 << 18  # samples per slice: long programmes are measured and limited in slices
 
-    y = np.asarray(x, dtype=np.float32)  # float32 halves the memory; ample for a meter
-    for b, a in _k_weighting(rate):
-        y = lfilter(b.astype(np.float32), a.astype(np.float32), y)
+
+def integrated_loudness(x: np.ndarray, rate: int, full_scale: float = 1.0) -> float:
+    """Integrated loudness (LUFS) of mono samples; `full_scale` is the value of 0 dBFS
+    (1.0 for floats in [-1, 1], 32768 for int16).
+
+    The K-weighted signal is made and squared a slice at a time (the filters carry their
+    state across slices), so memory stays a few slices whatever the length.
+    """
     block, step = int(0.4 * rate), int(0.1 * rate)
-    if len(y) < block:
+    if len(x) < block:
         return -np.inf
-    np.multiply(y, y, out=y)
-    energy = np.concatenate([[0.0], np.cumsum(y, dtype=np.float64)])
-    starts = np.arange(0, len(y) - block + 1, step)
-    del y
-    z = (energy[starts + block] - energy[starts]) / block
+    starts = np.arange(0, len(x) - block + 1, step)
+    # The running sum of squares is only needed where a block starts and ends.
+    positions = np.unique(np.concatenate([starts, starts + block]))
+    energy = _weighted_energy(x, rate, full_scale, positions)
+    begin = np.searchsorted(positions, starts)
+    finish = np.searchsorted(positions, starts + block)
+    z = (energy[finish] - energy[begin]) / block
     with np.errstate(divide="ignore"):
         levels = -0.691 + 10 * np.log10(z)
     gated = z[levels > -70.0]
@@ -62,6 +67,39 @@ def integrated_loudness(x: np.ndarray, rate: int) -> float:
     return float(-0.691 + 10 * np.log10(final.mean())) if len(final) else -np.inf
 
 
+def _weighted_energy(
+    x: np.ndarray, rate: int, full_scale: float, positions: np.ndarray
+) -> np.ndarray:
+    """The running sum of the K-weighted signal's squares after each of `positions` samples."""
+    from scipy.signal import lfilter
+
+    sections = [(b.astype(np.float32), a.astype(np.float32)) for b, a in _k_weighting(rate)]
+    states = [np.zeros(2, dtype=np.float32) for _ in sections]
+    out = np.zeros(len(positions))
+    total = 0.0
+    for first in range(0, len(x), CHUNK):
+        y = x[first : first + CHUNK].astype(np.float32)
+        if full_scale != 1.0:
+            y /= np.float32(full_scale)
+        # A tiny offset (-400 dB) keeps the filters out of subnormal numbers, which made
+        # them three times slower wherever the speech has digital silence.
+        y += np.float32(1e-20)
+        for n, (b, a) in enumerate(sections):
+            y, states[n] = lfilter(b, a, y, zi=states[n])
+        np.multiply(y, y, out=y)
+        running = np.cumsum(y, dtype=np.float64)
+        running += total
+        lo, hi = np.searchsorted(positions, [first + 1, first + len(y) + 1])
+        out[lo:hi] = running[positions[lo:hi] - first - 1]
+        total = float(running[-1])
+    return out
+
+
+def _peak(x: np.ndarray) -> float:
+    """The largest magnitude, without making a copy of the samples."""
+    return max(float(x.max()), -float(x.min()))
+
+
 def true_peak_db(x: np.ndarray) -> float:
     """Peak of the signal oversampled four times, as BS.1770's true-peak meter does.
 
@@ -70,21 +108,26 @@ def true_peak_db(x: np.ndarray) -> float:
     """
     if len(x) == 0:
         return -np.inf
-    magnitude = np.abs(x)
-    sample_peak = float(magnitude.max())
+    sample_peak = _peak(x)
     if sample_peak <= 0:
         return -np.inf
     from scipy.signal import resample_poly
 
     block, guard = 64, 32
-    hot = np.unique(np.nonzero(magnitude >= sample_peak * 0.5)[0] // block)
-    padded = np.pad(np.asarray(x, dtype=np.float32), (guard, block + guard))
-    offsets = np.arange(block + 2 * guard)[None, :]
+    whole = len(x) // block * block
+    blocks = x[:whole].reshape(-1, block)
+    loudest = np.maximum(blocks.max(axis=1), -blocks.min(axis=1))
+    if whole < len(x):
+        loudest = np.append(loudest, _peak(x[whole:]))
+    hot = np.flatnonzero(loudest >= sample_peak * 0.5)
+    offsets = np.arange(-guard, block + guard)[None, :]
     peak = sample_peak
     # A few thousand windows at a time: compressed phone audio can make most of a
     # long loop "hot", and oversampling it all at once took 200 MB.
     for batch in range(0, len(hot), 2048):
-        windows = padded[hot[batch : batch + 2048, None] * block + offsets]
+        index = hot[batch : batch + 2048, None] * block + offsets
+        inside = (index >= 0) & (index < len(x))
+        windows = np.where(inside, x[np.clip(index, 0, len(x) - 1)], 0).astype(np.float32)
         upsampled = resample_poly(windows, 4, 1, axis=1)[:, 4 * guard : 4 * (guard + block)]
         peak = max(peak, float(np.abs(upsampled).max()))
     return 20 * np.log10(peak)
@@ -114,12 +157,26 @@ def limit_peaks(y: np.ndarray, rate: int, limit: float) -> np.ndarray:
 
 
 def _limit_once(y: np.ndarray, rate: int, limit: float) -> np.ndarray:
+    """One pass of the limiter, a slice at a time; slices with no sample near the limit
+    are left as they are (their gain is exactly 1), and if none is, `y` itself returns."""
     from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
 
     window = max(3, rate * 5 // 1000)
-    gain = maximum_filter1d(np.abs(y), size=2 * window + 1)  # the envelope, then the gain
-    np.maximum(gain, 1e-9, out=gain)
-    np.divide(np.float32(limit * 0.95), gain, out=gain)
-    np.minimum(gain, 1.0, out=gain)
-    gain = uniform_filter1d(minimum_filter1d(gain, size=2 * window + 1), size=window)
-    return y * gain
+    threshold = limit * 0.95
+    margin = 3 * window  # the gain at a sample depends on samples within 2.5 windows
+    out = None
+    for first in range(0, len(y), CHUNK):
+        last = min(len(y), first + CHUNK)
+        lo, hi = max(0, first - margin), min(len(y), last + margin)
+        part = y[lo:hi]
+        if _peak(part) <= threshold:
+            continue
+        gain = maximum_filter1d(np.abs(part), size=2 * window + 1)  # the envelope, then gain
+        np.maximum(gain, 1e-9, out=gain)
+        np.divide(np.asarray(threshold, dtype=gain.dtype), gain, out=gain)
+        np.minimum(gain, 1.0, out=gain)
+        gain = uniform_filter1d(minimum_filter1d(gain, size=2 * window + 1), size=window)
+        if out is None:
+            out = y.copy()
+        out[first:last] = y[first:last] * gain[first - lo : last - lo]
+    return y if out is None else out

@@ -53,19 +53,13 @@ def active_speech_level(x: np.ndarray, rate: int) -> float:
     g = np.exp(-1.0 / (rate * 0.03))
     envelope = lfilter([1 - g], [1, -g], lfilter([1 - g], [1, -g], np.abs(x)))
     hangover = int(round(0.2 * rate))
-    energy = np.cumsum(x.astype(np.float64) ** 2)[-1]
+    x64 = np.asarray(x, dtype=np.float64)
+    energy = float(x64 @ x64)
     margin = 15.9
     thresholds = 2.0 ** np.arange(-15, 1)  # 6 dB steps up to full scale
     previous: tuple[float, float] | None = None
     for c in thresholds:
-        active = envelope >= c
-        # An active sample keeps the following `hangover` samples active too.
-        counts = np.cumsum(active)
-        window = (
-            counts
-            - np.concatenate([np.zeros(hangover + 1), counts[: -hangover - 1]])[: len(counts)]
-        )
-        n_active = int(np.count_nonzero(window > 0))
+        n_active = _active_with_hangover(envelope >= c, hangover)
         if n_active == 0:
             break
         level = 10 * np.log10(energy / n_active)
@@ -78,6 +72,18 @@ def active_speech_level(x: np.ndarray, rate: int) -> float:
             return float(prev_level + share * (level - prev_level))
         previous = (level, difference)
     return float(previous[0]) if previous else -np.inf
+
+
+def _active_with_hangover(active: np.ndarray, hangover: int) -> int:
+    """How many samples are active when each active sample keeps the next `hangover`
+    samples active too: counted from the runs of active samples, not sample by sample."""
+    edges = np.flatnonzero(np.diff(active.view(np.int8), prepend=0, append=0))
+    starts, ends = edges[0::2], edges[1::2]
+    if len(starts) == 0:
+        return 0
+    # Each run reaches `hangover` samples past its end, but not past the next run's start.
+    reach = np.minimum(ends + hangover, np.append(starts[1:], len(active)))
+    return int((reach - starts).sum())
 
 
 def _bandpass(x: np.ndarray, rate: int, band: tuple[float, float]) -> np.ndarray:
@@ -104,17 +110,20 @@ def _compress(
 
 
 def _fade(x: np.ndarray, rate: int) -> np.ndarray:
+    """Fade both ends in place (x is the caller's own fresh array)."""
     n = min(len(x) // 2, rate * FADE_MS // 1000)
     if n:
         ramp = np.linspace(0.0, 1.0, n)
-        x = x.copy()
         x[:n] *= ramp
         x[-n:] *= ramp[::-1]
     return x
 
 
 def _to_int16(x: np.ndarray) -> np.ndarray:
-    return np.clip(np.round(x * 32768.0), -32768, 32767).astype(np.int16)
+    y = x * 32768.0
+    np.round(y, out=y)
+    np.clip(y, -32768, 32767, out=y)
+    return y.astype(np.int16)
 
 
 def shape(samples: np.ndarray, rate: int) -> PhoneAudio:
@@ -140,7 +149,7 @@ def finish(shaped: PhoneAudio, gains: tuple[float, float]) -> PhoneAudio:
     """Apply the level, limit peaks to -3 dBov, fade both ends; 16-bit samples out."""
     out = []
     for x, gain, rate in ((shaped.narrow, gains[0], 8000), (shaped.wide, gains[1], 16000)):
-        y = limit_peaks(x * gain, rate, 10 ** (PEAK_DBOV / 20))
+        y = limit_peaks(x * gain, rate, 10 ** (PEAK_DBOV / 20))  # a new array: x is shared
         out.append(_to_int16(_fade(y, rate)))
     return PhoneAudio(narrow=out[0], wide=out[1])
 
