@@ -255,7 +255,10 @@ def _build(
     for slug in dict.fromkeys([*episode_of, *hold_of]):
         # Both scripts of a factsheet are synthesised with one voice load, and the voice is
         # unloaded before any assembly: the largest memory (the voice) and the next largest
-        # (assembly's arrays and libraries) are never held at once.
+        # (assembly's arrays and libraries) are never held at once. The episode and the
+        # hold line are then assembled side by side, one on each core: assembly works
+        # through long programmes a slice at a time, so both together stay well under the
+        # voice's memory.
         finish_episode = finish_hold = None
         if slug in episode_of:
             script = episode_of[slug]
@@ -268,10 +271,13 @@ def _build(
             )
             finish_hold = start_hold(project.podcast, script, options, cache, progress)
         _release_engines()
-        if finish_episode:
-            episodes.append(finish_episode())
-        if finish_hold:
-            hold_reports.append(finish_hold())
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            episode = pool.submit(finish_episode) if finish_episode else None
+            hold = pool.submit(finish_hold) if finish_hold else None
+            if episode:
+                episodes.append(episode.result())
+            if hold:
+                hold_reports.append(hold.result())
     if options.episodes:
         publish_show(options, base_url)
     return [*episodes, *hold_reports]
