@@ -91,3 +91,10 @@ def test_a_single_pass_a_slice_at_a_time_equals_the_whole_pass() -> None:
     assert np.allclose(_limit_once(y, rate, 0.5), _limit_whole(y, rate, 0.5), atol=1e-12)
     quiet = speechlike(rate, 5.0) * 0.1
     assert limit_peaks(quiet, rate, 0.5) is quiet  # nothing near the limit: not even copied
+
+
+@pytest.mark.parametrize("length", [50, 1000, 64 * 300 + 17])
+def test_oversampling_by_matrix_matches_resample_poly(length: int) -> None:
+    x = np.random.default_rng(length).normal(size=length) * 0.3
+    reference = 20 * np.log10(max(np.abs(x).max(), np.abs(resample_poly(x, 4, 1)).max()))
+    assert abs(true_peak_db(x) - reference) < 0.001

@@ -7,6 +7,8 @@ times faster on a five-minute episode, and keeps memory to a few arrays.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 
@@ -100,6 +102,26 @@ def _peak(x: np.ndarray) -> float:
     return max(float(x.max()), -float(x.min()))
 
 
+OVERSAMPLING_DELAY = 10  # samples: half the interpolation filter
+
+
+@functools.cache
+def _oversampling_phases() -> np.ndarray:
+    """The four polyphase branches of scipy's resample_poly(x, 4, 1) filter (Kaiser, 81
+    taps), as a (21, 4) matrix: a window of 21 samples times it gives four points between
+    (and at) the samples. A matrix product is eight times faster than upfirdn here."""
+    from scipy.signal import firwin
+
+    up = 4
+    h = firwin(2 * OVERSAMPLING_DELAY * up + 1, 1 / up, window=("kaiser", 5.0)) * up
+    taps = -(-len(h) // up)
+    phases = np.zeros((taps, up))
+    for p in range(up):
+        branch = h[p::up]
+        phases[taps - len(branch) :, p] = branch[::-1]
+    return phases.astype(np.float32)
+
+
 def true_peak_db(x: np.ndarray) -> float:
     """Peak of the signal oversampled four times, as BS.1770's true-peak meter does.
 
@@ -111,8 +133,6 @@ def true_peak_db(x: np.ndarray) -> float:
     sample_peak = _peak(x)
     if sample_peak <= 0:
         return -np.inf
-    from scipy.signal import resample_poly
-
     block, guard = 64, 32
     whole = len(x) // block * block
     blocks = x[:whole].reshape(-1, block)
@@ -121,6 +141,11 @@ def true_peak_db(x: np.ndarray) -> float:
         loudest = np.append(loudest, _peak(x[whole:]))
     hot = np.flatnonzero(loudest >= sample_peak * 0.5)
     offsets = np.arange(-guard, block + guard)[None, :]
+    phases = _oversampling_phases()
+    taps = len(phases)
+    # Row j ends at window sample j + taps - 1, and the filter delays by DELAY samples:
+    # these rows give the points from the block's first sample to its last.
+    start = guard + OVERSAMPLING_DELAY - (taps - 1)
     peak = sample_peak
     # A few thousand windows at a time: compressed phone audio can make most of a
     # long loop "hot", and oversampling it all at once took 200 MB.
@@ -128,7 +153,8 @@ def true_peak_db(x: np.ndarray) -> float:
         index = hot[batch : batch + 2048, None] * block + offsets
         inside = (index >= 0) & (index < len(x))
         windows = np.where(inside, x[np.clip(index, 0, len(x) - 1)], 0).astype(np.float32)
-        upsampled = resample_poly(windows, 4, 1, axis=1)[:, 4 * guard : 4 * (guard + block)]
+        rows = np.lib.stride_tricks.sliding_window_view(windows, taps, axis=1)
+        upsampled = rows[:, start : start + block] @ phases
         peak = max(peak, float(np.abs(upsampled).max()))
     return 20 * np.log10(peak)
 
