@@ -91,6 +91,11 @@ def test_a_single_pass_a_slice_at_a_time_equals_the_whole_pass() -> None:
     assert np.allclose(_limit_once(y, rate, 0.5), _limit_whole(y, rate, 0.5), atol=1e-12)
     quiet = speechlike(rate, 5.0) * 0.1
     assert limit_peaks(quiet, rate, 0.5) is quiet  # nothing near the limit: not even copied
+    # In place, each slice must still see its neighbours' samples as they were.
+    copied = limit_peaks(y, rate, 0.5)
+    own = y.copy()
+    assert limit_peaks(own, rate, 0.5, in_place=True) is own
+    assert np.array_equal(own, copied)
 
 
 @pytest.mark.parametrize("length", [50, 1000, 64 * 300 + 17])

@@ -178,10 +178,10 @@ def normalise_loudness(
     limit = 10 ** (ceiling_db / 20)
     y = scaled(gain_db)
     if true_peak_db(y) > ceiling_db:
-        y = limit_peaks(y, rate, limit)
+        y = limit_peaks(y, rate, limit, in_place=True)
         gain_db += target_lufs - integrated_loudness(y, rate)
         del y
-        y = limit_peaks(scaled(gain_db), rate, limit)
+        y = limit_peaks(scaled(gain_db), rate, limit, in_place=True)
     y *= 32768.0
     np.round(y, out=y)
     np.clip(y, -32768, 32767, out=y)

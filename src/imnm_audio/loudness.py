@@ -165,16 +165,20 @@ def measure(samples: np.ndarray, rate: int) -> tuple[float, float]:
     return integrated_loudness(x, rate), true_peak_db(x)
 
 
-def limit_peaks(y: np.ndarray, rate: int, limit: float) -> np.ndarray:
+def limit_peaks(y: np.ndarray, rate: int, limit: float, in_place: bool = False) -> np.ndarray:
     """Smooth gain reduction with 5 ms look-ahead so no (4x oversampled) peak passes `limit`.
 
     The gain is worked out on samples; a peak between samples can still pass, so the
-    result is measured and limited again, a little lower, until it holds.
+    result is measured and limited again, a little lower, until it holds. `in_place`
+    limits `y` itself instead of a copy (for callers that own it: a long programme
+    then needs no second copy).
     """
     ceiling_db = 20 * np.log10(limit)
     target = limit
     for _ in range(4):
-        y = _limit_once(y, rate, target)
+        limited = _limit_once(y, rate, target, in_place)
+        in_place = in_place or limited is not y  # later passes may change our own copy
+        y = limited
         peak = true_peak_db(y)
         if peak <= ceiling_db:
             break
@@ -182,19 +186,23 @@ def limit_peaks(y: np.ndarray, rate: int, limit: float) -> np.ndarray:
     return y
 
 
-def _limit_once(y: np.ndarray, rate: int, limit: float) -> np.ndarray:
+def _limit_once(y: np.ndarray, rate: int, limit: float, in_place: bool = False) -> np.ndarray:
     """One pass of the limiter, a slice at a time; slices with no sample near the limit
-    are left as they are (their gain is exactly 1), and if none is, `y` itself returns."""
+    are left as they are (their gain is exactly 1), and if none is, `y` itself returns
+    (in place, `y` always returns)."""
     from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
 
     window = max(3, rate * 5 // 1000)
     threshold = limit * 0.95
     margin = 3 * window  # the gain at a sample depends on samples within 2.5 windows
-    out = None
+    out = y if in_place else None
+    before = y[:0]  # in place: the unlimited samples just before this slice
     for first in range(0, len(y), CHUNK):
         last = min(len(y), first + CHUNK)
         lo, hi = max(0, first - margin), min(len(y), last + margin)
-        part = y[lo:hi]
+        part = np.concatenate([before, y[first:hi]]) if in_place else y[lo:hi]
+        if in_place:
+            before = y[max(0, last - margin) : last].copy()  # before this slice changes
         if _peak(part) <= threshold:
             continue
         gain = maximum_filter1d(np.abs(part), size=2 * window + 1)  # the envelope, then gain
@@ -204,5 +212,5 @@ def _limit_once(y: np.ndarray, rate: int, limit: float) -> np.ndarray:
         gain = uniform_filter1d(minimum_filter1d(gain, size=2 * window + 1), size=window)
         if out is None:
             out = y.copy()
-        out[first:last] = y[first:last] * gain[first - lo : last - lo]
+        out[first:last] = part[first - lo : last - lo] * gain[first - lo : last - lo]
     return y if out is None else out

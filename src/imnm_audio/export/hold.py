@@ -51,10 +51,11 @@ def active_speech_level(x: np.ndarray, rate: int) -> float:
     if len(x) == 0 or not np.any(x):
         return -np.inf
     g = np.exp(-1.0 / (rate * 0.03))
-    envelope = lfilter([1 - g], [1, -g], lfilter([1 - g], [1, -g], np.abs(x)))
+    dtype = np.float32 if x.dtype == np.float32 else np.float64  # filter in x's precision
+    b, a = np.array([1 - g], dtype=dtype), np.array([1, -g], dtype=dtype)
+    envelope = lfilter(b, a, lfilter(b, a, np.abs(x)))
     hangover = int(round(0.2 * rate))
-    x64 = np.asarray(x, dtype=np.float64)
-    energy = float(x64 @ x64)
+    energy = float(np.add.reduce(np.square(x), dtype=np.float64))
     margin = 15.9
     thresholds = 2.0 ** np.arange(-15, 1)  # 6 dB steps up to full scale
     previous: tuple[float, float] | None = None
@@ -134,7 +135,9 @@ def shape(samples: np.ndarray, rate: int) -> PhoneAudio:
     x16 = resample_poly(x, 16000, rate) if rate != 16000 else x
     narrow = resample_poly(_compress(_bandpass(x16, 16000, NARROW_BAND), 16000), 1, 2)
     wide = _compress(_bandpass(x16, 16000, WIDE_BAND), 16000)
-    return PhoneAudio(narrow=narrow, wide=wide)
+    # Worked out in float64, kept in float32: the loop is made of these pieces, and
+    # float32 is far finer than the 16-bit samples they become.
+    return PhoneAudio(narrow=narrow.astype(np.float32), wide=wide.astype(np.float32))
 
 
 def level_gains(reference: PhoneAudio, level_dbov: float) -> tuple[float, float]:
@@ -149,7 +152,7 @@ def finish(shaped: PhoneAudio, gains: tuple[float, float]) -> PhoneAudio:
     """Apply the level, limit peaks to -3 dBov, fade both ends; 16-bit samples out."""
     out = []
     for x, gain, rate in ((shaped.narrow, gains[0], 8000), (shaped.wide, gains[1], 16000)):
-        y = limit_peaks(x * gain, rate, 10 ** (PEAK_DBOV / 20))  # a new array: x is shared
+        y = limit_peaks(x * gain, rate, 10 ** (PEAK_DBOV / 20), in_place=True)  # our own copy
         out.append(_to_int16(_fade(y, rate)))
     return PhoneAudio(narrow=out[0], wide=out[1])
 
