@@ -260,6 +260,7 @@ def _build(
         # through long programmes a slice at a time, so both together stay well under the
         # voice's memory.
         finish_episode = finish_hold = None
+        _release_engines()  # hand back the last factsheet's assembly memory before a voice
         if slug in episode_of:
             script = episode_of[slug]
             progress = progress_for(slug, len(script.segments)) if progress_for else None
