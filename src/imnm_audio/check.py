@@ -21,7 +21,7 @@ from mutagen.id3 import ID3
 
 from .assemble import CUE_GAP_MS
 from .content import CheckSettings as Thresholds
-from .content import Lexicon, Podcast
+from .content import Lexicon, Podcast, Term
 from .errors import ContentError, EngineUnavailable
 from .ffmpeg import decode_pcm
 from .fsutil import atomic_write_bytes, atomic_write_text
@@ -217,12 +217,25 @@ def _count(term: str, heard: list[str]) -> int:
 
 
 def _unphoneme(spoken: str, lexicon: Lexicon) -> str:
-    """Put the written term back where the lexicon gave Piper phonemes."""
-    for term in lexicon.terms:
-        for form in {term.say, *dict(term.engines).values()}:
-            if "[[" in form:
-                spoken = spoken.replace(form, term.term)
+    """Put the written words back where the lexicon gave Piper phonemes.
+
+    A phoneme group that an entry gives on its own ("myositis": [[ ... ]]) becomes that
+    entry's word wherever it stands, also inside a longer spoken form: the web address
+    is spoken "understanding [[ ... ]] dot org", and the listener hears those four words,
+    not the written address. Other forms with phonemes become their entry's term.
+    """
+    forms = [(form, term.term) for term in lexicon.terms for form in _forms(term)]
+    for form, word in forms:
+        if form.startswith("[[") and form.endswith("]]") and form.count("[[") == 1:
+            spoken = spoken.replace(form, word)
+    for form, word in forms:
+        if "[[" in form:
+            spoken = spoken.replace(form, word)
     return spoken
+
+
+def _forms(term: Term) -> set[str]:
+    return {form.strip() for form in (term.say, *dict(term.engines).values())}
 
 
 # ---------------------------------------------------------------- structure
