@@ -241,34 +241,40 @@ def test_hangover_counted_from_runs_matches_counting_sample_by_sample() -> None:
     assert _active_with_hangover(np.zeros(100, dtype=bool), hangover) == 0
 
 
-def test_episode_and_hold_line_share_one_voice_load_and_assemble_without_it(
+def test_one_voice_load_for_all_factsheets_and_none_held_during_assembly(
     tmp_path: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import weakref
+
     from imnm_audio import build
     from imnm_audio.engines import piper
 
-    loads: list[Path] = []
-    voice_loaded_at_assembly: list[int] = []
+    loaded: list[weakref.ref] = []  # type: ignore[type-arg]
+    alive_at_assembly: list[int] = []
     load_voice, assemble = piper._load_voice, build.assemble
 
     def counting_load(voice_class, model):  # type: ignore[no-untyped-def]
-        loads.append(model)
-        return load_voice(voice_class, model)
+        voice = load_voice(voice_class, model)
+        loaded.append(weakref.ref(voice))
+        return voice
 
     def watched_assemble(*args, **kwargs):  # type: ignore[no-untyped-def]
-        voice_loaded_at_assembly.append(build._engine_for.cache_info().currsize)
+        alive_at_assembly.append(sum(r() is not None for r in loaded))
         return assemble(*args, **kwargs)
 
     monkeypatch.setattr(piper, "_load_voice", counting_load)
     monkeypatch.setattr(build, "assemble", watched_assemble)
-    # A new sentence in the section both scripts read: both need new clips.
-    sheet = HOLD_FACTSHEET.replace("The cause is not known.", "The cause is not yet known.")
-    root = write_project(tmp_path, factsheet=sheet)
+    # Two factsheets, each with a new sentence in the section both scripts read: both
+    # factsheets' episodes and hold lines need new clips.
+    for slug, words in (("tcf", "not yet known"), ("tcf-two", "not known yet")):
+        sheet = HOLD_FACTSHEET.replace("The cause is not known.", f"The cause is {words}.")
+        root = write_project(tmp_path, factsheet=sheet, slug=slug)
     assert main(["build", "-q", "--formats", "none", *folders(root, shared_cache)]) == 0
-    assert (root / "audio" / "tcf" / "tcf.mp3").is_file()
-    assert (root / "audio" / "hold" / "tcf" / "tcf-hold-loop-8k.wav").is_file()
-    assert len(loads) == 1
-    assert voice_loaded_at_assembly == [0]
+    for slug in ("tcf", "tcf-two"):
+        assert (root / "audio" / slug / f"{slug}.mp3").is_file()
+        assert (root / "audio" / "hold" / slug / f"{slug}-hold-loop-8k.wav").is_file()
+    assert len(loaded) == 1  # one voice load for the whole build
+    assert alive_at_assembly == [0, 0]  # and no voice in memory while assembling
 
 
 def test_factsheet_too_short_for_a_message_is_a_clear_error(

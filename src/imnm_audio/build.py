@@ -51,6 +51,10 @@ from .synth import Progress, Synthesis, choose_voice, segment_keys, synthesize
 
 log = logging.getLogger(__name__)
 
+# Makes a progress callback: (label, total) for synthesis, whose unit is segments, or
+# (label, total, unit) for other steps.
+ProgressFor = Callable[..., Progress]
+
 
 class StaleScript(ImnmError):
     """Raised when a script no longer matches its content and cannot be regenerated safely."""
@@ -212,7 +216,7 @@ class BuildOptions:
 def build(
     options: BuildOptions,
     slugs: list[str] | None = None,
-    progress_for: Callable[[str, int], Progress] | None = None,
+    progress_for: ProgressFor | None = None,
 ) -> list[EpisodeReport | HoldReport]:
     """Build every (or the named) factsheet; return a report per episode and hold line."""
     with output_lock(options.out_dir):
@@ -222,7 +226,7 @@ def build(
 def build_hold_line(
     options: BuildOptions,
     slugs: list[str] | None = None,
-    progress_for: Callable[[str, int], Progress] | None = None,
+    progress_for: ProgressFor | None = None,
 ) -> list[EpisodeReport | HoldReport]:
     """Only the hold line: write (or reuse) each hold-line script and build its audio."""
     return build(replace(options, episodes=False, hold=True), slugs, progress_for)
@@ -231,7 +235,7 @@ def build_hold_line(
 def _build(
     options: BuildOptions,
     slugs: list[str] | None,
-    progress_for: Callable[[str, int], Progress] | None,
+    progress_for: ProgressFor | None,
 ) -> list[EpisodeReport | HoldReport]:
     project = load_project(options.content_dir, slugs)
     cache = ClipCache(options.cache_dir, enabled=options.use_cache)
@@ -250,17 +254,17 @@ def _build(
             log.warning("%s: no hold line: %s", factsheet.slug, err.render())  # episode only
     episode_of = {s.slug: s for s in scripts}
     hold_of = {s.slug: s for s in holds}
-    episodes: list[EpisodeReport] = []
-    hold_reports: list[HoldReport] = []
+    # First every factsheet's clips, with one voice load for the whole build; then the
+    # voice is unloaded and each factsheet is assembled, its episode and hold line side by
+    # side (one thread each; assembly works a slice at a time, so both together stay well
+    # under the voice's memory). The largest memory (the voice) and the next largest
+    # (assembly's arrays and libraries) are never held at once, and the voice never loads
+    # on top of what an earlier factsheet's assembly left: memory stays flat however many
+    # factsheets are built. Clips are read back from the cache for assembly, not held.
+    finishers: list[tuple[str, Callable[[], EpisodeReport] | None, Callable[[], HoldReport] | None]]
+    finishers = []
     for slug in dict.fromkeys([*episode_of, *hold_of]):
-        # Both scripts of a factsheet are synthesised with one voice load, and the voice is
-        # unloaded before any assembly: the largest memory (the voice) and the next largest
-        # (assembly's arrays and libraries) are never held at once. The episode and the
-        # hold line are then assembled side by side, one on each core: assembly works
-        # through long programmes a slice at a time, so both together stay well under the
-        # voice's memory.
         finish_episode = finish_hold = None
-        _release_engines()  # hand back the last factsheet's assembly memory before a voice
         if slug in episode_of:
             script = episode_of[slug]
             progress = progress_for(slug, len(script.segments)) if progress_for else None
@@ -271,14 +275,24 @@ def _build(
                 progress_for(f"{slug} hold line", len(script.segments)) if progress_for else None
             )
             finish_hold = start_hold(project.podcast, script, options, cache, progress)
-        _release_engines()
+        finishers.append((slug, finish_episode, finish_hold))
+    _release_engines()
+    episodes: list[EpisodeReport] = []
+    hold_reports: list[HoldReport] = []
+    for slug, finish_episode, finish_hold in finishers:
+        total = (finish_episode is not None) + (finish_hold is not None)
+        done = progress_for(f"{slug} assembly", total, "outputs") if progress_for else None
         with ThreadPoolExecutor(max_workers=2) as pool:
             episode = pool.submit(finish_episode) if finish_episode else None
             hold = pool.submit(finish_hold) if finish_hold else None
             if episode:
                 episodes.append(episode.result())
+                if done:
+                    done(1, total, 0)
             if hold:
                 hold_reports.append(hold.result())
+                if done:
+                    done(total, total, 0)
     if options.episodes:
         publish_show(options, base_url)
     return [*episodes, *hold_reports]
@@ -410,6 +424,28 @@ def _cover(podcast: Podcast, script: Script) -> bytes:
     return make_cover(script.meta.short_title, script.meta.title, script.meta.organisation)
 
 
+def _clips_later(
+    podcast: Podcast, script: Script, cache: ClipCache, synthesis: Synthesis
+) -> Callable[[], Synthesis]:
+    """The clips for assembly: read back from the cache when assembly starts, so a build
+    of many factsheets does not hold every factsheet's clips while the voice is loaded.
+    Without a cache (--no-cache) they are held. A clip missing from the cache by then is
+    made again (loading the voice again), so assembly always gets every clip."""
+    if not cache.enabled:
+        return lambda: synthesis
+
+    def read_back() -> Synthesis:
+        engine = _engine(script.voice.engine, podcast)
+        again = synthesize(script, engine, choose_voice(script, engine), cache)
+        return replace(
+            again,
+            cache_hits=synthesis.cache_hits,
+            synthesized=synthesis.synthesized + again.synthesized,
+        )
+
+    return read_back
+
+
 def start_episode(
     podcast: Podcast,
     script: Script,
@@ -435,21 +471,20 @@ def start_episode(
             progress(len(script.segments), len(script.segments), len(script.segments))
         return lambda: report
 
-    synthesis = synthesize(script, engine, voice, cache, progress)
-    return functools.partial(
-        _finish_episode, podcast, script, options, synthesis, cover, key, started
-    )
+    clips = _clips_later(podcast, script, cache, synthesize(script, engine, voice, cache, progress))
+    return functools.partial(_finish_episode, podcast, script, options, clips, cover, key, started)
 
 
 def _finish_episode(
     podcast: Podcast,
     script: Script,
     options: BuildOptions,
-    synthesis: Synthesis,
+    clips: Callable[[], Synthesis],
     cover: bytes,
     key: str,
     started: float,
 ) -> EpisodeReport:
+    synthesis = clips()
     out = options.out_dir / script.slug
     audio = podcast.audio
     rate = synthesis.clips[0].sample_rate
@@ -669,18 +704,19 @@ def start_hold(
             progress(len(script.segments), len(script.segments), len(script.segments))
         return lambda: report
 
-    synthesis = synthesize(script, engine, voice, cache, progress)
-    return functools.partial(_finish_hold, podcast, script, options, synthesis, key, started)
+    clips = _clips_later(podcast, script, cache, synthesize(script, engine, voice, cache, progress))
+    return functools.partial(_finish_hold, podcast, script, options, clips, key, started)
 
 
 def _finish_hold(
     podcast: Podcast,
     script: Script,
     options: BuildOptions,
-    synthesis: Synthesis,
+    clips: Callable[[], Synthesis],
     key: str,
     started: float,
 ) -> HoldReport:
+    synthesis = clips()
     settings = podcast.hold
     out = options.out_dir / "hold" / script.slug
     clips = iter(synthesis.clips)

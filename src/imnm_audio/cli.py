@@ -421,7 +421,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 @contextmanager
 def _progress(
     quiet: bool,
-) -> Iterator[Callable[[str, int], Callable[[int, int, int], None]] | None]:
+) -> Iterator[Callable[..., Callable[[int, int, int], None]] | None]:
     if quiet:
         yield None
         return
@@ -429,16 +429,21 @@ def _progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("segments, {task.fields[hits]} from cache"),
+        TextColumn("{task.fields[unit]}"),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=err_console, transient=False) as bar:
 
-        def progress_for(slug: str, total: int) -> Callable[[int, int, int], None]:
-            task = bar.add_task(slug, total=total, hits=0)
+        def progress_for(
+            label: str, total: int, unit: str = "segments"
+        ) -> Callable[[int, int, int], None]:
+            def what(hits: int) -> str:
+                return f"segments, {hits} from cache" if unit == "segments" else unit
+
+            task = bar.add_task(label, total=total, unit=what(0))
 
             def update(done: int, total: int, hits: int) -> None:
-                bar.update(task, completed=done, hits=hits)
+                bar.update(task, completed=done, unit=what(hits))
 
             return update
 
