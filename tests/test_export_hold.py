@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import subprocess
 import wave
@@ -251,7 +252,20 @@ def test_one_voice_load_for_all_factsheets_and_none_held_during_assembly(
 
     loaded: list[weakref.ref] = []  # type: ignore[type-arg]
     alive_at_assembly: list[int] = []
+    made: list[weakref.ref] = []  # type: ignore[type-arg]
+    clips_held_after_synthesis: list[int] = []
     load_voice, assemble = piper._load_voice, build.assemble
+    synthesize, release = build.synthesize, build._release_engines
+
+    def watched_synthesize(*args, **kwargs):  # type: ignore[no-untyped-def]
+        synthesis = synthesize(*args, **kwargs)
+        made.extend(weakref.ref(clip.samples) for clip in synthesis.clips)
+        return synthesis
+
+    def watched_release() -> None:
+        gc.collect()
+        clips_held_after_synthesis.append(sum(r() is not None for r in made))
+        release()
 
     def counting_load(voice_class, model):  # type: ignore[no-untyped-def]
         voice = load_voice(voice_class, model)
@@ -264,6 +278,8 @@ def test_one_voice_load_for_all_factsheets_and_none_held_during_assembly(
 
     monkeypatch.setattr(piper, "_load_voice", counting_load)
     monkeypatch.setattr(build, "assemble", watched_assemble)
+    monkeypatch.setattr(build, "synthesize", watched_synthesize)
+    monkeypatch.setattr(build, "_release_engines", watched_release)
     # Two factsheets, each with a new sentence in the section both scripts read: both
     # factsheets' episodes and hold lines need new clips.
     for slug, words in (("tcf", "not yet known"), ("tcf-two", "not known yet")):
@@ -275,6 +291,10 @@ def test_one_voice_load_for_all_factsheets_and_none_held_during_assembly(
         assert (root / "audio" / "hold" / slug / f"{slug}-hold-loop-8k.wav").is_file()
     assert len(loaded) == 1  # one voice load for the whole build
     assert alive_at_assembly == [0, 0]  # and no voice in memory while assembling
+    # Clips are read back from the cache for assembly: the first phase holds none of
+    # them, so many factsheets' clips do not pile up while the voice is loaded.
+    assert len(made) > 0
+    assert clips_held_after_synthesis == [0]
 
 
 def test_factsheet_too_short_for_a_message_is_a_clear_error(

@@ -433,15 +433,12 @@ def _clips_later(
     made again (loading the voice again), so assembly always gets every clip."""
     if not cache.enabled:
         return lambda: synthesis
+    hits, made = synthesis.cache_hits, synthesis.synthesized  # the counts only, not the clips
 
     def read_back() -> Synthesis:
         engine = _engine(script.voice.engine, podcast)
         again = synthesize(script, engine, choose_voice(script, engine), cache)
-        return replace(
-            again,
-            cache_hits=synthesis.cache_hits,
-            synthesized=synthesis.synthesized + again.synthesized,
-        )
+        return replace(again, cache_hits=hits, synthesized=made + again.synthesized)
 
     return read_back
 
