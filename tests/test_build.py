@@ -132,9 +132,31 @@ def test_decoded_duration_is_the_sum_of_the_parts(built: Path) -> None:
     # encoder's padding (up to one 1152-sample frame): the decoded length above is exact.
     estimate = MP3(out(built) / "tcf.mp3").info.length
     assert abs(estimate - chapters[-1]["end"]) < TOLERANCE + 1152 / 44100
+    # The episode is joined from the chapter files' frames (export/splice.py): each file
+    # but the last ends one frame (26 ms of the silence before the next chapter) short
+    # of the next one, and the encoder's own delay and padding fill that frame.
     parts = sorted((out(built) / "chapters").glob("*.mp3"))
-    total = sum(len(decode(p)) for p in parts) / 44100
-    assert abs(total - chapters[-1]["end"]) < TOLERANCE
+    total = sum(len(decode(p)) for p in parts) + (len(parts) - 1) * 1152
+    assert total == len(samples)
+
+
+def test_an_episode_that_cannot_be_joined_from_its_chapters_is_encoded_whole(
+    built: Path, tmp_path: Path, shared_cache: Path
+) -> None:
+    # 48 kHz: a frame (1152 samples) is not a whole number of the voice's 22.05 kHz samples
+    root = copy_project(built, tmp_path / "p")
+    podcast = root / "content" / "podcast.yaml"
+    podcast.write_text(podcast.read_text().replace("sample_rate: 44100", "sample_rate: 48000"))
+    assert build(root, shared_cache) == 0
+    samples = decode(out(root) / "tcf.mp3", 48000)
+    chapters = timings(root)
+    assert abs(len(samples) / 48000 - chapters[-1]["end"]) < 0.001
+    parts = sorted((out(root) / "chapters").glob("*.mp3"))
+    total = sum(len(decode(p, 48000)) for p in parts) / 48000  # the files cut end to end
+    assert abs(total - chapters[-1]["end"]) < 0.001 * len(parts)
+    for chapter in chapters[1:]:
+        onset = speech_onset(samples, 48000, chapter["start"])
+        assert abs(onset - chapter["start"]) < TOLERANCE, chapter["title"]
 
 
 def test_chapters_start_on_the_first_word(built: Path) -> None:

@@ -43,6 +43,7 @@ from .export.hold import (
 from .export.mp3 import Tags, codec_gain_db, encode_mp3, write_tags
 from .export.page import episode_page, index_page
 from .export.published import PublishedEpisode, load_published
+from .export.splice import SpliceError, chapter_cuts, join_chapters, read_stream
 from .export.transcripts import chapters_json, m3u, plain_text, srt, webvtt
 from .fsutil import atomic_write_bytes, atomic_write_text, output_lock, recover, staged_folder
 from .narrate import narrate, narrate_hold, narration_hash
@@ -541,54 +542,62 @@ def write_outputs(
         transcript=transcript,
         track=str(meta.episode) if meta.episode else None,
     )
-    jobs: list[tuple[np.ndarray, str, Tags, tuple[ChapterTiming, ...]]] = [
-        (episode.samples, f"{slug}.mp3", base, episode.chapters)
+    # The chapter files are cut from the episode 100 ms (up to a frame more) before each
+    # chapter's first word. Where the episode can be joined from them exactly, it is
+    # (export/splice.py): the audio is encoded once, not twice.
+    lead = episode.sample_rate // 10
+    settings = {
+        "bitrate_kbps": audio.bitrate_kbps,
+        "sample_rate": audio.sample_rate,
+        "channels": audio.channels,
+    }
+    starts = [round(c.start * episode.sample_rate) for c in episode.chapters]
+    spans = chapter_cuts(episode.samples, episode.sample_rate, starts, lead, **settings)
+    if spans is None:  # encoded whole; the chapter files end where the next one starts
+        cuts = [0] + [max(0, s - lead) for s in starts[1:]]
+        spans = list(zip(cuts, [*cuts[1:], len(episode.samples)], strict=True))
+        encodes = [(episode.samples, f"{slug}.mp3")]
+        spliced = False
+    else:
+        encodes, spliced = [], True
+    count = len(episode.chapters)
+    tagging: list[tuple[str, Tags, tuple[ChapterTiming, ...]]] = [
+        (f"{slug}.mp3", base, episode.chapters)
     ]
     chapter_files = []
-    lead = episode.sample_rate // 10  # chapter files start 100 ms before the first word
-    count = len(episode.chapters)
-    for n, chapter in enumerate(episode.chapters, 1):
-        start = max(0, round(chapter.start * episode.sample_rate) - lead) if n > 1 else 0
-        end = (
-            round(episode.chapters[n].start * episode.sample_rate) - lead
-            if n < count
-            else len(episode.samples)
-        )
+    for n, (chapter, (start, end)) in enumerate(zip(episode.chapters, spans, strict=True), 1):
         name = f"chapters/{n:02d}-{chapter.id}.mp3"
-        jobs.append(
-            (
-                episode.samples[start:end],
-                name,
-                replace(
-                    base,
-                    title=chapter.title,
-                    album=meta.title,
-                    track=f"{n}/{count}",
-                    transcript=" ".join(s.display for s in chapter.segments),
-                    links=tuple(("Link", u) for u in chapter.urls[:1]),
-                ),
-                (),
-            )
+        encodes.append((episode.samples[start:end], name))
+        tags = replace(
+            base,
+            title=chapter.title,
+            album=meta.title,
+            track=f"{n}/{count}",
+            transcript=" ".join(s.display for s in chapter.segments),
+            links=tuple(("Link", u) for u in chapter.urls[:1]),
         )
+        tagging.append((name, tags, ()))
         chapter_files.append(name)
     (folder / "chapters").mkdir(parents=True, exist_ok=True)
 
-    def encode(job: tuple[np.ndarray, str, Tags, tuple[ChapterTiming, ...]]) -> str:
-        samples, name, tags, chapters = job
-        encode_mp3(
-            samples,
-            episode.sample_rate,
-            folder / name,
-            bitrate_kbps=audio.bitrate_kbps,
-            sample_rate=audio.sample_rate,
-            channels=audio.channels,
-        )
-        write_tags(folder / name, tags, chapters)
-        return name
+    def encode(job: tuple[np.ndarray, str]) -> None:
+        samples, name = job
+        encode_mp3(samples, episode.sample_rate, folder / name, **settings)
 
     # Each encode is one ffmpeg process: run them side by side on the machine's cores.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        files = list(pool.map(encode, jobs))
+        list(pool.map(encode, encodes))
+    if spliced:
+        try:
+            streams = [read_stream((folder / name).read_bytes()) for name in chapter_files]
+            joined = join_chapters(streams, spans, episode.sample_rate, audio.sample_rate)
+            (folder / f"{slug}.mp3").write_bytes(joined)
+        except SpliceError as err:  # not expected from LAME: encode it whole instead
+            log.warning("%s: encoding the episode whole (%s)", slug, err)
+            encode((episode.samples, f"{slug}.mp3"))
+    for name, tags, chapters in tagging:
+        write_tags(folder / name, tags, chapters)
+    files = [name for name, _, _ in tagging]
 
     sizes = {name: (folder / name).stat().st_size for name in files}
     published = PublishedEpisode(
