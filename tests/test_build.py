@@ -45,6 +45,15 @@ def build(root: Path, cache: Path, *extra: str) -> int:
     )
 
 
+def rebuilt_with(built: Path, tmp_path: Path, cache: Path, setting: str, changed: str) -> Path:
+    """A copy of the built project with one podcast.yaml setting changed, built again."""
+    root = copy_project(built, tmp_path / "p")
+    podcast = root / "content" / "podcast.yaml"
+    podcast.write_text(podcast.read_text().replace(setting, changed))
+    assert build(root, cache) == 0
+    return root
+
+
 def seconds(clock: str) -> float:
     h, m, s = clock.split(":")
     return int(h) * 3600 + int(m) * 60 + float(s)
@@ -144,10 +153,7 @@ def test_an_episode_that_cannot_be_joined_from_its_chapters_is_encoded_whole(
     built: Path, tmp_path: Path, shared_cache: Path
 ) -> None:
     # 48 kHz: a frame (1152 samples) is not a whole number of the voice's 22.05 kHz samples
-    root = copy_project(built, tmp_path / "p")
-    podcast = root / "content" / "podcast.yaml"
-    podcast.write_text(podcast.read_text().replace("sample_rate: 44100", "sample_rate: 48000"))
-    assert build(root, shared_cache) == 0
+    root = rebuilt_with(built, tmp_path, shared_cache, "sample_rate: 44100", "sample_rate: 48000")
     samples = decode(out(root) / "tcf.mp3", 48000)
     chapters = timings(root)
     assert abs(len(samples) / 48000 - chapters[-1]["end"]) < 0.001
@@ -186,10 +192,7 @@ def test_there_is_a_gentle_cue_between_chapters(built: Path) -> None:
 def test_stereo_option_gives_dual_mono_at_minus_16(
     built: Path, tmp_path: Path, shared_cache: Path
 ) -> None:
-    root = copy_project(built, tmp_path / "p")
-    podcast = root / "content" / "podcast.yaml"
-    podcast.write_text(podcast.read_text().replace("channels: 1", "channels: 2"))
-    assert build(root, shared_cache) == 0
+    root = rebuilt_with(built, tmp_path, shared_cache, "channels: 1", "channels: 2")
     assert MP3(out(root) / "tcf.mp3").info.channels == 2
     from imnm_audio.ffmpeg import decode_pcm
 

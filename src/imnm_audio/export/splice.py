@@ -57,7 +57,7 @@ class FrameFormat:
 
     @property
     def samples_per_frame(self) -> int:
-        return 1152 if self.version == 3 else 576
+        return samples_per_frame(self.sample_rate)
 
     @property
     def mono(self) -> bool:  # stereo frames may switch between joint and plain stereo
@@ -74,6 +74,17 @@ class FrameFormat:
         kbps = _BITRATES[self.version != 3][self.bitrate_index]
         per = 144 if self.version == 3 else 72
         return per * kbps * 1000 // self.sample_rate + int(padded)
+
+
+def samples_per_frame(sample_rate: int) -> int:
+    """Layer III: 1152 at MPEG-1's rates (32-48 kHz), 576 at MPEG-2 and 2.5's."""
+    return 1152 if sample_rate >= 32000 else 576
+
+
+def _frame_in_input(rate: int, sample_rate: int) -> int | None:
+    """One output frame in samples at the input rate, if it is a whole number of them."""
+    span = samples_per_frame(sample_rate) * rate
+    return span // sample_rate if span % sample_rate == 0 else None
 
 
 def _header(data: bytes, pos: int) -> tuple[FrameFormat, int]:
@@ -261,12 +272,11 @@ def encoder_overhead(rate: int, bitrate_kbps: int, sample_rate: int, channels: i
     can drop exactly that much and the next stream lands where it stood."""
     from .mp3 import encode_mp3
 
-    form_rate = sample_rate
-    frames = 40
-    per_frame = 1152 if form_rate >= 32000 else 576
-    if (per_frame * rate) % sample_rate:
-        raise SpliceError("the output rate is not a whole multiple of the input's frame")
-    length = frames * per_frame * rate // sample_rate
+    step = _frame_in_input(rate, sample_rate)
+    if step is None:
+        raise SpliceError("a frame of the output is not a whole number of input samples")
+    frames, per_frame = 40, samples_per_frame(sample_rate)
+    length = frames * step
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "probe.mp3"
         encode_mp3(
@@ -305,8 +315,8 @@ def chapter_cuts(
     joined exactly (the output rate is not a whole multiple of a frame at the input
     rate, or a cut would drop sound): it is then encoded whole.
     """
-    per_frame = 1152 if sample_rate >= 32000 else 576
-    if (per_frame * rate) % sample_rate or (len(samples) * sample_rate) % rate:
+    step = _frame_in_input(rate, sample_rate)
+    if step is None or (len(samples) * sample_rate) % rate:
         return None
     try:
         overhead = encoder_overhead(rate, bitrate_kbps, sample_rate, channels)
@@ -314,7 +324,7 @@ def chapter_cuts(
         return None
     if (overhead * rate) % sample_rate:
         return None
-    step, dropped = per_frame * rate // sample_rate, overhead * rate // sample_rate
+    dropped = overhead * rate // sample_rate
     cuts = [0] + [max(0, start - lead) // step * step for start in starts[1:]]
     spans = []
     for begin, end in zip(cuts, [*cuts[1:], len(samples) + dropped], strict=True):
