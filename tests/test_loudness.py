@@ -78,24 +78,32 @@ def _limit_whole(y: np.ndarray, rate: int, limit: float) -> np.ndarray:
     return y * gain
 
 
-def test_a_single_pass_a_slice_at_a_time_equals_the_whole_pass() -> None:
-    from imnm_audio.loudness import _limit_once
+def test_a_single_pass_over_the_loud_regions_equals_the_whole_pass() -> None:
+    from imnm_audio.loudness import CHUNK, REGION_GAP, _limit_once
 
     rate = 22050
     y = speechlike(rate, 40.0) * 0.2
-    # Loud bursts just beyond each slice's edge, on both sides: a slice must see them.
     window = rate * 5 // 1000
-    for edge in (1 << 18, 2 << 18, 3 << 18):
-        for start in (edge + 2 * window, edge - 4 * window):
-            y[start : start + 2 * window] = 0.9 * np.sin(np.arange(2 * window) * 0.3)
-    assert np.allclose(_limit_once(y, rate, 0.5), _limit_whole(y, rate, 0.5), atol=1e-12)
+    burst = 0.9 * np.sin(np.arange(2 * window) * 0.3)
+    # Loud bursts at both ends, across slice edges, and in pairs at distances around
+    # each place where the limiter's reach and context end, and around the distance
+    # that puts two bursts in one region.
+    starts = [0, len(y) - len(burst), (1 << 18) - window, (2 << 18) - 4 * window]
+    for gap in (3 * window, 6 * window, 9 * window, 12 * window, REGION_GAP):
+        for near in (gap - 1, gap + 1):
+            base = len(starts) * (CHUNK >> 3)
+            starts += [base, base + len(burst) + near]
+    for start in starts:
+        y[start : start + len(burst)] = burst
+    before = y.copy()
+    expected = _limit_whole(y, rate, 0.5)
+    assert np.allclose(_limit_once(y, rate, 0.5), expected, atol=1e-12)
+    assert np.array_equal(y, before)  # not in place: the samples given are left alone
+    # In place, each region must still see its neighbours' samples as they were.
+    assert _limit_once(y, rate, 0.5, in_place=True) is y
+    assert np.allclose(y, expected, atol=1e-12)
     quiet = speechlike(rate, 5.0) * 0.1
     assert limit_peaks(quiet, rate, 0.5) is quiet  # nothing near the limit: not even copied
-    # In place, each slice must still see its neighbours' samples as they were.
-    copied = limit_peaks(y, rate, 0.5)
-    own = y.copy()
-    assert limit_peaks(own, rate, 0.5, in_place=True) is own
-    assert np.array_equal(own, copied)
 
 
 @pytest.mark.parametrize("length", [50, 1000, 64 * 300 + 17])

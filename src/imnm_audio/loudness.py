@@ -187,30 +187,45 @@ def limit_peaks(y: np.ndarray, rate: int, limit: float, in_place: bool = False) 
 
 
 def _limit_once(y: np.ndarray, rate: int, limit: float, in_place: bool = False) -> np.ndarray:
-    """One pass of the limiter, a slice at a time; slices with no sample near the limit
-    are left as they are (their gain is exactly 1), and if none is, `y` itself returns
-    (in place, `y` always returns)."""
+    """One pass of the limiter over the neighbourhoods of the samples near the limit; the
+    gain everywhere else is exactly 1, so those samples are left as they are. If no
+    sample is near the limit, `y` itself returns (in place, `y` always returns)."""
     from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
 
     window = max(3, rate * 5 // 1000)
     threshold = limit * 0.95
-    margin = 3 * window  # the gain at a sample depends on samples within 2.5 windows
-    out = y if in_place else None
-    before = y[:0]  # in place: the unlimited samples just before this slice
-    for first in range(0, len(y), CHUNK):
-        last = min(len(y), first + CHUNK)
+    # The gain is below 1 only within 2.5 windows of a sample over the threshold, and the
+    # gain at a sample depends on the samples within 2.5 windows of it: each region is
+    # worked out with `margin` samples of context either side and only its inside kept.
+    margin = 3 * window
+    hot = _over(y, threshold)
+    if len(hot) == 0:
+        return y
+    # Nearby hot samples share a region (fewer, longer regions are faster); regions stay
+    # 2 margins apart, so none reads samples that another one has changed.
+    split = np.flatnonzero(np.diff(hot) > max(4 * margin, REGION_GAP))
+    firsts = np.maximum(hot[np.r_[0, split + 1]] - margin, 0)
+    lasts = np.minimum(hot[np.r_[split, len(hot) - 1]] + margin + 1, len(y))
+    out = y if in_place else y.copy()
+    for first, last in zip(firsts.tolist(), lasts.tolist(), strict=True):
         lo, hi = max(0, first - margin), min(len(y), last + margin)
-        part = np.concatenate([before, y[first:hi]]) if in_place else y[lo:hi]
-        if in_place:
-            before = y[max(0, last - margin) : last].copy()  # before this slice changes
-        if _peak(part) <= threshold:
-            continue
+        part = y[lo:hi]
         gain = maximum_filter1d(np.abs(part), size=2 * window + 1)  # the envelope, then gain
         np.maximum(gain, 1e-9, out=gain)
         np.divide(np.asarray(threshold, dtype=gain.dtype), gain, out=gain)
         np.minimum(gain, 1.0, out=gain)
         gain = uniform_filter1d(minimum_filter1d(gain, size=2 * window + 1), size=window)
-        if out is None:
-            out = y.copy()
         out[first:last] = part[first - lo : last - lo] * gain[first - lo : last - lo]
-    return y if out is None else out
+    return out
+
+
+REGION_GAP = 8192  # samples: loud places closer than this are limited as one region
+
+
+def _over(y: np.ndarray, threshold: float) -> np.ndarray:
+    """Indices of the samples whose magnitude passes `threshold`, found a slice at a time."""
+    found = [np.zeros(0, dtype=np.intp)]
+    for first in range(0, len(y), CHUNK):
+        part = y[first : first + CHUNK]
+        found.append(np.flatnonzero((part > threshold) | (part < -threshold)) + first)
+    return np.concatenate(found)
