@@ -121,7 +121,9 @@ def dump_script(script: Script) -> str:
             for c in script.chapters
         ],
     }
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)
+    # libyaml's emitter where PyYAML has it: the same text, many times faster.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=88)
     return _HEADER.format(slug=script.slug, version=__version__, source=script.source) + text
 
 
