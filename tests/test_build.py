@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -176,6 +177,59 @@ def test_loudness_is_on_target_and_peaks_have_headroom(built: Path) -> None:
     lufs, peak = measure(decode(out(built) / "tcf.mp3"), 44100)
     assert abs(lufs - (-19.0)) <= 1.0
     assert peak <= -1.0
+
+
+def test_every_chapter_is_at_the_target_loudness(built: Path) -> None:
+    from imnm_audio.loudness import integrated_loudness
+
+    samples = decode(out(built) / "tcf.mp3")
+    chapters = timings(built)
+    levels = []
+    for chapter in chapters:
+        first, last = (round(max(0.0, chapter[k] - 0.1) * 44100) for k in ("start", "end"))
+        levels.append(integrated_loudness(samples[first:last], 44100, full_scale=32768.0))
+    assert len(levels) >= 3 and all(abs(level - (-19.0)) <= 0.5 for level in levels), levels
+
+
+def audio_frames(path: Path) -> bytes:
+    """An MP3 file without its ID3v2 tag: the encoded audio."""
+    data = path.read_bytes()
+    if data[:3] != b"ID3":
+        return data
+    size = 0
+    for byte in data[6:10]:
+        size = size << 7 | byte
+    return data[10 + size :]
+
+
+def test_an_edit_encodes_only_its_chapter_and_equals_a_build_from_nothing(
+    built: Path, tmp_path: Path, shared_cache: Path
+) -> None:
+    cache = tmp_path / "cache"
+    shutil.copytree(shared_cache, cache)
+    root = copy_project(built, tmp_path / "p")
+    chapter_files = sorted((out(root) / "chapters").glob("*.mp3"))
+    before = {p.name: audio_frames(p) for p in chapter_files}
+    sheet = root / "content" / "tcf" / "factsheet.md"
+    sheet.write_text(sheet.read_text().replace("Sleep helps.", "Sleep helps a lot."))
+    streams = set(cache.glob("*/*.mp3"))
+    assert build(root, cache, "--regenerate") == 0
+    after = {p.name: audio_frames(p) for p in sorted((out(root) / "chapters").glob("*.mp3"))}
+    changed = [name for name in before if after[name] != before[name]]
+    edited = [
+        c for c in timings(root) if any("Sleep helps a lot." in s["display"] for s in c["segments"])
+    ]
+    assert len(changed) == 1 and edited and changed[0].endswith(f"-{edited[0]['id']}.mp3")
+    assert len(set(cache.glob("*/*.mp3")) - streams) == 1  # that chapter's stream, once
+    # The same project built with only the speech clips in its cache: the same bytes.
+    fresh = tmp_path / "fresh"
+    for clip in cache.glob("*/*.wav"):
+        (fresh / clip.parent.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(clip, fresh / clip.parent.name / clip.name)
+    again = copy_project(root, tmp_path / "q")
+    shutil.rmtree(again / "audio")
+    assert build(again, fresh) == 0
+    assert digests(out(again)) == digests(out(root))
 
 
 def test_there_is_a_gentle_cue_between_chapters(built: Path) -> None:

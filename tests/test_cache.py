@@ -83,10 +83,37 @@ def test_damaged_entry_is_discarded_with_a_warning(
     assert not path.exists()
 
 
+@pytest.mark.parametrize("damage", [None, "truncate", "flip", "empty"])
+def test_encoded_audio_comes_back_exact_or_not_at_all(
+    tmp_path: Path, damage: str | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = ClipCache(tmp_path)
+    key, data = "03" * 32, bytes(range(256)) * 40
+    cache.put_bytes(key, ".mp3", data)
+    path = cache.path(key).with_suffix(".mp3")
+    blob = bytearray(path.read_bytes())
+    if damage == "truncate":
+        blob = blob[: len(blob) // 2]
+    elif damage == "flip":
+        blob[100] ^= 0xFF
+    elif damage == "empty":
+        blob = bytearray()
+    path.write_bytes(bytes(blob))
+    with caplog.at_level(logging.WARNING):
+        back = cache.get_bytes(key, ".mp3")
+    if damage is None:
+        assert back == data and cache.info() == (1, len(data) + 32)
+    else:
+        assert back is None and "damaged" in caplog.text and not path.exists()
+    assert cache.get_bytes(key, ".wav") is None  # another kind of entry: a miss
+
+
 def test_disabled_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
     cache = ClipCache(tmp_path, enabled=False)
     cache.put("02" * 32, clip())
-    assert cache.get("02" * 32) is None and cache.info() == (0, 0)
+    cache.put_bytes("02" * 32, ".mp3", b"frames")
+    assert cache.get("02" * 32) is None and cache.get_bytes("02" * 32, ".mp3") is None
+    assert cache.info() == (0, 0)
 
 
 def test_clear_removes_every_entry(tmp_path: Path) -> None:

@@ -98,11 +98,14 @@ def test_cache_info_and_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
     ClipCache(tmp_path).put("ab" * 32, Clip(np.zeros(100, dtype=np.int16), 22050))
     assert main(["cache", "info", "--cache", str(tmp_path)]) == 0
-    assert ": 1 clips," in capsys.readouterr().out
-    assert main(["cache", "clear", "--cache", str(tmp_path)]) == 0
-    assert "Removed 1 clips" in capsys.readouterr().out
+    assert ": 1 entries (clips and encoded audio)," in capsys.readouterr().out
+    ClipCache(tmp_path).put_bytes("cd" * 32, ".mp3", b"frames")
     assert main(["cache", "info", "--cache", str(tmp_path)]) == 0
-    assert ": 0 clips," in capsys.readouterr().out
+    assert ": 2 entries (clips and encoded audio)," in capsys.readouterr().out
+    assert main(["cache", "clear", "--cache", str(tmp_path)]) == 0
+    assert "Removed 2 entries" in capsys.readouterr().out
+    assert main(["cache", "info", "--cache", str(tmp_path)]) == 0
+    assert ": 0 entries" in capsys.readouterr().out
 
 
 def test_serve_without_a_build_says_what_to_do(tmp_path: Path) -> None:

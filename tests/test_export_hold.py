@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import FACTSHEET, PODCAST, folders, write_project
+from conftest import FACTSHEET, PODCAST, decode, folders, write_project
 from imnm_audio.cli import main
 from imnm_audio.errors import ContentError
 from imnm_audio.export.hold import active_speech_level
@@ -335,3 +335,34 @@ def test_hold_settings_are_validated(tmp_path: Path) -> None:
     write_project(tmp_path, podcast=PODCAST + "hold:\n  level_dbov: 0\n")
     with pytest.raises(ContentError, match="'level_dbov' in 'hold' must be between -36 and -12"):
         load_podcast(tmp_path / "content" / "podcast.yaml")
+
+
+def test_g711_is_ffmpegs_encoding_of_every_sample_value(tmp_path: Path) -> None:
+    from imnm_audio.export.hold import _g711_wav, g711
+
+    x = np.arange(-32768, 32768, dtype=np.int32).astype(np.int16)
+    x = np.append(x, x[:1])  # an odd count: the WAV's data chunk gets a pad byte
+    raw = tmp_path / "all.s16"
+    raw.write_bytes(x.astype("<i2").tobytes())
+    for law, codec in (("ulaw", "pcm_mulaw"), ("alaw", "pcm_alaw")):
+        bare, wav = tmp_path / law, tmp_path / f"{law}.wav"
+        exact = ["-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1"]
+        run_ffmpeg(
+            ["-f", "s16le", "-ar", "8000", "-ac", "1", "-i", str(raw)]
+            + ["-c:a", codec, "-f", "mulaw" if law == "ulaw" else "alaw", "-y", str(bare)]
+            + ["-c:a", codec, *exact, "-f", "wav", "-y", str(wav)]
+        )
+        assert g711(x, law) == bare.read_bytes()
+        assert _g711_wav(g711(x, law), law) == wav.read_bytes()
+
+
+def test_loop_mp3_is_joined_from_its_pieces_and_decodes_to_the_loop(hold: Path) -> None:
+    wide, rate = read_wav(hold / "tcf-hold-loop-16k.wav")
+    assert "rror" not in probe(hold / "tcf-hold-loop.mp3")
+    decoded = decode(hold / "tcf-hold-loop.mp3", rate).astype(np.float64) / 32768.0
+    assert len(decoded) == len(wide)  # gapless: the Info frame's delay and padding hold
+    noise = np.sum((decoded - wide) ** 2)
+    assert 10 * np.log10(np.sum(wide**2) / noise) > 10  # in place, sample for sample
+    # The loop's files are the message files and silence, in the loop's order.
+    welcome, _ = read_wav(hold / "01-welcome-16k.wav")
+    assert np.array_equal(wide[: len(welcome)], welcome)

@@ -98,7 +98,7 @@ def _episode(script) -> Episode:  # type: ignore[no-untyped-def]
         )
     import numpy as np
 
-    return Episode(np.zeros(10, dtype=np.int16), 22050, tuple(chapters), -3.0, 0.0, -19.0)
+    return Episode(np.zeros(10, dtype=np.int16), 22050, tuple(chapters), -3.0, (0.0,))
 
 
 @settings(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import itertools
+import struct
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
+from .cache import ClipCache, code_fingerprint
 from .content import AudioSettings
 from .engines.base import Clip
 from .ffmpeg import ffmpeg_exe
@@ -21,6 +26,7 @@ from .script import Chapter, Script
 LEAD_IN_MS = 500
 TAIL_MS = 1000
 CUE_GAP_MS = 450  # silence between the chapter cue and the next heading
+CHAPTER_LEAD_MS = 100  # a chapter's file starts this long (or up to a frame more) before it
 ONSET_MARGIN_MS = 15  # kept before the first word of a clip
 RELEASE_MARGIN_MS = 60  # kept after the last word
 SILENCE_DBFS = -45.0
@@ -49,12 +55,16 @@ class Episode:
     sample_rate: int
     chapters: tuple[ChapterTiming, ...]
     true_peak_db: float  # before encoding
-    gain_db: float  # applied to reach the loudness target
-    loudness_lufs: float  # of the final samples, before encoding
+    gains_db: tuple[float, ...]  # applied to each chapter to reach the loudness target
 
     @property
     def duration(self) -> float:
         return len(self.samples) / self.sample_rate
+
+    @functools.cached_property
+    def loudness_lufs(self) -> float:
+        """Of the final samples, before encoding (measured when first asked for)."""
+        return integrated_loudness(self.samples, self.sample_rate, full_scale=32768.0)
 
 
 def trim(clip: Clip) -> np.ndarray:
@@ -85,7 +95,11 @@ def chapter_cue(sample_rate: int) -> np.ndarray:
 
 
 def _silence(ms: int, sample_rate: int) -> np.ndarray:
-    return np.zeros(sample_rate * ms // 1000, dtype=np.int16)
+    return _silence_samples(sample_rate * ms // 1000)
+
+
+def _silence_samples(count: int) -> np.ndarray:
+    return np.zeros(count, dtype=np.int16)
 
 
 def stitch(
@@ -94,13 +108,19 @@ def stitch(
     cue: np.ndarray | None = None,
     lead_ms: int = LEAD_IN_MS,
     tail_ms: int = TAIL_MS,
+    frame: int = 1,
 ) -> tuple[np.ndarray, tuple[ChapterTiming, ...]]:
     """Trimmed clips with each segment's pause, a cue before every chapter but the first.
 
     Returns the samples and exact timings: a chapter starts on its first word (the
-    first chapter at 0), and ends where the next one starts.
+    first chapter at 0), and ends where the next one starts. With `frame` > 1 (an MP3
+    frame, in samples), up to `frame` - 1 samples of silence go before each chapter so
+    that the point CHAPTER_LEAD_MS before its first word is a whole number of frames
+    from the start: each chapter's file then begins on a frame boundary, and its samples
+    do not depend on the length of the chapters before it (see `chapter_cuts`).
     """
     rate = clips[0].sample_rate
+    lead = rate * CHAPTER_LEAD_MS // 1000
     parts: list[np.ndarray] = [_silence(lead_ms, rate)]
     position = len(parts[0])
     starts: list[int] = []
@@ -111,6 +131,10 @@ def stitch(
             for piece in (cue, _silence(CUE_GAP_MS, rate)):
                 parts.append(piece)
                 position += len(piece)
+        if index > 0 and (position - lead) % frame:
+            pad = _silence_samples(-(position - lead) % frame)
+            parts.append(pad)
+            position += len(pad)
         chapter_spans = []
         for segment in chapter.segments:
             speech = trim(next(clip_iter))
@@ -139,47 +163,102 @@ def stitch(
 
 
 def assemble(
-    script: Script, clips: tuple[Clip, ...], audio: AudioSettings, codec_gain_db: float = 0.0
+    script: Script,
+    clips: tuple[Clip, ...],
+    audio: AudioSettings,
+    codec_gain_db: float = 0.0,
+    frame: int = 1,
+    cache: ClipCache | None = None,
 ) -> Episode:
-    """One track with the script's pauses and chapter cues, at the target loudness.
+    """One track with the script's pauses and chapter cues, each chapter at the target loudness.
 
     `codec_gain_db` is how much the encoder changes the level (measured by
     export.mp3.codec_gain_db); the PCM is levelled so the encoded file hits the target.
+    `frame` is the MP3 frame in samples at the clips' rate, when it is a whole number
+    (see `stitch`). A chapter levelled before (found in `cache`) is not levelled again.
     """
     rate = clips[0].sample_rate
     cue = chapter_cue(rate) if audio.chime else None
-    samples, chapters = stitch(script.chapters, clips, cue)
+    samples, chapters = stitch(script.chapters, clips, cue, frame=frame)
     target = audio.target_lufs - (3.0103 if audio.channels == 2 else 0.0)  # dual mono adds 3 dB
     ceiling = audio.true_peak_db - 0.5  # 0.5 dB of room for the encoder's overshoot
-    levelled, gain, peak = normalise_loudness(
-        samples, rate, target - codec_gain_db, ceiling - codec_gain_db
+    lead = rate * CHAPTER_LEAD_MS // 1000
+    pieces = [0] + [round(c.start * rate) - lead for c in chapters[1:]]
+    levelled, gains, peak = normalise_loudness(
+        samples, rate, target - codec_gain_db, ceiling - codec_gain_db, pieces, cache
     )
-    lufs = integrated_loudness(levelled, rate, full_scale=32768.0)
-    return Episode(levelled, rate, chapters, peak, gain, lufs)
+    return Episode(levelled, rate, chapters, peak, gains)
 
 
 def normalise_loudness(
-    samples: np.ndarray, rate: int, target_lufs: float, ceiling_db: float
-) -> tuple[np.ndarray, float, float]:
-    """A linear gain to the target loudness, and a look-ahead limiter where peaks need it.
+    samples: np.ndarray,
+    rate: int,
+    target_lufs: float,
+    ceiling_db: float,
+    pieces: list[int] | None = None,
+    cache: ClipCache | None = None,
+) -> tuple[np.ndarray, tuple[float, ...], float]:
+    """Each piece at the target loudness, with a look-ahead limiter where peaks need it.
 
-    Measured in-process on the PCM we already hold: far cheaper than ffmpeg's two-pass
-    loudnorm, and as exact (DESIGN.md, "Loudness costs time"). Limiting lowers the
-    loudness a little, so the gain is corrected once after it.
-    Returns (samples, gain in dB, true peak in dBTP).
+    The pieces start at `pieces` (the chapters, each from just before its first word;
+    by default one piece, the whole). Each gets its own gain, so every chapter is at
+    the target, the whole programme with them, and an edit in one chapter leaves every
+    other chapter's samples, and so their encoded audio, exactly as they were. A piece
+    too short or quiet to measure gets the whole programme's gain. A piece found in
+    `cache` (by its samples and the settings) is taken from it, not levelled again.
+    Returns (samples, the gain of each piece in dB, true peak in dBTP).
     """
+    bounds = list(itertools.pairwise([*(pieces or [0]), len(samples)]))
+    out = np.empty(len(samples), dtype=np.int16)
+    gains, peaks = [], []
+    whole: float | None = None
+    for first, last in bounds:
+        part = samples[first:last]
+        key = hashlib.sha256(part.astype("<i2").tobytes())
+        code = code_fingerprint(__name__, "imnm_audio.loudness")
+        key.update(f"level:{code}:{rate}:{target_lufs!r}:{ceiling_db!r}".encode())
+        stored = cache.get_bytes(key.hexdigest(), ".level") if cache else None
+        if stored is not None and len(stored) == 16 + 2 * len(part):
+            gain, peak = struct.unpack("<dd", stored[:16])
+            out[first:last] = np.frombuffer(stored, dtype="<i2", offset=16)
+        else:
+            loudness = integrated_loudness(part, rate, full_scale=32768.0)
+            alone = bool(np.isfinite(loudness))  # levelled from this piece alone
+            if not alone:
+                if whole is None:
+                    whole = integrated_loudness(samples, rate, full_scale=32768.0)
+                loudness = whole if np.isfinite(whole) else target_lufs
+            out[first:last], gain, peak = _level(
+                part, rate, target_lufs - loudness, target_lufs, ceiling_db
+            )
+            if cache and alone:
+                levelled = struct.pack("<dd", gain, peak) + out[first:last].astype("<i2").tobytes()
+                cache.put_bytes(key.hexdigest(), ".level", levelled)
+        gains.append(gain)
+        peaks.append(peak)
+    return out, tuple(gains), max(peaks, default=-np.inf)
+
+
+def _level(
+    samples: np.ndarray, rate: int, gain_db: float, target_lufs: float, ceiling_db: float
+) -> tuple[np.ndarray, float, float]:
+    """Samples times the gain, limited to the ceiling. Measured in-process on the PCM we
+    already hold: far cheaper than ffmpeg's two-pass loudnorm, and as exact (DESIGN.md,
+    "Loudness costs time"). Limiting lowers the loudness a little, so the gain is
+    corrected once after it. Returns (int16 samples, gain in dB, true peak in dBTP)."""
 
     def scaled(gain_db: float) -> np.ndarray:  # one float copy of the samples at a time
         y = samples.astype(np.float32)
         y *= np.float32(10 ** (gain_db / 20) / 32768.0)
         return y
 
-    gain_db = target_lufs - integrated_loudness(samples, rate, full_scale=32768.0)
     limit = 10 ** (ceiling_db / 20)
     y = scaled(gain_db)
     if true_peak_db(y) > ceiling_db:
         y = limit_peaks(y, rate, limit, in_place=True)
-        gain_db += target_lufs - integrated_loudness(y, rate)
+        loudness = integrated_loudness(y, rate)
+        if np.isfinite(loudness):
+            gain_db += target_lufs - loudness
         del y
         y = limit_peaks(scaled(gain_db), rate, limit, in_place=True)
     y *= 32768.0

@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import struct
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,15 +24,24 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .assemble import ChapterTiming, Episode, assemble, stitch
-from .cache import ClipCache
-from .content import Factsheet, Podcast, Project, VoiceSettings, load_project, url_problem
+from .assemble import CHAPTER_LEAD_MS, ChapterTiming, Episode, assemble, stitch
+from .cache import ClipCache, code_fingerprint
+from .content import (
+    AudioSettings,
+    Factsheet,
+    Podcast,
+    Project,
+    VoiceSettings,
+    load_project,
+    url_problem,
+)
 from .engines import Engine, get_engine
 from .errors import ContentError, ImnmError, TooShortForHold, UsageError
 from .export.book import book_chapters, book_identifier, make_daisy, make_epub, zip_folder
 from .export.cover import make_cover
 from .export.feed import make_feed
 from .export.hold import (
+    PHONE_MP3,
     PhoneAudio,
     active_speech_level,
     finish,
@@ -43,8 +53,15 @@ from .export.hold import (
 from .export.mp3 import Tags, codec_gain_db, encode_mp3, write_tags
 from .export.page import episode_page, index_page
 from .export.published import PublishedEpisode, load_published
-from .export.splice import SpliceError, chapter_cuts, join_chapters, read_stream
+from .export.splice import (
+    SpliceError,
+    chapter_cuts,
+    frame_in_input,
+    join_chapters,
+    read_stream,
+)
 from .export.transcripts import chapters_json, m3u, plain_text, srt, webvtt
+from .ffmpeg import ffmpeg_exe
 from .fsutil import atomic_write_bytes, atomic_write_text, output_lock, recover, staged_folder
 from .narrate import narrate, narrate_hold, narration_hash
 from .script import Script, load_script, save_script
@@ -470,13 +487,16 @@ def start_episode(
         return lambda: report
 
     clips = _clips_later(podcast, script, cache, synthesize(script, engine, voice, cache, progress))
-    return functools.partial(_finish_episode, podcast, script, options, clips, cover, key, started)
+    return functools.partial(
+        _finish_episode, podcast, script, options, cache, clips, cover, key, started
+    )
 
 
 def _finish_episode(
     podcast: Podcast,
     script: Script,
     options: BuildOptions,
+    cache: ClipCache,
     clips: Callable[[], Synthesis],
     cover: bytes,
     key: str,
@@ -490,14 +510,17 @@ def _finish_episode(
         script,
         synthesis.clips,
         audio,
-        codec_gain_db(audio.bitrate_kbps, audio.sample_rate, audio.channels, rate),
+        _codec_gain(audio, rate, cache),
+        frame_in_input(rate, audio.sample_rate) or 1,  # chapters start on MP3 frames
+        cache,
     )
-    with staged_folder(out, "episode") as staging:
-        files = write_outputs(staging, podcast, script, episode, cover, options.formats)
-        # Measured on the final samples, plus the encoder's level change (measured on a
-        # tone): `imnm-audio check` measures the decoded MP3 itself.
-        gain = codec_gain_db(audio.bitrate_kbps, audio.sample_rate, audio.channels, rate)
-        lufs = episode.loudness_lufs + gain + (3.0103 if audio.channels == 2 else 0.0)
+    with staged_folder(out, "episode") as staging, ThreadPoolExecutor(1) as side:
+        # Measured on the final samples while the files are written, plus the encoder's
+        # level change (measured on a tone): `imnm-audio check` measures the decoded MP3.
+        loudness = side.submit(lambda: episode.loudness_lufs)
+        files = write_outputs(staging, podcast, script, episode, cover, options.formats, cache)
+        gain = _codec_gain(audio, rate, cache)
+        lufs = loudness.result() + gain + (3.0103 if audio.channels == 2 else 0.0)
         report = EpisodeReport(
             slug=script.slug,
             status="built",
@@ -520,8 +543,13 @@ def write_outputs(
     episode: Episode,
     cover: bytes,
     formats: tuple[str, ...] = ("epub", "daisy"),
+    cache: ClipCache | None = None,
 ) -> list[str]:
-    """Write every file of one episode into `folder`; return their names."""
+    """Write every file of one episode into `folder`; return their names.
+
+    A chapter whose samples were encoded before with the same settings (found in
+    `cache`) is not encoded again: an edit re-encodes only the chapters it changed.
+    """
     meta, audio, slug = script.meta, podcast.audio, script.slug
     links = tuple((r.title, r.url) for r in meta.resources)
     transcript = plain_text(meta, episode)
@@ -545,7 +573,7 @@ def write_outputs(
     # The chapter files are cut from the episode 100 ms (up to a frame more) before each
     # chapter's first word. Where the episode can be joined from them exactly, it is
     # (export/splice.py): the audio is encoded once, not twice.
-    lead = episode.sample_rate // 10
+    lead = episode.sample_rate * CHAPTER_LEAD_MS // 1000
     settings = {
         "bitrate_kbps": audio.bitrate_kbps,
         "sample_rate": audio.sample_rate,
@@ -582,7 +610,16 @@ def write_outputs(
 
     def encode(job: tuple[np.ndarray, str]) -> None:
         samples, name = job
-        encode_mp3(samples, episode.sample_rate, folder / name, **settings)
+        if not spliced or cache is None:  # a whole episode is never encoded twice
+            encode_mp3(samples, episode.sample_rate, folder / name, **settings)
+            return
+        key = encoded_key(samples, episode.sample_rate, settings)
+        stream = cache.get_bytes(key, ".mp3")
+        if stream is None:
+            encode_mp3(samples, episode.sample_rate, folder / name, **settings)
+            cache.put_bytes(key, ".mp3", (folder / name).read_bytes())
+        else:
+            (folder / name).write_bytes(stream)
 
     # Each encode is one ffmpeg process: run them side by side on the machine's cores.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -621,6 +658,36 @@ def write_outputs(
     (folder / "cover.png").write_bytes(cover)
     files.append("cover.png")
     return files
+
+
+def _encoder() -> dict[str, object]:
+    """What makes an encode: the code that calls the encoder, and the ffmpeg binary (by
+    path, size and time)."""
+    binary = os.stat(ffmpeg_exe())
+    return {
+        "code": code_fingerprint("imnm_audio.export.mp3", "imnm_audio.ffmpeg"),
+        "ffmpeg": [ffmpeg_exe(), binary.st_size, binary.st_mtime_ns],
+    }
+
+
+def encoded_key(samples: np.ndarray, rate: int, settings: dict[str, int]) -> str:
+    """The cache key of samples encoded with `settings` by this encoder."""
+    digest = hashlib.sha256(samples.astype("<i2").tobytes())
+    digest.update(json.dumps({**_encoder(), **settings, "rate": rate}, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _codec_gain(audio: AudioSettings, rate: int, cache: ClipCache) -> float:
+    """export.mp3.codec_gain_db, kept in the cache (it takes an encode and a decode)."""
+    settings = (audio.bitrate_kbps, audio.sample_rate, audio.channels)
+    identity = {**_encoder(), "settings": settings, "rate": rate, "measure": "codec gain"}
+    key = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+    stored = cache.get_bytes(key, ".gain")
+    if stored is not None and len(stored) == 8:
+        return float(struct.unpack("<d", stored)[0])
+    gain = codec_gain_db(*settings, rate)
+    cache.put_bytes(key, ".gain", struct.pack("<d", gain))
+    return gain
 
 
 def write_books(
@@ -711,13 +778,14 @@ def start_hold(
         return lambda: report
 
     clips = _clips_later(podcast, script, cache, synthesize(script, engine, voice, cache, progress))
-    return functools.partial(_finish_hold, podcast, script, options, clips, key, started)
+    return functools.partial(_finish_hold, podcast, script, options, cache, clips, key, started)
 
 
 def _finish_hold(
     podcast: Podcast,
     script: Script,
     options: BuildOptions,
+    cache: ClipCache,
     clips: Callable[[], Synthesis],
     key: str,
     started: float,
@@ -745,10 +813,6 @@ def _finish_hold(
             )
         pieces[chapter.id] = samples
     messages = [c.id for c in script.chapters if c.id not in ("welcome", "please-hold")]
-    # Each piece is band-limited and compressed once; the loop is made of the same
-    # processed pieces, and one level (measured on the loop) is applied to everything.
-    shaped = {name: shape(samples, rate) for name, samples in pieces.items()}
-    gap = PhoneAudio(np.zeros(int(settings.gap_s * 8000)), np.zeros(int(settings.gap_s * 16000)))
     loop_names = ["welcome"]
     seconds = len(pieces["welcome"]) / rate + settings.gap_s
     used = []
@@ -772,36 +836,56 @@ def _finish_hold(
             path=podcast.path,
             fix="Raise 'hold: max_loop_s' in content/podcast.yaml.",
         )
-    parts = [p for n in loop_names for p in (shaped[n], gap)]
+    # Each piece is band-limited, compressed and levelled on its own, so every message
+    # file is at the target level; the loop is made of the same finished pieces, each
+    # followed by the gap (up to one MP3 frame longer, so each piece starts on a frame).
+    finished = {
+        name: _phone(samples, rate, settings.level_dbov, cache) for name, samples in pieces.items()
+    }
+    gap = round(settings.gap_s * 16000)
+    frame = frame_in_input(16000, PHONE_MP3["sample_rate"]) or 1
+    parts, starts, position = [], [], 0
+    for name in loop_names:
+        piece = finished[name]
+        wide = len(piece.wide) + gap
+        wide += -wide % (2 * frame)  # whole frames, and an even count for the 8 kHz half
+        parts += [
+            piece,
+            PhoneAudio(
+                np.zeros(wide // 2 - len(piece.narrow), dtype=np.int16),
+                np.zeros(wide - len(piece.wide), dtype=np.int16),
+            ),
+        ]
+        starts.append(position)
+        position += wide
     loop = PhoneAudio(
         np.concatenate([p.narrow for p in parts]), np.concatenate([p.wide for p in parts])
     )
-    gains = level_gains(loop, settings.level_dbov)
 
     with staged_folder(out, "hold-line audio") as staging:
         (staging / "asterisk").mkdir()
-        files: list[str] = []
         names = [f"{n:02d}-{c.id}" for n, c in enumerate(script.chapters, 1)]
         loop_name = f"{script.slug}-hold-loop"
-        jobs = [(shaped[c.id], name) for c, name in zip(script.chapters, names, strict=True)]
-        jobs.append((loop, loop_name))
-        finished_loop: list[PhoneAudio] = []
-
-        def render(job: tuple[PhoneAudio, str]) -> list[str]:
-            piece, name = job
-            phone = finish(piece, gains)
-            if name == loop_name:
-                finished_loop.append(phone)
-            return write_formats(phone, staging, name)
-
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            for written in pool.map(render, jobs):
-                files += written
+        # Every MP3 (each message, and the loop's pieces with their gaps) is encoded at
+        # most once, and not at all when the cache has it; the loop's MP3 is joined from
+        # its pieces' streams where that is exact (export/splice.py).
+        spans = chapter_cuts(loop.wide, 16000, starts, 0, **PHONE_MP3)
+        jobs = [finished[c.id].wide for c in script.chapters]
+        jobs += [loop.wide[first:last] for first, last in spans] if spans else [loop.wide]
+        mp3s = _encode_all(jobs, 16000, PHONE_MP3, cache, staging)
+        loop_mp3 = mp3s[-1]
+        if spans:
+            streams = [read_stream(data) for data in mp3s[len(names) :]]
+            loop_mp3 = join_chapters(streams, spans, 16000, PHONE_MP3["sample_rate"])
+        files: list[str] = []
+        for chapter, name, mp3 in zip(script.chapters, names, mp3s, strict=False):
+            files += write_formats(finished[chapter.id], staging, name, mp3)
+        files += write_formats(loop, staging, loop_name, loop_mp3)
         (staging / "asterisk" / "musiconhold.conf").write_text(
             musiconhold_conf(script.slug, loop_name), encoding="utf-8"
         )
         files.append("asterisk/musiconhold.conf")
-        level = active_speech_level(finished_loop[0].narrow / 32768.0, 8000)
+        level = active_speech_level(loop.narrow / 32768.0, 8000)
         report = HoldReport(
             slug=script.slug,
             status="built",
@@ -814,6 +898,54 @@ def _finish_hold(
     report.cache_hits, report.synthesized = synthesis.cache_hits, synthesis.synthesized
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _phone(samples: np.ndarray, rate: int, level_dbov: float, cache: ClipCache) -> PhoneAudio:
+    """A hold-line piece made ready for the phone: band-limited, compressed, levelled and
+    limited (export/hold.py); taken from the cache when it was made before."""
+    digest = hashlib.sha256(samples.astype("<i2").tobytes())
+    code = code_fingerprint("imnm_audio.export.hold", "imnm_audio.loudness")
+    digest.update(f"phone:{code}:{rate}:{level_dbov!r}".encode())
+    key = digest.hexdigest()
+    stored = cache.get_bytes(key, ".phone")
+    if stored is not None and len(stored) >= 16:
+        narrow, wide = struct.unpack("<QQ", stored[:16])
+        data = np.frombuffer(stored, dtype="<i2", offset=16)
+        if len(data) == narrow + wide:
+            return PhoneAudio(data[:narrow].astype(np.int16), data[narrow:].astype(np.int16))
+    shaped = shape(samples, rate)
+    phone = finish(shaped, level_gains(shaped, level_dbov))
+    header = struct.pack("<QQ", len(phone.narrow), len(phone.wide))
+    cache.put_bytes(
+        key,
+        ".phone",
+        header + phone.narrow.astype("<i2").tobytes() + phone.wide.astype("<i2").tobytes(),
+    )
+    return phone
+
+
+def _encode_all(
+    jobs: list[np.ndarray], rate: int, settings: dict[str, int], cache: ClipCache, folder: Path
+) -> list[bytes]:
+    """Each array encoded to an MP3 stream (no tags), side by side on the machine's
+    cores: the same samples are encoded once, and not at all when the cache has them."""
+    keys = [encoded_key(samples, rate, settings) for samples in jobs]
+    unique = dict(zip(keys, jobs, strict=True))
+
+    def encode(item: tuple[str, np.ndarray]) -> tuple[str, bytes]:
+        key, samples = item
+        data = cache.get_bytes(key, ".mp3")
+        if data is None:
+            path = folder / f".{key}.mp3"
+            encode_mp3(samples, rate, path, **settings)
+            data = path.read_bytes()
+            path.unlink()
+            cache.put_bytes(key, ".mp3", data)
+        return key, data
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        streams = dict(pool.map(encode, unique.items()))
+    return [streams[key] for key in keys]
 
 
 def _write_stamp(folder: Path, key: str, files: list[str], report: object) -> None:

@@ -1,12 +1,16 @@
 """Content-addressed clip store: WAV files named by the hash of what made them.
 
 Each entry is a mono 16-bit WAV with an extra 'imnm' chunk holding the SHA-256 of
-its samples, so a truncated or corrupted entry is noticed and made again.
+its samples, so a truncated or corrupted entry is noticed and made again. The same
+folder keeps encoded audio (a chapter's MP3 stream, named by the hash of its samples
+and encoder settings) as bytes followed by their SHA-256.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import json
 import logging
 import os
@@ -24,6 +28,16 @@ log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 1
 DEFAULT_CACHE_DIR = Path(".cache") / "imnm-audio"
+
+
+@functools.cache
+def code_fingerprint(*modules: str) -> str:
+    """A hash of these modules' source files: cached audio made by code that has changed
+    since (in a new release or a working copy) is made again, never reused."""
+    digest = hashlib.sha256()
+    for name in modules:
+        digest.update(Path(importlib.import_module(name).__file__ or name).read_bytes())
+    return digest.hexdigest()
 
 
 def clip_key(engine: str, engine_version: str, voice: Voice, rate: float, text: str) -> str:
@@ -123,11 +137,35 @@ class ClipCache:
         if self.enabled:
             atomic_write_bytes(self.path(key), encode_wav(clip))
 
+    def get_bytes(self, key: str, suffix: str) -> bytes | None:
+        """Bytes stored with put_bytes; None when absent (or damaged: then removed)."""
+        if not self.enabled:
+            return None
+        path = self.path(key).with_suffix(suffix)
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return None
+        data, check = blob[:-32], blob[-32:]
+        if len(blob) < 32 or hashlib.sha256(data).digest() != check:
+            log.warning("cache entry %s is damaged; discarding it and making it again", path)
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            return None
+        return data
+
+    def put_bytes(self, key: str, suffix: str, data: bytes) -> None:
+        if self.enabled:
+            blob = data + hashlib.sha256(data).digest()
+            atomic_write_bytes(self.path(key).with_suffix(suffix), blob)
+
     def info(self) -> tuple[int, int]:
-        """(entries, bytes) in the cache."""
+        """(entries, bytes) in the cache: clips and encoded audio."""
         if not self.root.is_dir():
             return 0, 0
-        files = list(self.root.glob("??/*.wav"))
+        files = [f for f in self.root.glob("??/*") if not f.name.startswith(".")]
         return len(files), sum(f.stat().st_size for f in files)
 
     def clear(self) -> int:

@@ -169,7 +169,8 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "cache",
         help="show or clear the clip cache",
-        description="Show the size of the clip cache, or clear it.",
+        description="Show the size of the clip cache (speech clips and encoded chapter "
+        "audio), or clear it.",
     )
     p.add_argument("action", choices=["info", "clear"])
     _cache(p)
@@ -398,10 +399,10 @@ def cmd_cache(args: argparse.Namespace) -> int:
     cache = ClipCache(args.cache)
     if args.action == "clear":
         removed = cache.clear()
-        print(f"Removed {removed} clips from {args.cache}.")
+        print(f"Removed {removed} entries from {args.cache}.")
     else:
         entries, size = cache.info()
-        print(f"{args.cache}: {entries} clips, {size / 1e6:.1f} MB")
+        print(f"{args.cache}: {entries} entries (clips and encoded audio), {size / 1e6:.1f} MB")
     return 0
 
 

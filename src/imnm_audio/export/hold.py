@@ -9,14 +9,15 @@ looped file joins without a click.
 
 from __future__ import annotations
 
+import functools
 import io
+import struct
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..ffmpeg import encode_pcm
 from ..loudness import limit_peaks
 
 NARROW_BAND = (300.0, 3400.0)
@@ -173,55 +174,87 @@ def _wav(samples: np.ndarray, rate: int) -> bytes:
     return buffer.getvalue()
 
 
-def write_formats(audio: PhoneAudio, folder: Path, name: str) -> list[str]:
-    """Write `name` in every format into `folder`; return the file names."""
-    narrow, wide = audio.narrow, audio.wide
-    (folder / f"{name}-8k.wav").write_bytes(_wav(narrow, 8000))
-    (folder / f"{name}-16k.wav").write_bytes(_wav(wide, 16000))
-    (folder / f"{name}.sln").write_bytes(narrow.astype("<i2").tobytes())
-    (folder / f"{name}.sln16").write_bytes(wide.astype("<i2").tobytes())
-    # One ffmpeg process writes all four G.711 files.
-    g711 = [
-        ("pcm_mulaw", "wav", f"{name}-ulaw.wav"),
-        ("pcm_alaw", "wav", f"{name}-alaw.wav"),
-        ("pcm_mulaw", "mulaw", f"{name}.ulaw"),
-        ("pcm_alaw", "alaw", f"{name}.alaw"),
-    ]
-    outputs: list[str] = []
-    for codec, container, file_name in g711[:-1]:
-        outputs += [
-            "-c:a",
-            codec,
-            "-fflags",
-            "+bitexact",
-            "-flags:a",
-            "+bitexact",
-            "-map_metadata",
-            "-1",
-            "-f",
-            container,
-            "-y",
-            str(folder / file_name),
-        ]
-    codec, container, file_name = g711[-1]
-    encode_pcm(narrow, 8000, [*outputs, "-c:a", codec, "-f", container], folder / file_name)
-    encode_pcm(
-        wide,
-        16000,
+def _xlaw_to_linear(code: int, law: str) -> int:
+    """The 16-bit value a G.711 code stands for (ITU-T G.711, as in Sun's g711.c)."""
+    if law == "ulaw":
+        code = ~code & 0xFF
+        value = (((code & 0x0F) << 3) + 0x84) << ((code & 0x70) >> 4)
+        return 0x84 - value if code & 0x80 else value - 0x84
+    code ^= 0x55
+    step, segment = code & 0x0F, (code & 0x70) >> 4
+    value = (2 * step + 33) << (segment + 2) if segment else (2 * step + 1) << 3
+    return value if code & 0x80 else -value
+
+
+@functools.cache
+def _linear_to_xlaw(law: str) -> np.ndarray:
+    """The encoder's table over the top 14 bits of a sample: each value gets the code
+    whose level is nearest (decision points halfway between levels), as ffmpeg does."""
+    mask = 0xFF if law == "ulaw" else 0xD5
+    table = np.zeros(16384, dtype=np.uint8)
+    table[8192] = mask
+    j = 1
+    for i in range(127):
+        halfway = (_xlaw_to_linear(i ^ mask, law) + _xlaw_to_linear((i + 1) ^ mask, law) + 4) >> 3
+        table[8192 - halfway + 1 : 8192 - j + 1] = i ^ mask ^ 0x80
+        table[8192 + j : 8192 + max(j, halfway)] = i ^ mask
+        j = max(j, halfway)
+    table[1 : 8192 - j + 1] = 127 ^ mask ^ 0x80
+    table[8192 + j :] = 127 ^ mask
+    table[0] = table[1]
+    return table
+
+
+def g711(samples: np.ndarray, law: str) -> bytes:
+    """16-bit samples as G.711 mu-law ("ulaw") or A-law ("alaw") bytes."""
+    return _linear_to_xlaw(law)[(samples.astype(np.int32) + 32768) >> 2].tobytes()
+
+
+def _g711_wav(data: bytes, law: str) -> bytes:
+    """A WAV file of G.711 bytes at 8 kHz: WAVE_FORMAT_MULAW (7) or ALAW (6), with the
+    'fact' chunk non-PCM WAV files carry (byte for byte what ffmpeg writes)."""
+    fmt = struct.pack("<HHIIHHH", 7 if law == "ulaw" else 6, 1, 8000, 8000, 1, 8, 0)
+    body = b"".join(
         [
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            "48k",
-            "-write_xing",
-            "1",
-            "-id3v2_version",
-            "0",
-            "-f",
-            "mp3",
-        ],
-        folder / f"{name}.mp3",
+            b"fmt ",
+            struct.pack("<I", len(fmt)),
+            fmt,
+            b"fact",
+            struct.pack("<II", 4, len(data)),
+            b"data",
+            struct.pack("<I", len(data)),
+            data,
+            b"\0" * (len(data) & 1),
+        ]
     )
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WAVE" + body
+
+
+def phone_files(audio: PhoneAudio) -> dict[str, bytes]:
+    """Every format but the MP3, by file suffix: worked out here, sample by sample."""
+    narrow, wide = audio.narrow, audio.wide
+    ulaw, alaw = g711(narrow, "ulaw"), g711(narrow, "alaw")
+    return {
+        "-ulaw.wav": _g711_wav(ulaw, "ulaw"),
+        "-alaw.wav": _g711_wav(alaw, "alaw"),
+        "-8k.wav": _wav(narrow, 8000),
+        "-16k.wav": _wav(wide, 16000),
+        ".ulaw": ulaw,
+        ".alaw": alaw,
+        ".sln": narrow.astype("<i2").tobytes(),
+        ".sln16": wide.astype("<i2").tobytes(),
+    }
+
+
+PHONE_MP3 = {"bitrate_kbps": 48, "sample_rate": 16000, "channels": 1}  # of the wideband
+
+
+def write_formats(audio: PhoneAudio, folder: Path, name: str, mp3: bytes) -> list[str]:
+    """Write `name` in every format into `folder` (the MP3 as given: encoded from
+    audio.wide with PHONE_MP3); return the file names."""
+    files = {**phone_files(audio), ".mp3": mp3}
+    for suffix, _ in FORMATS:
+        (folder / f"{name}{suffix}").write_bytes(files[suffix])
     return [name + suffix for suffix, _ in FORMATS]
 
 

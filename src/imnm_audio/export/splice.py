@@ -81,7 +81,7 @@ def samples_per_frame(sample_rate: int) -> int:
     return 1152 if sample_rate >= 32000 else 576
 
 
-def _frame_in_input(rate: int, sample_rate: int) -> int | None:
+def frame_in_input(rate: int, sample_rate: int) -> int | None:
     """One output frame in samples at the input rate, if it is a whole number of them."""
     span = samples_per_frame(sample_rate) * rate
     return span // sample_rate if span % sample_rate == 0 else None
@@ -272,7 +272,7 @@ def encoder_overhead(rate: int, bitrate_kbps: int, sample_rate: int, channels: i
     can drop exactly that much and the next stream lands where it stood."""
     from .mp3 import encode_mp3
 
-    step = _frame_in_input(rate, sample_rate)
+    step = frame_in_input(rate, sample_rate)
     if step is None:
         raise SpliceError("a frame of the output is not a whole number of input samples")
     frames, per_frame = 40, samples_per_frame(sample_rate)
@@ -315,7 +315,7 @@ def chapter_cuts(
     joined exactly (the output rate is not a whole multiple of a frame at the input
     rate, or a cut would drop sound): it is then encoded whole.
     """
-    step = _frame_in_input(rate, sample_rate)
+    step = frame_in_input(rate, sample_rate)
     if step is None or (len(samples) * sample_rate) % rate:
         return None
     try:
