@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import struct
 import warnings
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cache import ClipCache, code_fingerprint
+from .cache import ClipCache, code_fingerprint, samples_key
 from .content import AudioSettings
 from .engines.base import Clip
 from .ffmpeg import ffmpeg_exe
@@ -212,12 +211,16 @@ def normalise_loudness(
     out = np.empty(len(samples), dtype=np.int16)
     gains, peaks = [], []
     whole: float | None = None
+    how = {
+        "level": code_fingerprint(__name__, "imnm_audio.loudness"),
+        "rate": rate,
+        "target": target_lufs,
+        "ceiling": ceiling_db,
+    }
     for first, last in bounds:
         part = samples[first:last]
-        key = hashlib.sha256(part.astype("<i2").tobytes())
-        code = code_fingerprint(__name__, "imnm_audio.loudness")
-        key.update(f"level:{code}:{rate}:{target_lufs!r}:{ceiling_db!r}".encode())
-        stored = cache.get_bytes(key.hexdigest(), ".level") if cache else None
+        key = samples_key(part, how)
+        stored = cache.get_bytes(key, ".level") if cache else None
         if stored is not None and len(stored) == 16 + 2 * len(part):
             gain, peak = struct.unpack("<dd", stored[:16])
             out[first:last] = np.frombuffer(stored, dtype="<i2", offset=16)
@@ -233,7 +236,7 @@ def normalise_loudness(
             )
             if cache and alone:
                 levelled = struct.pack("<dd", gain, peak) + out[first:last].astype("<i2").tobytes()
-                cache.put_bytes(key.hexdigest(), ".level", levelled)
+                cache.put_bytes(key, ".level", levelled)
         gains.append(gain)
         peaks.append(peak)
     return out, tuple(gains), max(peaks, default=-np.inf)

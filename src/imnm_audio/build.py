@@ -25,7 +25,7 @@ import numpy as np
 
 from . import __version__
 from .assemble import CHAPTER_LEAD_MS, ChapterTiming, Episode, assemble, stitch
-from .cache import ClipCache, code_fingerprint
+from .cache import ClipCache, code_fingerprint, samples_key
 from .content import (
     AudioSettings,
     Factsheet,
@@ -44,10 +44,8 @@ from .export.hold import (
     PHONE_MP3,
     PhoneAudio,
     active_speech_level,
-    finish,
-    level_gains,
     musiconhold_conf,
-    shape,
+    telephone,
     write_formats,
 )
 from .export.mp3 import Tags, codec_gain_db, encode_mp3, write_tags
@@ -506,11 +504,12 @@ def _finish_episode(
     out = options.out_dir / script.slug
     audio = podcast.audio
     rate = synthesis.clips[0].sample_rate
+    gain = _codec_gain(audio, rate, cache)
     episode = assemble(
         script,
         synthesis.clips,
         audio,
-        _codec_gain(audio, rate, cache),
+        gain,
         frame_in_input(rate, audio.sample_rate) or 1,  # chapters start on MP3 frames
         cache,
     )
@@ -519,7 +518,6 @@ def _finish_episode(
         # level change (measured on a tone): `imnm-audio check` measures the decoded MP3.
         loudness = side.submit(lambda: episode.loudness_lufs)
         files = write_outputs(staging, podcast, script, episode, cover, options.formats, cache)
-        gain = _codec_gain(audio, rate, cache)
         lufs = loudness.result() + gain + (3.0103 if audio.channels == 2 else 0.0)
         report = EpisodeReport(
             slug=script.slug,
@@ -581,21 +579,17 @@ def write_outputs(
     }
     starts = [round(c.start * episode.sample_rate) for c in episode.chapters]
     spans = chapter_cuts(episode.samples, episode.sample_rate, starts, lead, **settings)
+    spliced = spans is not None
     if spans is None:  # encoded whole; the chapter files end where the next one starts
         cuts = [0] + [max(0, s - lead) for s in starts[1:]]
         spans = list(zip(cuts, [*cuts[1:], len(episode.samples)], strict=True))
-        encodes = [(episode.samples, f"{slug}.mp3")]
-        spliced = False
-    else:
-        encodes, spliced = [], True
     count = len(episode.chapters)
     tagging: list[tuple[str, Tags, tuple[ChapterTiming, ...]]] = [
         (f"{slug}.mp3", base, episode.chapters)
     ]
     chapter_files = []
-    for n, (chapter, (start, end)) in enumerate(zip(episode.chapters, spans, strict=True), 1):
+    for n, chapter in enumerate(episode.chapters, 1):
         name = f"chapters/{n:02d}-{chapter.id}.mp3"
-        encodes.append((episode.samples[start:end], name))
         tags = replace(
             base,
             title=chapter.title,
@@ -607,31 +601,29 @@ def write_outputs(
         tagging.append((name, tags, ()))
         chapter_files.append(name)
     (folder / "chapters").mkdir(parents=True, exist_ok=True)
-
-    def encode(job: tuple[np.ndarray, str]) -> None:
-        samples, name = job
-        if not spliced or cache is None:  # a whole episode is never encoded twice
-            encode_mp3(samples, episode.sample_rate, folder / name, **settings)
-            return
-        key = encoded_key(samples, episode.sample_rate, settings)
-        stream = cache.get_bytes(key, ".mp3")
-        if stream is None:
-            encode_mp3(samples, episode.sample_rate, folder / name, **settings)
-            cache.put_bytes(key, ".mp3", (folder / name).read_bytes())
-        else:
-            (folder / name).write_bytes(stream)
-
-    # Each encode is one ffmpeg process: run them side by side on the machine's cores.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        list(pool.map(encode, encodes))
-    if spliced:
+    if cache is None or not spliced:  # the chapters of a whole encode are not kept
+        cache = ClipCache(folder, enabled=False)
+    jobs = [
+        (episode.samples[start:end], Path(name).stem)
+        for (start, end), name in zip(spans, chapter_files, strict=True)
+    ]
+    if not spliced:
+        jobs.append((episode.samples, slug))
+    streams = _encode_all(jobs, episode.sample_rate, settings, cache, folder)
+    for name, stream in zip(chapter_files, streams[: len(spans)], strict=True):
+        (folder / name).write_bytes(stream)
+    if not spliced:
+        whole = streams[-1]
+    else:
         try:
-            streams = [read_stream((folder / name).read_bytes()) for name in chapter_files]
-            joined = join_chapters(streams, spans, episode.sample_rate, audio.sample_rate)
-            (folder / f"{slug}.mp3").write_bytes(joined)
+            parts = [read_stream(stream) for stream in streams]
+            whole = join_chapters(parts, spans, episode.sample_rate, audio.sample_rate)
         except SpliceError as err:  # not expected from LAME: encode it whole instead
             log.warning("%s: encoding the episode whole (%s)", slug, err)
-            encode((episode.samples, f"{slug}.mp3"))
+            whole = _encode_all(
+                [(episode.samples, slug)], episode.sample_rate, settings, cache, folder
+            )[0]
+    (folder / f"{slug}.mp3").write_bytes(whole)
     for name, tags, chapters in tagging:
         write_tags(folder / name, tags, chapters)
     files = [name for name, _, _ in tagging]
@@ -672,9 +664,39 @@ def _encoder() -> dict[str, object]:
 
 def encoded_key(samples: np.ndarray, rate: int, settings: dict[str, int]) -> str:
     """The cache key of samples encoded with `settings` by this encoder."""
-    digest = hashlib.sha256(samples.astype("<i2").tobytes())
-    digest.update(json.dumps({**_encoder(), **settings, "rate": rate}, sort_keys=True).encode())
-    return digest.hexdigest()
+    return samples_key(samples, {**_encoder(), **settings, "rate": rate})
+
+
+def _encode_all(
+    jobs: list[tuple[np.ndarray, str]],
+    rate: int,
+    settings: dict[str, int],
+    cache: ClipCache,
+    folder: Path,
+) -> list[bytes]:
+    """Each (samples, name) encoded to an MP3 stream (no tags), side by side on the
+    machine's cores: the same samples are encoded once, and not at all when the cache
+    has them. Each encode writes a hidden file named after its job in `folder`, so
+    ffmpeg's command line (and its errors) say what it was making."""
+    keys = [encoded_key(samples, rate, settings) for samples, _ in jobs]
+    unique: dict[str, tuple[np.ndarray, str]] = {}
+    for key, job in zip(keys, jobs, strict=True):
+        unique.setdefault(key, job)  # the first job of the same samples names it
+
+    def encode(item: tuple[str, tuple[np.ndarray, str]]) -> tuple[str, bytes]:
+        key, (samples, name) = item
+        data = cache.get_bytes(key, ".mp3")
+        if data is None:
+            path = folder / f".{name}.mp3"
+            encode_mp3(samples, rate, path, **settings)
+            data = path.read_bytes()
+            path.unlink()
+            cache.put_bytes(key, ".mp3", data)
+        return key, data
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        streams = dict(pool.map(encode, unique.items()))
+    return [streams[key] for key in keys]
 
 
 def _codec_gain(audio: AudioSettings, rate: int, cache: ClipCache) -> float:
@@ -870,15 +892,18 @@ def _finish_hold(
         # most once, and not at all when the cache has it; the loop's MP3 is joined from
         # its pieces' streams where that is exact (export/splice.py).
         spans = chapter_cuts(loop.wide, 16000, starts, 0, **PHONE_MP3)
-        jobs = [finished[c.id].wide for c in script.chapters]
-        jobs += [loop.wide[first:last] for first, last in spans] if spans else [loop.wide]
+        jobs = [(finished[c.id].wide, name) for c, name in zip(script.chapters, names, strict=True)]
+        if spans:
+            jobs += [(loop.wide[a:b], f"{loop_name}-{n:02d}") for n, (a, b) in enumerate(spans, 1)]
+        else:
+            jobs.append((loop.wide, loop_name))
         mp3s = _encode_all(jobs, 16000, PHONE_MP3, cache, staging)
         loop_mp3 = mp3s[-1]
         if spans:
             streams = [read_stream(data) for data in mp3s[len(names) :]]
             loop_mp3 = join_chapters(streams, spans, 16000, PHONE_MP3["sample_rate"])
         files: list[str] = []
-        for chapter, name, mp3 in zip(script.chapters, names, mp3s, strict=False):
+        for chapter, name, mp3 in zip(script.chapters, names, mp3s[: len(names)], strict=True):
             files += write_formats(finished[chapter.id], staging, name, mp3)
         files += write_formats(loop, staging, loop_name, loop_mp3)
         (staging / "asterisk" / "musiconhold.conf").write_text(
@@ -903,18 +928,15 @@ def _finish_hold(
 def _phone(samples: np.ndarray, rate: int, level_dbov: float, cache: ClipCache) -> PhoneAudio:
     """A hold-line piece made ready for the phone: band-limited, compressed, levelled and
     limited (export/hold.py); taken from the cache when it was made before."""
-    digest = hashlib.sha256(samples.astype("<i2").tobytes())
     code = code_fingerprint("imnm_audio.export.hold", "imnm_audio.loudness")
-    digest.update(f"phone:{code}:{rate}:{level_dbov!r}".encode())
-    key = digest.hexdigest()
+    key = samples_key(samples, {"phone": code, "rate": rate, "level": level_dbov})
     stored = cache.get_bytes(key, ".phone")
     if stored is not None and len(stored) >= 16:
         narrow, wide = struct.unpack("<QQ", stored[:16])
         data = np.frombuffer(stored, dtype="<i2", offset=16)
         if len(data) == narrow + wide:
             return PhoneAudio(data[:narrow].astype(np.int16), data[narrow:].astype(np.int16))
-    shaped = shape(samples, rate)
-    phone = finish(shaped, level_gains(shaped, level_dbov))
+    phone = telephone(samples, rate, level_dbov)
     header = struct.pack("<QQ", len(phone.narrow), len(phone.wide))
     cache.put_bytes(
         key,
@@ -922,30 +944,6 @@ def _phone(samples: np.ndarray, rate: int, level_dbov: float, cache: ClipCache) 
         header + phone.narrow.astype("<i2").tobytes() + phone.wide.astype("<i2").tobytes(),
     )
     return phone
-
-
-def _encode_all(
-    jobs: list[np.ndarray], rate: int, settings: dict[str, int], cache: ClipCache, folder: Path
-) -> list[bytes]:
-    """Each array encoded to an MP3 stream (no tags), side by side on the machine's
-    cores: the same samples are encoded once, and not at all when the cache has them."""
-    keys = [encoded_key(samples, rate, settings) for samples in jobs]
-    unique = dict(zip(keys, jobs, strict=True))
-
-    def encode(item: tuple[str, np.ndarray]) -> tuple[str, bytes]:
-        key, samples = item
-        data = cache.get_bytes(key, ".mp3")
-        if data is None:
-            path = folder / f".{key}.mp3"
-            encode_mp3(samples, rate, path, **settings)
-            data = path.read_bytes()
-            path.unlink()
-            cache.put_bytes(key, ".mp3", data)
-        return key, data
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        streams = dict(pool.map(encode, unique.items()))
-    return [streams[key] for key in keys]
 
 
 def _write_stamp(folder: Path, key: str, files: list[str], report: object) -> None:

@@ -2,8 +2,9 @@
 
 Each entry is a mono 16-bit WAV with an extra 'imnm' chunk holding the SHA-256 of
 its samples, so a truncated or corrupted entry is noticed and made again. The same
-folder keeps encoded audio (a chapter's MP3 stream, named by the hash of its samples
-and encoder settings) as bytes followed by their SHA-256.
+folder keeps what assembly makes from the clips (levelled chapters, hold-line pieces
+ready for the phone, encoded MP3 streams), named by `samples_key`, as bytes followed
+by their SHA-256.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ def code_fingerprint(*modules: str) -> str:
     digest = hashlib.sha256()
     for name in modules:
         digest.update(Path(importlib.import_module(name).__file__ or name).read_bytes())
+    return digest.hexdigest()
+
+
+def samples_key(samples: np.ndarray, identity: object) -> str:
+    """The key of what is made from these int16 samples; `identity` (JSON) says how."""
+    digest = hashlib.sha256(samples.astype("<i2").tobytes())
+    digest.update(json.dumps(identity, sort_keys=True).encode())
     return digest.hexdigest()
 
 
