@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import pytest
@@ -128,16 +128,30 @@ def _complete(root: Path) -> bool:
 def test_two_builds_at_once_both_succeed_one_waits(
     built: Path, tmp_path: Path, shared_cache: Path
 ) -> None:
+    """Two builds started while a third holds the output folder: both wait, say so, and
+    then build one after the other into the same complete, correct outputs."""
+    import fcntl
+
     root = copy_project(built, tmp_path / "p")
     (root / "audio" / "tcf" / ".build.json").unlink()
     expected = visible_digests(built / "audio")
     command = [c for c in build_command(root, shared_cache) if c != "-q"]
-    first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.5)
-    second = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    errors = [p.communicate(timeout=120)[1] for p in (first, second)]
-    assert first.returncode == 0 and second.returncode == 0, errors
-    assert any("another imnm-audio build is writing" in e for e in errors)
+    waiting = "another imnm-audio build is writing"
+    with open(root / "audio" / ".imnm-audio.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # a build in progress, as far as they can tell
+        builds = [
+            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        with ThreadPoolExecutor(2) as pool:
+            reading = [pool.submit(p.stderr.readline) for p in builds]  # type: ignore[union-attr]
+            wait(reading, timeout=60)  # each says it waits (or, broken, fails after a minute)
+            fcntl.flock(held, fcntl.LOCK_UN)
+            first_lines = [line.result() for line in reading]
+    rest = [p.communicate(timeout=120)[1] for p in builds]
+    errors = [a + b for a, b in zip(first_lines, rest, strict=True)]
+    assert all(p.returncode == 0 for p in builds), errors
+    assert all(waiting in line for line in first_lines), errors
     assert visible_digests(root / "audio") == expected
 
 
