@@ -212,7 +212,7 @@ def normalise_loudness(
     gains, peaks = [], []
     whole: float | None = None
     how = {
-        "level": code_fingerprint(__name__, "imnm_audio.loudness"),
+        "level": code_fingerprint(__name__, "imnm_audio.loudness", "imnm_audio.dsp"),
         "rate": rate,
         "target": target_lufs,
         "ceiling": ceiling_db,

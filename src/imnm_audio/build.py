@@ -928,7 +928,7 @@ def _finish_hold(
 def _phone(samples: np.ndarray, rate: int, level_dbov: float, cache: ClipCache) -> PhoneAudio:
     """A hold-line piece made ready for the phone: band-limited, compressed, levelled and
     limited (export/hold.py); taken from the cache when it was made before."""
-    code = code_fingerprint("imnm_audio.export.hold", "imnm_audio.loudness")
+    code = code_fingerprint("imnm_audio.export.hold", "imnm_audio.loudness", "imnm_audio.dsp")
     key = samples_key(samples, {"phone": code, "rate": rate, "level": level_dbov})
     stored = cache.get_bytes(key, ".phone")
     if stored is not None and len(stored) >= 16:

@@ -11,6 +11,8 @@ import functools
 
 import numpy as np
 
+from .dsp import Convolver, impulse_response, kaiser_lowpass
+
 
 def _k_weighting(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """The two BS.1770 K-weighting biquads (high shelf, then high pass) for a sample rate."""
@@ -37,6 +39,12 @@ def _k_weighting(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
             a = [1 + alpha, -2 * cos, 1 - alpha]
         out.append((np.array(b) / a[0], np.array(a) / a[0]))
     return out
+
+
+@functools.cache
+def _k_impulse(rate: int) -> np.ndarray:
+    """K-weighting as an impulse response (dsp.py): about 2,400 taps at 22,050 Hz."""
+    return impulse_response(_k_weighting(rate))
 
 
 CHUNK = 1 << 18  # samples per slice: long programmes are measured and limited in slices
@@ -73,21 +81,14 @@ def _weighted_energy(
     x: np.ndarray, rate: int, full_scale: float, positions: np.ndarray
 ) -> np.ndarray:
     """The running sum of the K-weighted signal's squares after each of `positions` samples."""
-    from scipy.signal import lfilter
-
-    sections = [(b.astype(np.float32), a.astype(np.float32)) for b, a in _k_weighting(rate)]
-    states = [np.zeros(2, dtype=np.float32) for _ in sections]
+    weighting = Convolver(_k_impulse(rate))
     out = np.zeros(len(positions))
     total = 0.0
     for first in range(0, len(x), CHUNK):
         y = x[first : first + CHUNK].astype(np.float32)
         if full_scale != 1.0:
             y /= np.float32(full_scale)
-        # A tiny offset (-400 dB) keeps the filters out of subnormal numbers, which made
-        # them three times slower wherever the speech has digital silence.
-        y += np.float32(1e-20)
-        for n, (b, a) in enumerate(sections):
-            y, states[n] = lfilter(b, a, y, zi=states[n])
+        y = weighting(y)
         np.multiply(y, y, out=y)
         running = np.cumsum(y, dtype=np.float64)
         running += total
@@ -110,10 +111,8 @@ def _oversampling_phases() -> np.ndarray:
     """The four polyphase branches of scipy's resample_poly(x, 4, 1) filter (Kaiser, 81
     taps), as a (21, 4) matrix: a window of 21 samples times it gives four points between
     (and at) the samples. A matrix product is eight times faster than upfirdn here."""
-    from scipy.signal import firwin
-
     up = 4
-    h = firwin(2 * OVERSAMPLING_DELAY * up + 1, 1 / up, window=("kaiser", 5.0)) * up
+    h = kaiser_lowpass(2 * OVERSAMPLING_DELAY * up + 1, 1 / up, 5.0) * up
     taps = -(-len(h) // up)
     phases = np.zeros((taps, up))
     for p in range(up):

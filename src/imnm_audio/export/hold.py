@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..dsp import butterworth_power, convolve, frequencies, smoothing, spectral
 from ..loudness import limit_peaks
 
 NARROW_BAND = (300.0, 3400.0)
@@ -47,14 +48,10 @@ class PhoneAudio:
 
 def active_speech_level(x: np.ndarray, rate: int) -> float:
     """ITU-T P.56 method B active speech level, in dB relative to full scale (dBov)."""
-    from scipy.signal import lfilter
-
     if len(x) == 0 or not np.any(x):
         return -np.inf
-    g = np.exp(-1.0 / (rate * 0.03))
-    dtype = np.float32 if x.dtype == np.float32 else np.float64  # filter in x's precision
-    b, a = np.array([1 - g], dtype=dtype), np.array([1, -g], dtype=dtype)
-    envelope = lfilter(b, a, lfilter(b, a, np.abs(x)))
+    # The envelope: |x| through two one-pole smoothers of 30 ms (in x's precision).
+    envelope = convolve(np.abs(x), smoothing(rate, 0.03))
     hangover = int(round(0.2 * rate))
     energy = float(np.add.reduce(np.square(x), dtype=np.float64))
     margin = 15.9
@@ -88,12 +85,13 @@ def _active_with_hangover(active: np.ndarray, hangover: int) -> int:
     return int((reach - starts).sum())
 
 
-def _bandpass(x: np.ndarray, rate: int, band: tuple[float, float]) -> np.ndarray:
-    from scipy.signal import butter, sosfiltfilt
-
-    low = butter(6, band[0], btype="highpass", fs=rate, output="sos")
-    high = butter(10, band[1], btype="lowpass", fs=rate, output="sos")
-    return sosfiltfilt(high, sosfiltfilt(low, x))
+def _band(freqs: np.ndarray, band: tuple[float, float]) -> np.ndarray:
+    """The response of a 6th-order Butterworth high-pass at the band's low edge and a
+    10th-order low-pass at its high edge (designed at 16 kHz), each run forwards and
+    backwards: zero phase, and the magnitude squared, which is the power response."""
+    low = butterworth_power(freqs, 16000, band[0], 6, highpass=True)
+    high = butterworth_power(freqs, 16000, band[1], 10, highpass=False)
+    return low * high
 
 
 def _compress(
@@ -129,13 +127,16 @@ def _to_int16(x: np.ndarray) -> np.ndarray:
 
 
 def shape(samples: np.ndarray, rate: int) -> PhoneAudio:
-    """Band-limited, compressed narrowband (8 kHz) and wideband (16 kHz) float versions."""
-    from scipy.signal import resample_poly
+    """Band-limited, compressed narrowband (8 kHz) and wideband (16 kHz) float versions.
 
+    Resampling to 16 kHz and both band filters are one FFT (dsp.spectral); the
+    compressed narrowband signal is resampled to 8 kHz by a second one.
+    """
     x = samples.astype(np.float64) / 32768.0
-    x16 = resample_poly(x, 16000, rate) if rate != 16000 else x
-    narrow = resample_poly(_compress(_bandpass(x16, 16000, NARROW_BAND), 16000), 1, 2)
-    wide = _compress(_bandpass(x16, 16000, WIDE_BAND), 16000)
+    freqs = frequencies(len(x), rate, 16000)
+    narrow16, wide = spectral(x, rate, 16000, [_band(freqs, NARROW_BAND), _band(freqs, WIDE_BAND)])
+    (narrow,) = spectral(_compress(narrow16, 16000), 16000, 8000, [None])
+    wide = _compress(wide, 16000)
     # Worked out in float64, kept in float32: the loop is made of these pieces, and
     # float32 is far finer than the 16-bit samples they become.
     return PhoneAudio(narrow=narrow.astype(np.float32), wide=wide.astype(np.float32))
