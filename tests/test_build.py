@@ -331,6 +331,28 @@ def test_rebuild_with_nothing_changed_does_nothing(
     assert (out(root) / "tcf.mp3").stat().st_mtime_ns == before
 
 
+def test_a_rebuild_after_the_code_changed_makes_the_outputs_again(
+    built: Path,
+    tmp_path: Path,
+    shared_cache: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A working copy edited since the last build (same version number) must not leave
+    outputs the old code made: the published stamps know the code's source."""
+    import imnm_audio.build
+
+    root = copy_project(built, tmp_path / "p")
+    before = (out(root) / "tcf.mp3").stat().st_mtime_ns
+    monkeypatch.setattr(imnm_audio.build, "package_fingerprint", lambda: "edited code")
+    assert main(["build", *folders(root, shared_cache)]) == 0
+    assert "up to date" not in capsys.readouterr().out
+    assert (out(root) / "tcf.mp3").stat().st_mtime_ns != before
+    made, expected = digests(out(root)), digests(out(built))
+    assert made.pop(".build.json") != expected.pop(".build.json")  # stamped with the code
+    assert made == expected  # the same code really, so the same files
+
+
 def test_same_inputs_give_byte_identical_files(
     built: Path, tmp_path: Path, shared_cache: Path
 ) -> None:

@@ -25,7 +25,7 @@ import numpy as np
 
 from . import __version__
 from .assemble import CHAPTER_LEAD_MS, ChapterTiming, Episode, assemble, stitch
-from .cache import ClipCache, code_fingerprint, samples_key
+from .cache import ClipCache, code_fingerprint, package_fingerprint, samples_key
 from .content import (
     AudioSettings,
     Factsheet,
@@ -424,6 +424,7 @@ def build_key(
     body = {
         "formats": sorted(formats),
         "version": __version__,
+        "code": package_fingerprint(),
         "audio": asdict(podcast.audio),
         "show": podcast.title,
         "link": podcast.link,
@@ -780,6 +781,7 @@ def start_hold(
         json.dumps(
             {
                 "version": __version__,
+                "code": package_fingerprint(),
                 "settings": asdict(settings),
                 "script": asdict(script),
                 "clips": segment_keys(script, engine, voice),

@@ -41,6 +41,17 @@ def code_fingerprint(*modules: str) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def package_fingerprint() -> str:
+    """A hash of every source file of this package: published outputs made by other code
+    (a new release, or a working copy since edited) count as out of date."""
+    digest = hashlib.sha256()
+    root = Path(__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def samples_key(samples: np.ndarray, identity: object) -> str:
     """The key of what is made from these int16 samples; `identity` (JSON) says how."""
     digest = hashlib.sha256(samples.astype("<i2").tobytes())
