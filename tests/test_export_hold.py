@@ -15,6 +15,7 @@ from conftest import FACTSHEET, PODCAST, decode, folders, write_project
 from imnm_audio.cli import main
 from imnm_audio.errors import ContentError
 from imnm_audio.export.hold import active_speech_level
+from imnm_audio.export.splice import read_stream
 from imnm_audio.ffmpeg import ffmpeg_exe, run_ffmpeg
 
 HOLD_FACTSHEET = (
@@ -356,6 +357,33 @@ def test_g711_is_ffmpegs_encoding_of_every_sample_value(tmp_path: Path) -> None:
         assert _g711_wav(g711(x, law), law) == wav.read_bytes()
 
 
+def test_each_message_is_encoded_once_for_its_file_and_the_loop(
+    hold: Path, tmp_path: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import imnm_audio.build
+
+    cache = tmp_path / "cache"
+    shutil.copytree(shared_cache, cache)
+    for stream in cache.rglob("*.mp3"):  # the clips are kept; nothing encoded is
+        stream.unlink()
+    encoded: list[int] = []
+    encode = imnm_audio.build.encode_mp3
+
+    def counting(samples: np.ndarray, *args: object, **kwargs: object) -> None:
+        encoded.append(len(samples))
+        encode(samples, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(imnm_audio.build, "encode_mp3", counting)
+    root = write_project(tmp_path / "p", factsheet=HOLD_FACTSHEET)
+    assert main(["hold", "-q", *folders(root, cache)]) == 0
+    # Four messages, then the loop's gaps: the same silence each time, and the last
+    # gap (which ends the loop, so keeps the samples the encoder adds) once more.
+    assert len(encoded) == 4 + 2
+    assert sorted(encoded[4:])[1] - sorted(encoded[4:])[0] > 0
+
+
 def test_loop_mp3_is_joined_from_its_pieces_and_decodes_to_the_loop(hold: Path) -> None:
     wide, rate = read_wav(hold / "tcf-hold-loop-16k.wav")
     assert "rror" not in probe(hold / "tcf-hold-loop.mp3")
@@ -366,3 +394,15 @@ def test_loop_mp3_is_joined_from_its_pieces_and_decodes_to_the_loop(hold: Path) 
     # The loop's files are the message files and silence, in the loop's order.
     welcome, _ = read_wav(hold / "01-welcome-16k.wav")
     assert np.array_equal(wide[: len(welcome)], welcome)
+    # Each message is encoded once: its MP3's frames are the loop's, byte for byte, and
+    # hold the message and at most a frame (36 ms) of silence after it.
+    loop = (hold / "tcf-hold-loop.mp3").read_bytes()
+    for name in ["01-welcome", "02-what-is-tcf", "03-how-is-tcf-treated", "04-please-hold"]:
+        message = read_stream((hold / f"{name}.mp3").read_bytes())
+        assert message.audio in loop
+        decoded = decode(hold / f"{name}.mp3", rate).astype(np.float64) / 32768.0
+        speech, _ = read_wav(hold / f"{name}-16k.wav")
+        assert 0 <= len(decoded) - len(speech) < 576
+        assert np.abs(decoded[len(speech) :]).max(initial=0) < 0.01
+        noise = np.sum((decoded[: len(speech)] - speech) ** 2)
+        assert 10 * np.log10(np.sum(speech**2) / noise) > 10

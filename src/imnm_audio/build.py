@@ -54,6 +54,7 @@ from .export.published import PublishedEpisode, load_published
 from .export.splice import (
     SpliceError,
     chapter_cuts,
+    encoder_overhead,
     frame_in_input,
     join_chapters,
     read_stream,
@@ -861,27 +862,25 @@ def _finish_hold(
             fix="Raise 'hold: max_loop_s' in content/podcast.yaml.",
         )
     # Each piece is band-limited, compressed and levelled on its own, so every message
-    # file is at the target level; the loop is made of the same finished pieces, each
-    # followed by the gap (up to one MP3 frame longer, so each piece starts on a frame).
+    # file is at the target level; the loop is made of the same finished pieces.
     finished = {
         name: _phone(samples, rate, settings.level_dbov, cache) for name, samples in pieces.items()
     }
-    gap = round(settings.gap_s * 16000)
-    frame = frame_in_input(16000, PHONE_MP3["sample_rate"]) or 1
-    parts, starts, position = [], [], 0
+    layout = _loop_layout(
+        {name: len(piece.wide) for name, piece in finished.items()}, settings.gap_s
+    )
+    parts, cuts, position = [], [], 0
     for name in loop_names:
-        piece = finished[name]
-        wide = len(piece.wide) + gap
-        wide += -wide % (2 * frame)  # whole frames, and an even count for the 8 kHz half
+        piece, (_, gap_at, length) = finished[name], layout[name]
+        cuts += [position, position + gap_at]
         parts += [
             piece,
             PhoneAudio(
-                np.zeros(wide // 2 - len(piece.narrow), dtype=np.int16),
-                np.zeros(wide - len(piece.wide), dtype=np.int16),
+                np.zeros(length // 2 - len(piece.narrow), dtype=np.int16),
+                np.zeros(length - len(piece.wide), dtype=np.int16),
             ),
         ]
-        starts.append(position)
-        position += wide
+        position += length
     loop = PhoneAudio(
         np.concatenate([p.narrow for p in parts]), np.concatenate([p.wide for p in parts])
     )
@@ -890,11 +889,16 @@ def _finish_hold(
         (staging / "asterisk").mkdir()
         names = [f"{n:02d}-{c.id}" for n, c in enumerate(script.chapters, 1)]
         loop_name = f"{script.slug}-hold-loop"
-        # Every MP3 (each message, and the loop's pieces with their gaps) is encoded at
-        # most once, and not at all when the cache has it; the loop's MP3 is joined from
-        # its pieces' streams where that is exact (export/splice.py).
-        spans = chapter_cuts(loop.wide, 16000, starts, 0, **PHONE_MP3)
-        jobs = [(finished[c.id].wide, name) for c, name in zip(script.chapters, names, strict=True)]
+        # Every MP3 (each message, and the loop's gaps) is encoded at most once, and not
+        # at all when the cache has it; the loop's MP3 is joined from the messages' and
+        # gaps' streams where that is exact (export/splice.py).
+        spans = chapter_cuts(loop.wide, 16000, cuts, 0, **PHONE_MP3)
+        # A message's MP3 is the loop's stream of it: its samples and the silence to the
+        # end of its last frame (at most 36 ms).
+        jobs = [
+            (_padded(finished[c.id].wide, layout[c.id][0]), name)
+            for c, name in zip(script.chapters, names, strict=True)
+        ]
         if spans:
             jobs += [(loop.wide[a:b], f"{loop_name}-{n:02d}") for n, (a, b) in enumerate(spans, 1)]
         else:
@@ -925,6 +929,37 @@ def _finish_hold(
     report.cache_hits, report.synthesized = synthesis.cache_hits, synthesis.synthesized
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _loop_layout(lengths: dict[str, int], gap_s: float) -> dict[str, tuple[int, int, int]]:
+    """How each piece of the hold loop (by name, its length at 16 kHz) is laid out, in
+    samples from its start: (the end of its MP3 stream, where its gap's stream starts,
+    where the next piece starts).
+
+    The loop's MP3 is joined from a stream per piece and a stream per gap
+    (export/splice.py). A piece's stream is the piece and enough silence that, with the
+    samples the encoder adds, it fills whole frames: the same samples as the message's
+    own MP3, so each message is encoded once. Each gap's stream starts on a frame and
+    is the same, at least `gap_s` long. Where the encoder's
+    frames cannot be known, the pieces are laid out one after the other.
+    """
+    frame = frame_in_input(16000, PHONE_MP3["sample_rate"])
+    try:
+        added = encoder_overhead(16000, **PHONE_MP3) if frame else 0
+    except SpliceError:
+        frame, added = None, 0
+    unit = frame or 2  # whole frames, and always an even count for the 8 kHz half
+    gap = max(round(gap_s * 16000), added + 1)  # a gap's stream is never empty
+    gap += -gap % unit  # every gap the same whole frames: its stream is encoded once
+    layout = {}
+    for name, length in lengths.items():
+        stream = length + (-(length + added) % unit)
+        layout[name] = (stream, stream + added, stream + added + gap)
+    return layout
+
+
+def _padded(samples: np.ndarray, length: int) -> np.ndarray:
+    return np.concatenate([samples, np.zeros(length - len(samples), dtype=samples.dtype)])
 
 
 def _phone(samples: np.ndarray, rate: int, level_dbov: float, cache: ClipCache) -> PhoneAudio:
