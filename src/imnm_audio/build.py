@@ -869,20 +869,14 @@ def _finish_hold(
     layout = _loop_layout(
         {name: len(piece.wide) for name, piece in finished.items()}, settings.gap_s
     )
-    parts, cuts, position = [], [], 0
+    cuts, position = [], 0  # where each piece's stream and its gap's stream start
     for name in loop_names:
-        piece, (_, gap_at, length) = finished[name], layout[name]
+        _, gap_at, length = layout[name]
         cuts += [position, position + gap_at]
-        parts += [
-            piece,
-            PhoneAudio(
-                np.zeros(length // 2 - len(piece.narrow), dtype=np.int16),
-                np.zeros(length - len(piece.wide), dtype=np.int16),
-            ),
-        ]
         position += length
     loop = PhoneAudio(
-        np.concatenate([p.narrow for p in parts]), np.concatenate([p.wide for p in parts])
+        np.concatenate([_padded(finished[n].narrow, layout[n][2] // 2) for n in loop_names]),
+        np.concatenate([_padded(finished[n].wide, layout[n][2]) for n in loop_names]),
     )
 
     with staged_folder(out, "hold-line audio") as staging:
@@ -940,8 +934,8 @@ def _loop_layout(lengths: dict[str, int], gap_s: float) -> dict[str, tuple[int, 
     (export/splice.py). A piece's stream is the piece and enough silence that, with the
     samples the encoder adds, it fills whole frames: the same samples as the message's
     own MP3, so each message is encoded once. Each gap's stream starts on a frame and
-    is the same, at least `gap_s` long. Where the encoder's
-    frames cannot be known, the pieces are laid out one after the other.
+    is the same, at least `gap_s` long. Where the encoder's frames cannot be known,
+    the pieces are laid out one after the other.
     """
     frame = frame_in_input(16000, PHONE_MP3["sample_rate"])
     try:

@@ -8,7 +8,7 @@ is replaced here by what it computes, checked against scipy in tests/test_dsp.py
   its impulse response, cut where what is left of it sums to under 1e-10: the same
   output to within float rounding, by FFT, a slice at a time;
 - a forward-backward (zero-phase) Butterworth filter multiplies the spectrum by the
-  filter's power response squared, which is what filtering forwards and backwards
+  filter's power response |H|^2, which is what filtering forwards and backwards
   does, and resampling keeps the spectrum's lower part; both in one FFT;
 - a Kaiser-window low-pass (scipy's firwin) is the windowed sinc it is.
 """
@@ -16,7 +16,7 @@ is replaced here by what it computes, checked against scipy in tests/test_dsp.py
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.polynomial import polynomial as P
@@ -136,11 +136,11 @@ def spectral(
     x: np.ndarray,
     rate: int,
     out_rate: int,
-    responses: Sequence[np.ndarray | None],
+    responses: Sequence[Callable[[np.ndarray], np.ndarray] | None],
     pad_s: float = 0.5,
 ) -> list[np.ndarray]:
     """`x` resampled to `out_rate` and filtered, once for each of `responses` (a function
-    of frequency, sampled by `frequencies`, or None for none), in one forward FFT.
+    from frequencies in Hz to the gain there, or None for none), in one forward FFT.
 
     Zero-phase: each response multiplies the spectrum. `pad_s` seconds of zeros after
     the signal take what the filters spread past its ends; the output has
@@ -154,18 +154,12 @@ def spectral(
     if size_out % 2 == 0 and bins == size_out // 2 + 1:
         kept[-1] = 0  # nothing at the new Nyquist frequency: it has no phase to keep
     length = -(-len(x) * out_rate // rate)
+    freqs = np.arange(bins) * (rate / size_in)
     out = []
     for response in responses:
-        shaped = kept if response is None else kept * response[:bins]
+        shaped = kept if response is None else kept * response(freqs)
         out.append(np.fft.irfft(shaped, size_out)[:length])
     return out
-
-
-def frequencies(length: int, rate: int, out_rate: int, pad_s: float = 0.5) -> np.ndarray:
-    """The frequencies of the bins `spectral` keeps for a signal of `length` samples."""
-    size_in, size_out = _plan(length, rate, out_rate, int(pad_s * rate))
-    bins = min(size_in // 2 + 1, size_out // 2 + 1)
-    return np.arange(bins) * (rate / size_in)
 
 
 def kaiser_lowpass(taps: int, cutoff: float, beta: float) -> np.ndarray:

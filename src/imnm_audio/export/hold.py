@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..dsp import butterworth_power, convolve, frequencies, smoothing, spectral
+from ..dsp import butterworth_power, convolve, smoothing, spectral
 from ..loudness import limit_peaks
 
 NARROW_BAND = (300.0, 3400.0)
@@ -133,8 +133,8 @@ def shape(samples: np.ndarray, rate: int) -> PhoneAudio:
     compressed narrowband signal is resampled to 8 kHz by a second one.
     """
     x = samples.astype(np.float64) / 32768.0
-    freqs = frequencies(len(x), rate, 16000)
-    narrow16, wide = spectral(x, rate, 16000, [_band(freqs, NARROW_BAND), _band(freqs, WIDE_BAND)])
+    bands = [functools.partial(_band, band=band) for band in (NARROW_BAND, WIDE_BAND)]
+    narrow16, wide = spectral(x, rate, 16000, bands)
     (narrow,) = spectral(_compress(narrow16, 16000), 16000, 8000, [None])
     wide = _compress(wide, 16000)
     # Worked out in float64, kept in float32: the loop is made of these pieces, and
