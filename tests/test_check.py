@@ -73,6 +73,14 @@ def test_normalising_is_fair_to_spelling_case_and_numbers() -> None:
         "imnnn",
         "diagnosed",
     ]
+    # A letter glued to the next word is split off; a plural acronym is left whole.
+    assert compare("How is I M N M diagnosed?", "How is IM and MDiagnosed?")[1] == [
+        "how",
+        "is",
+        "imnm",
+        "diagnosed",
+    ]
+    assert normalise("MRIs, IVIGs and CKLevels") == ["mris", "ivigs", "and", "ck", "levels"]
     assert compare("or I I M, and is", "where I am, and is")[1] == ["where", "i", "am", "and", "is"]
     assert word_errors(["a", "b", "c"], ["a", "x", "c", "d"]) == 2
 

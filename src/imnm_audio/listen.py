@@ -107,7 +107,8 @@ LETTER_HOMOPHONES = {
 
 def normalise(text: str) -> list[str]:
     """Words to compare: lower case, no punctuation, hyphens and dots inside words closed up,
-    spelled letters joined ("I M N M", "I-M-N-M" -> "imnm"), small numbers as words."""
+    spelled letters joined ("I M N M", "I-M-N-M" -> "imnm"), small numbers as words, and
+    letters the recogniser glued to a word split off ("MDiagnosed" -> "m diagnosed")."""
     text = re.sub(r"\[\[.*?\]\]", " ", text)
     text = re.sub(r"(?<=\b[a-z]),\s+(?=[a-z]\b)", " ", text)  # "u, n, d" spells a word
     text = re.sub(  # so does "I, M, N, M" (not "M R I, E M G": two abbreviations)
@@ -116,6 +117,9 @@ def normalise(text: str) -> list[str]:
         text,
     )
     text = text.replace("&", " and ")
+    # The recogniser sometimes glues a spelled letter to the next word ("IM and
+    # MDiagnosed"): capitals before a capitalised word are letters of their own.
+    text = re.sub(r"\b([A-Z]+)(?=[A-Z][a-z]{2,})", r"\1 ", text)
     text = text.lower().replace("’", "'")
     text = re.sub(r"(?<=[a-z0-9])\.(?=[a-z0-9])", "", text)  # web addresses: "myositis.org"
     text = re.sub(r"\b(\d{1,2})\b", lambda m: _number(int(m.group(1))), text)
