@@ -93,6 +93,14 @@ def test_hyphen_before_spelled_letters_becomes_a_space() -> None:
     assert speak("Anti-SRP myopathy.", ctx()) == "Anti S R P myopathy."
 
 
+def test_each_lexicon_is_read_with_its_own_terms() -> None:
+    # Lexicons made and dropped one after another (as in a long-running process or a
+    # test run) are often given the same id(); each must still be read with its own terms.
+    for n in range(20):
+        spoken = speak(f"say W{n}X now", ctx(Term(f"W{n}X", f"word {n}")))
+        assert spoken == f"say word {n} now", n
+
+
 def test_and_or_is_read_as_a_choice() -> None:
     assert speak_slashes("tests and/or rest", ctx()) == "tests and or or rest"
     c = ctx(Term("and/or", "and, or"))

@@ -7,6 +7,7 @@ spelled letters, Piper phonemes) protects it, so no later rule rewrites it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -22,6 +23,7 @@ from .content import (
     Lexicon,
     Paragraph,
     Section,
+    Term,
     VoiceSettings,
 )
 from .errors import ContentError, TooShortForHold
@@ -222,27 +224,27 @@ def _term_pattern(term: str, match_case: bool) -> re.Pattern[str]:
     )
 
 
-_PATTERN_CACHE: dict[tuple[int, str], tuple[re.Pattern[str] | None, dict[str, object]]] = {}
-
-
 def _lexicon_pattern(ctx: Context) -> tuple[re.Pattern[str] | None, dict]:  # type: ignore[type-arg]
-    key = (id(ctx.lexicon), ctx.engine)
-    if key not in _PATTERN_CACHE:
-        terms = sorted(ctx.lexicon.terms, key=lambda t: -len(t.term))
-        if not terms:
-            _PATTERN_CACHE[key] = (None, {})
-        else:
-            alternatives = [
-                re.escape(t.term) if t.match_case else f"(?i:{re.escape(t.term)})" for t in terms
-            ]
-            pattern = re.compile(
-                r"(?<![\w\ue000/.])(?:" + "|".join(alternatives) + r")(?![\w\ue001/]|\.\w)"
-            )
-            lookup: dict[str, object] = {}
-            for t in terms:
-                lookup.setdefault(t.term if t.match_case else t.term.lower(), t)
-            _PATTERN_CACHE[key] = (pattern, lookup)
-    return _PATTERN_CACHE[key]
+    return _compiled_terms(ctx.lexicon.terms)
+
+
+# Keyed by the terms themselves (frozen, hashable), not by the lexicon's id(): a new
+# lexicon can be given a freed one's id, and would then have been read with its terms.
+@functools.lru_cache(maxsize=16)
+def _compiled_terms(entries: tuple[Term, ...]) -> tuple[re.Pattern[str] | None, dict]:  # type: ignore[type-arg]
+    terms = sorted(entries, key=lambda t: -len(t.term))
+    if not terms:
+        return None, {}
+    alternatives = [
+        re.escape(t.term) if t.match_case else f"(?i:{re.escape(t.term)})" for t in terms
+    ]
+    pattern = re.compile(
+        r"(?<![\w\ue000/.])(?:" + "|".join(alternatives) + r")(?![\w\ue001/]|\.\w)"
+    )
+    lookup: dict[str, object] = {}
+    for t in terms:
+        lookup.setdefault(t.term if t.match_case else t.term.lower(), t)
+    return pattern, lookup
 
 
 def spoken_url(url: str) -> str:
