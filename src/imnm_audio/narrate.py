@@ -119,7 +119,7 @@ def apply_lexicon(text: str, ctx: Context) -> str:
     One pass over all terms, longest first: a respelling is never rewritten again, so
     entries that mention each other cannot loop.
     """
-    pattern, lookup = _lexicon_pattern(ctx)
+    pattern, lookup = _lexicon_pattern(ctx.lexicon.terms)
     if pattern is None:
         return text
 
@@ -217,31 +217,30 @@ def _respell(text: str, ctx: Context) -> str:
     return out
 
 
+# A term is a whole word: not inside another word, a protected span, a path or an address.
+_TERM_BEFORE = r"(?<![\w\ue000/.])"
+_TERM_AFTER = r"(?![\w\ue001/]|\.\w)"
+
+
 def _term_pattern(term: str, match_case: bool) -> re.Pattern[str]:
     return re.compile(
-        r"(?<![\w\ue000/.])" + re.escape(term) + r"(?![\w\ue001/]|\.\w)",
-        0 if match_case else re.IGNORECASE,
+        _TERM_BEFORE + re.escape(term) + _TERM_AFTER, 0 if match_case else re.IGNORECASE
     )
-
-
-def _lexicon_pattern(ctx: Context) -> tuple[re.Pattern[str] | None, dict]:  # type: ignore[type-arg]
-    return _compiled_terms(ctx.lexicon.terms)
 
 
 # Keyed by the terms themselves (frozen, hashable), not by the lexicon's id(): a new
 # lexicon can be given a freed one's id, and would then have been read with its terms.
 @functools.lru_cache(maxsize=16)
-def _compiled_terms(entries: tuple[Term, ...]) -> tuple[re.Pattern[str] | None, dict]:  # type: ignore[type-arg]
+def _lexicon_pattern(entries: tuple[Term, ...]) -> tuple[re.Pattern[str] | None, dict[str, Term]]:
+    """One pattern for every term, longest first, and each match's entry by its text."""
     terms = sorted(entries, key=lambda t: -len(t.term))
     if not terms:
         return None, {}
     alternatives = [
         re.escape(t.term) if t.match_case else f"(?i:{re.escape(t.term)})" for t in terms
     ]
-    pattern = re.compile(
-        r"(?<![\w\ue000/.])(?:" + "|".join(alternatives) + r")(?![\w\ue001/]|\.\w)"
-    )
-    lookup: dict[str, object] = {}
+    pattern = re.compile(_TERM_BEFORE + "(?:" + "|".join(alternatives) + ")" + _TERM_AFTER)
+    lookup: dict[str, Term] = {}
     for t in terms:
         lookup.setdefault(t.term if t.match_case else t.term.lower(), t)
     return pattern, lookup
