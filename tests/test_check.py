@@ -80,6 +80,17 @@ def test_normalising_is_fair_to_spelling_case_and_numbers() -> None:
         "imnm",
         "diagnosed",
     ]
+    # Letter names written as short words: "IAM" is I + "am", "NAM" is N + "am" (the
+    # recogniser heard "eye em, en em" as "IAM and M" and as "IM, NAM")...
+    for heard in ("IAM and M includes", "IM, NAM includes"):
+        assert compare("I M N M includes", heard)[1] == ["imnm", "includes"], heard
+    # ...which is not a licence to read any word as letters: "in them" is not I M N M.
+    assert compare("people with I M N M", "people with in them")[1] == [
+        "people",
+        "with",
+        "in",
+        "them",
+    ]
     assert normalise("MRIs, IVIGs and CKLevels") == ["mris", "ivigs", "and", "ck", "levels"]
     assert compare("or I I M, and is", "where I am, and is")[1] == ["where", "i", "am", "and", "is"]
     assert word_errors(["a", "b", "c"], ["a", "x", "c", "d"]) == 2

@@ -8,6 +8,7 @@ sampling fallback.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -157,6 +158,24 @@ def word_errors(reference: list[str], heard: list[str]) -> int:
     return previous[-1]
 
 
+@functools.cache
+def _letter_readings(word: str) -> tuple[str, ...]:
+    """How a recogniser's word may read as letter names, itself first: "iam" is also
+    "im" (I + "am"), "nam" also "nm", "and" also "n". Only short words are looked into:
+    a recogniser writes spelled letters as short pieces, never inside a long word."""
+    if len(word) > 4:
+        return (word,)
+    readings = [word]
+    for size in range(1, min(3, len(word)) + 1):
+        piece, rest = word[:size], word[size:]
+        letter = piece if size == 1 else LETTER_HOMOPHONES.get(piece, "").lower()
+        if letter and rest:
+            readings += [letter + tail for tail in _letter_readings(rest)]
+        elif letter:
+            readings.append(letter)
+    return tuple(dict.fromkeys(readings))
+
+
 def merge_compounds(reference: list[str], heard: list[str], letters: bool = False) -> list[str]:
     """Close up words the recogniser split or joined differently from the reference:
     "auto antibody" is "autoantibody", "imn m" is "imnm" when the reference has it so.
@@ -171,7 +190,7 @@ def merge_compounds(reference: list[str], heard: list[str], letters: bool = Fals
         joined = "".join(span)
         if not letters:
             return [joined]
-        return [joined, "".join(LETTER_HOMOPHONES.get(w, w).lower() for w in span)]
+        return [joined, *("".join(p) for p in itertools.product(*map(_letter_readings, span)))]
 
     out: list[str] = []
     i = 0
