@@ -122,6 +122,32 @@ def test_phonemes_are_read_back_as_the_words_a_listener_hears(tmp_path: Path) ->
     assert _unphoneme("a [[ sˈiː kˈeɪ ]] test level", lexicon) == "a CK level"
 
 
+def test_the_summary_shows_every_missed_term_and_the_form_the_engine_was_given(
+    tmp_path: Path,
+) -> None:
+    from imnm_audio.check import CheckReport, SegmentResult, summary
+    from imnm_audio.content import Lexicon, Term
+
+    lexicon = Lexicon(
+        tmp_path / "lexicon.yaml",
+        (Term("IMNM", "I M N M", (("piper", "[[ ˈaɪ ˈɛm, ˈɛn ˈɛm ]]"),)), Term("IV", "I V")),
+    )
+    report = CheckReport("tcf", "piper")
+    # Six segments worse than the one that missed a term, which must still be shown.
+    report.segments = [
+        SegmentResult("c", float(n), n + 1.0, "x", "y", 0.5 + n / 100) for n in range(6)
+    ]
+    report.segments += [
+        SegmentResult("c", 9.0, 10.0, "I M N M", "in them", 0.1, ["IMNM"]),
+        SegmentResult("c", 11.0, 12.0, "I V", "four", 0.2, ["IV"]),
+    ]
+    text = summary(report, lexicon, worst=3)
+    assert "missed IMNM: lexicon entry 'IMNM' (piper: '[[ ˈaɪ ˈɛm, ˈɛn ˈɛm ]]')" in text
+    assert "missed IV: lexicon entry 'IV' (say: 'I V')" in text
+    assert text.index("missed IV") < text.index("at 5.0 s")  # misses come first
+    assert "at 4.0 s" not in text  # then the worst others, up to the limit
+
+
 def test_a_correct_build_passes_and_writes_its_reports(
     copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

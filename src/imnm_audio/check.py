@@ -54,6 +54,7 @@ class Finding:
 @dataclass
 class CheckReport:
     slug: str
+    engine: str = ""  # the engine the script was written for: whose lexicon forms to show
     wer: float = 0.0
     key_terms_heard: int = 0
     key_terms_total: int = 0
@@ -121,11 +122,24 @@ def _term_heard(term: str, heard: list[str]) -> bool:
     return _count(term, heard) > 0
 
 
-def lexicon_hint(term: str, lexicon: Lexicon) -> str:
+def lexicon_hint(term: str, lexicon: Lexicon, engine: str = "") -> str:
+    """The entry to fix, with the form the engine was actually given."""
     for entry in lexicon.terms:
         if entry.term == term:
-            return f"lexicon entry '{term}' (say: {entry.say!r})"
+            form = dict(entry.engines).get(engine)
+            said = f"{engine}: {form!r}" if form else f"say: {entry.say!r}"
+            return f"lexicon entry '{term}' ({said})"
     return f"no lexicon entry for '{term}': add one to content/lexicon.yaml"
+
+
+def worst_first(segments: list[SegmentResult], worst: int) -> list[SegmentResult]:
+    """Every segment with a missed key term (most misses first), then the other segments
+    with errors, highest word error rate first, up to `worst` in all."""
+    ranked = sorted(
+        (s for s in segments if s.wer > 0 or s.missed_terms),
+        key=lambda s: (-len(s.missed_terms), -s.wer),
+    )
+    return ranked[: max(worst, sum(1 for s in ranked if s.missed_terms))]
 
 
 # ---------------------------------------------------------------- speech
@@ -448,7 +462,7 @@ def check_episode(
 ) -> CheckReport:
     folder = out_dir / script.slug
     mp3 = folder / f"{script.slug}.mp3"
-    report = CheckReport(script.slug)
+    report = CheckReport(script.slug, script.voice.engine)
     try:
         timings = json.loads((folder / "timings.json").read_text(encoding="utf-8"))
         ID3(mp3)
@@ -487,7 +501,9 @@ def check_episode(
 # ---------------------------------------------------------------- reports
 
 
-def write_reports(report: CheckReport, folder: Path, timings: list[dict[str, Any]]) -> list[str]:
+def write_reports(
+    report: CheckReport, folder: Path, timings: list[dict[str, Any]], lexicon: Lexicon
+) -> list[str]:
     slug = report.slug
     data = {
         "slug": slug,
@@ -501,11 +517,11 @@ def write_reports(report: CheckReport, folder: Path, timings: list[dict[str, Any
     atomic_write_text(folder / f"{slug}.check.json", json.dumps(data, indent=1) + "\n")
     picture = _picture(report, timings)
     atomic_write_bytes(folder / f"{slug}.check.png", picture)
-    atomic_write_text(folder / f"{slug}.check.md", render_markdown(report))
+    atomic_write_text(folder / f"{slug}.check.md", render_markdown(report, lexicon))
     return [f"{slug}.check.json", f"{slug}.check.md", f"{slug}.check.png"]
 
 
-def render_markdown(report: CheckReport, worst: int = 10) -> str:
+def render_markdown(report: CheckReport, lexicon: Lexicon, worst: int = 10) -> str:
     lines = [
         f"# Proof-listening report: {report.slug}",
         "",
@@ -522,16 +538,18 @@ def render_markdown(report: CheckReport, worst: int = 10) -> str:
         "",
         f"![Short-term loudness over time]({report.slug}.check.png)",
         "",
-        "## Segments heard least well",
+        "## Segments heard least well (every missed key term first)",
         "",
     ]
-    for s in sorted(report.segments, key=lambda s: -s.wer)[:worst]:
+    for s in worst_first(report.segments, worst):
         lines += [
             f"- **{s.chapter}** at {s.start:.1f} s, word error rate {s.wer:.0%}",
             f"  - expected: {s.spoken}",
             f"  - heard: {s.heard or '(nothing)'}",
         ]
-        lines += [f"  - missed **{t}**" for t in s.missed_terms]
+        lines += [
+            f"  - missed **{t}**: {lexicon_hint(t, lexicon, report.engine)}" for t in s.missed_terms
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -541,16 +559,19 @@ def summary(report: CheckReport, lexicon: Lexicon, worst: int = 5) -> str:
         f"  {'ok  ' if f.passed else 'FAIL'} {f.check}: {f.name}: {f.detail}"
         for f in report.findings
     ]
-    bad = [s for s in sorted(report.segments, key=lambda s: -s.wer) if s.wer > 0][:worst]
+    bad = worst_first(report.segments, worst)
     if bad:
-        out.append("  segments heard least well:")
+        out.append("  segments heard least well (every missed key term first):")
         for s in bad:
             out += [
                 f"    {s.chapter} at {s.start:.1f} s ({s.wer:.0%} wrong)",
                 f"      expected: {s.spoken}",
                 f"      heard:    {s.heard or '(nothing)'}",
             ]
-            out += [f"      missed {t}: {lexicon_hint(t, lexicon)}" for t in s.missed_terms]
+            out += [
+                f"      missed {t}: {lexicon_hint(t, lexicon, report.engine)}"
+                for t in s.missed_terms
+            ]
     return "\n".join(out)
 
 

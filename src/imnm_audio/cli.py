@@ -333,7 +333,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             speech=not args.no_speech,
         )
         timings = json.loads((args.out / script.slug / "timings.json").read_text("utf-8"))
-        written = write_reports(report, args.out / script.slug, timings)
+        written = write_reports(report, args.out / script.slug, timings, project.lexicon)
         failed |= not report.passed
         if not args.quiet or not report.passed:
             print(summary(report, project.lexicon))
