@@ -45,7 +45,10 @@ def _model():  # type: ignore[no-untyped-def]
 def transcribe(samples: np.ndarray, glossary: list[str], offset: float = 0.0) -> list[Word]:
     """Words heard in 16 kHz mono int16 samples, with times from `offset`."""
     audio = samples.astype(np.float32) / 32768.0
-    # A sentence, not a bare list: a list prompt made the model repeat its items.
+    # A sentence, not a bare list: a list prompt made the model repeat its items. It
+    # prompts the first 30-second window only (faster-whisper resets the prompt when it
+    # does not condition on earlier text); the same sentence as hotwords for every
+    # window heard no more key terms and made the model drop whole sentences.
     prompt = (
         "The terms used in this recording include " + ", ".join(glossary) + "."
         if glossary
