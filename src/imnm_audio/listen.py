@@ -193,7 +193,8 @@ def merge_compounds(reference: list[str], heard: list[str], letters: bool = Fals
         joined = "".join(span)
         if not letters:
             return [joined]
-        return [joined, *("".join(p) for p in itertools.product(*map(_letter_readings, span)))]
+        # Each word's readings start with the word itself, so the first is `joined`.
+        return ["".join(p) for p in itertools.product(*map(_letter_readings, span))]
 
     out: list[str] = []
     i = 0
