@@ -1,0 +1,39 @@
+"""What every content file shares: slugs, language tags and web addresses."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+LANGUAGE_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+URL_IN_TEXT_RE = re.compile(
+    r"(?<![\w@/.])(?:https?://[^\s<>()\"']+|www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s<>()\"']*)?)",
+    re.IGNORECASE,
+)
+
+
+def url_problem(value: Any) -> str | None:
+    """Say what is wrong with a URL (only absolute http/https URLs are allowed), or None."""
+    if not isinstance(value, str):
+        return "must be a URL in quotes."
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        return (
+            f"is not a valid web address: '{value}'. Write a full http or https URL, "
+            "e.g. https://www.example.org/page."
+        )
+    return None
+
+
+def positive(value: Any) -> str | None:
+    return None if value > 0 else "must be more than zero."
+
+
+def language_problem(value: str) -> str | None:
+    return (
+        None
+        if LANGUAGE_RE.match(value)
+        else (f"is not a BCP 47 language tag: '{value}'. Use e.g. en-US, en-GB or es.")
+    )

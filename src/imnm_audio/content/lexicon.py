@@ -1,0 +1,87 @@
+"""The pronunciation lexicon: content/lexicon.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ContentError
+from ..yamlio import Field, check_fields, line_of, load_yaml_file
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    say: str
+    engines: tuple[tuple[str, str], ...] = ()
+    expand: str | None = None
+    match_case: bool = True
+    note: str | None = None
+
+    def spoken_for(self, engine: str) -> str:
+        return dict(self.engines).get(engine, self.say)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    path: Path
+    terms: tuple[Term, ...]
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    data = load_yaml_file(path)
+    top = check_fields(data, [Field("terms", "list", True)], path, "the lexicon")
+    terms: list[Term] = []
+    seen: dict[str, int | None] = {}
+    for index, raw in enumerate(top["terms"], 1):
+        what = f"term {index}"
+        entry = check_fields(
+            raw,
+            [
+                Field("term", "str", True),
+                Field("say", "str", True),
+                Field("engines", "map"),
+                Field("expand", "str"),
+                Field("match_case", "bool"),
+                Field("note", "str"),
+            ],
+            path,
+            what,
+        )
+        term = entry["term"].strip()
+        key = term if entry.get("match_case", term != term.lower()) else term.lower()
+        if key in seen:
+            raise ContentError(
+                f"'{term}' is in the lexicon twice (also line {seen[key]}).",
+                path=path,
+                line=line_of(raw, "term"),
+                fix="Merge the two entries into one.",
+            )
+        seen[key] = line_of(raw, "term")
+        engines = entry.get("engines", {})
+        for engine_name, form in engines.items():
+            if not isinstance(form, str) or not form.strip():
+                raise ContentError(
+                    f"the '{engine_name}' form of '{term}' must be text.",
+                    path=path,
+                    line=line_of(engines, engine_name),
+                )
+        for form in [entry["say"], *engines.values(), entry.get("expand") or ""]:
+            if form.count("[[") != form.count("]]"):
+                raise ContentError(
+                    f"'{term}' has unbalanced phoneme brackets in '{form}'.",
+                    path=path,
+                    line=line_of(raw, "say"),
+                    fix="Write Piper phonemes as [[ phonemes ]].",
+                )
+        terms.append(
+            Term(
+                term=term,
+                say=entry["say"].strip(),
+                engines=tuple(sorted((k, v.strip()) for k, v in engines.items())),
+                expand=entry.get("expand"),
+                match_case=entry.get("match_case", term != term.lower()),
+                note=entry.get("note"),
+            )
+        )
+    return Lexicon(path=path, terms=tuple(terms))

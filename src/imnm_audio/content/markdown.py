@@ -1,0 +1,228 @@
+"""A factsheet's Markdown body as sections of paragraphs, sub-headings and lists."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ..errors import ContentError
+from .common import URL_IN_TEXT_RE
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A sub-heading inside a section (### in Markdown)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ListItem:
+    lead: str | None  # the bold lead-in ("Medications."), if any
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+    ordered: bool = False
+
+
+Block = Paragraph | Heading | BulletList
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+    urls: tuple[str, ...] = ()
+    line: int = 0
+
+
+_MD = MarkdownIt("commonmark")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def parse_sections(body: str, path: Path, body_line: int) -> tuple[Section, ...]:
+    tokens = _MD.parse(body)
+    sections: list[dict[str, Any]] = []
+    seen_ids: dict[str, int] = {}
+    list_stack: list[tuple[bool, list[ListItem]]] = []
+    item_text: list[str] = []  # paragraphs of the current list item
+    i = 0
+
+    def here(tok: Token) -> int:
+        return body_line + 1 + (tok.map[0] if tok.map else 0)
+
+    def current(tok: Token) -> dict[str, Any]:
+        if not sections:
+            raise ContentError(
+                "there is text before the first section heading.",
+                path=path,
+                line=here(tok),
+                fix="Put every paragraph under a '## Question?' "
+                "heading (the # title line is optional).",
+            )
+        return sections[-1]
+
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            inline = tokens[i + 1]
+            title, _, urls = _flatten_inline(inline)
+            if tok.tag == "h1":
+                i += 3
+                continue
+            if tok.tag == "h2":
+                if not title:
+                    raise ContentError("a section heading is empty.", path=path, line=here(tok))
+                section_id = slugify(title) or f"section-{len(sections) + 1}"
+                if section_id in seen_ids:
+                    raise ContentError(
+                        f"two sections have the id '{section_id}' (the other is on line "
+                        f"{seen_ids[section_id]}).",
+                        path=path,
+                        line=here(tok),
+                        fix="Give each section heading different wording.",
+                    )
+                seen_ids[section_id] = here(tok)
+                sections.append(
+                    {"id": section_id, "title": title, "blocks": [], "urls": [], "line": here(tok)}
+                )
+            else:
+                current(tok)["blocks"].append(Heading(title))
+            i += 3
+            continue
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            current(tok)
+            list_stack.append((tok.type == "ordered_list_open", []))
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            ordered, items = list_stack.pop()
+            if not list_stack:
+                sections[-1]["blocks"].append(BulletList(tuple(items), ordered))
+            else:
+                list_stack[-1][1].extend(items)
+        elif tok.type == "list_item_open":
+            item_text = []
+        elif tok.type == "list_item_close":
+            pass
+        elif tok.type == "inline":
+            text, lead, urls = _flatten_inline(tok)
+            section = current(tok)
+            section["urls"].extend(u for u in urls if u not in section["urls"])
+            if list_stack:
+                level = len(list_stack)
+                if not item_text:
+                    list_stack[-1][1].append(ListItem(lead, text, level))
+                else:  # a second paragraph of the same item: its own item without a lead
+                    list_stack[-1][1].append(ListItem(None, text, level))
+                item_text.append(text)
+            elif text:
+                section["blocks"].append(Paragraph(text))
+        elif tok.type in ("fence", "code_block", "html_block", "table_open", "hr"):
+            kind = {
+                "fence": "a code block",
+                "code_block": "an indented code block",
+                "html_block": "raw HTML",
+                "table_open": "a table",
+                "hr": "a horizontal rule",
+            }[tok.type]
+            raise ContentError(
+                f"{kind} cannot be read aloud.",
+                path=path,
+                line=here(tok),
+                fix="Write it as paragraphs or a bullet list.",
+            )
+        i += 1
+
+    if not sections:
+        raise ContentError(
+            "the factsheet has no sections.",
+            path=path,
+            fix="Add at least one '## Question?' heading with text under it.",
+        )
+    result = []
+    for s in sections:
+        blocks = [b for b in s["blocks"] if not (isinstance(b, BulletList) and not b.items)]
+        if not any(isinstance(b, (Paragraph, BulletList)) for b in blocks):
+            raise ContentError(
+                f"the section '{s['title']}' has no text.",
+                path=path,
+                line=s["line"],
+                fix="Add its text, or remove the heading.",
+            )
+        for b in blocks:
+            if isinstance(b, BulletList) and any(not it.text and not it.lead for it in b.items):
+                raise ContentError(
+                    f"the section '{s['title']}' has an empty list item.", path=path, line=s["line"]
+                )
+        result.append(Section(s["id"], s["title"], tuple(blocks), tuple(s["urls"]), s["line"]))
+    return tuple(result)
+
+
+def _flatten_inline(tok: Token) -> tuple[str, str | None, list[str]]:
+    """Inline Markdown to plain text; a bold run at the start becomes the lead-in."""
+    children = tok.children or []
+    parts: list[str] = []
+    lead: str | None = None
+    urls: list[str] = []
+    in_strong = 0
+    strong_at_start = False
+    strong_parts: list[str] = []
+    for child in children:
+        if child.type == "strong_open":
+            in_strong += 1
+            if not "".join(parts).strip():
+                strong_at_start = True
+            continue
+        if child.type == "strong_close":
+            in_strong -= 1
+            if strong_at_start and in_strong == 0 and lead is None:
+                lead = " ".join("".join(strong_parts).split())
+                parts = []
+            continue
+        if child.type == "link_open":
+            href = str(child.attrs.get("href", ""))
+            if urlsplit(href).scheme in ("http", "https"):
+                urls.append(href)
+            continue
+        if child.type in ("softbreak", "hardbreak"):
+            piece = " "
+        elif child.type == "image":
+            piece = child.content  # the alt text
+        elif child.type in ("text", "code_inline"):
+            piece = child.content
+        elif child.type == "html_inline":
+            piece = ""
+        else:
+            piece = ""
+        parts.append(piece)
+        if in_strong and strong_at_start and lead is None:
+            strong_parts.append(piece)
+    # Control characters mean nothing in a factsheet and are not allowed in XML (feed,
+    # EPUB, DAISY): drop them at the edge.
+    text = " ".join(_CONTROL.sub("", "".join(parts)).split())
+    lead = _CONTROL.sub("", lead) if lead else lead
+    urls.extend(
+        u if u.lower().startswith("http") else "https://" + u
+        for u in URL_IN_TEXT_RE.findall((lead or "") + " " + text)
+    )
+    return text, lead, list(dict.fromkeys(u.rstrip(".,;:!?") for u in urls))
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].rstrip("-")

@@ -1,0 +1,253 @@
+"""Show settings: content/podcast.yaml (feed, voice, audio format, hold line, check)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ContentError
+from ..yamlio import Field, check_fields, line_of, load_yaml_file
+from .common import language_problem, positive, url_problem
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    engine: str = "piper"
+    voice: str = "en_US-joe-medium"
+    rate: float = 1.0
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    bitrate_kbps: int = 96
+    sample_rate: int = 44100
+    channels: int = 1
+    chime: bool = True
+    loudness_lufs: float | None = None  # None: -19 for mono, -16 for stereo
+    true_peak_db: float = -1.0
+
+    @property
+    def target_lufs(self) -> float:
+        if self.loudness_lufs is not None:
+            return self.loudness_lufs
+        return -19.0 if self.channels == 1 else -16.0
+
+
+@dataclass(frozen=True)
+class HoldSettings:
+    """The phone hold line: pace, message length, loop length and level."""
+
+    rate: float = 0.9  # a little slower than the podcast: the phone band loses detail
+    message_words: int = 45  # about 20-30 s of speech at that pace
+    min_message_s: float = 15.0
+    max_message_s: float = 40.0
+    gap_s: float = 2.5  # between messages in the loop
+    max_loop_s: float = 300.0
+    level_dbov: float = -23.0  # ITU-T P.56 active speech level; see README
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Thresholds of `imnm-audio check`. Tighten them as the narration gets better."""
+
+    max_wer: float = 0.12
+    min_key_term_recall: float = 0.95
+    loudness_tolerance_lu: float = 1.0
+    hold_level_tolerance_db: float = 2.0
+
+
+@dataclass(frozen=True)
+class Podcast:
+    path: Path
+    title: str
+    description: str
+    author: str
+    owner_name: str
+    owner_email: str
+    language: str
+    categories: tuple[tuple[str, ...], ...]
+    base_url: str
+    link: str
+    artwork: Path | None
+    explicit: bool
+    copyright: str | None
+    voice: VoiceSettings
+    audio: AudioSettings
+    piper_voices: dict[str, Path] = field(default_factory=dict)
+    hold: HoldSettings = HoldSettings()
+    check: CheckSettings = CheckSettings()
+
+
+_TOP_FIELDS = [
+    Field("title", "str", True),
+    Field("description", "str", True),
+    Field("author", "str", True),
+    Field("owner", "map", True),
+    Field("language", "str", True, language_problem),
+    Field("categories", "list", True),
+    Field("base_url", "str", True, url_problem),
+    Field("link", "str", True, url_problem),
+    Field("artwork", "str"),
+    Field("explicit", "bool"),
+    Field("copyright", "str"),
+    Field("voice", "map"),
+    Field("audio", "map"),
+    Field("piper_voices", "map"),
+    Field("hold", "map"),
+    Field("check", "map"),
+]
+
+
+def load_podcast(path: Path) -> Podcast:
+    """Read and validate content/podcast.yaml; every mistake names the key and the fix."""
+    data = load_yaml_file(path)
+    top = check_fields(data, _TOP_FIELDS, path, "the podcast settings")
+    owner_name, owner_email = _owner(top["owner"], path)
+    return Podcast(
+        path=path,
+        title=top["title"].strip(),
+        description=top["description"].strip(),
+        author=top["author"].strip(),
+        owner_name=owner_name,
+        owner_email=owner_email,
+        language=top["language"],
+        categories=_categories(top["categories"], data, path),
+        base_url=top["base_url"].rstrip("/") + "/",
+        link=top["link"],
+        artwork=_artwork(top, data, path),
+        explicit=top.get("explicit", False),
+        copyright=top.get("copyright"),
+        voice=_voice(top.get("voice", {}), path),
+        audio=_audio(top.get("audio", {}), path),
+        piper_voices=_piper_voices(top.get("piper_voices") or {}, path),
+        check=_check(top.get("check", {}), path),
+        hold=_hold(top.get("hold", {}), path),
+    )
+
+
+def _owner(raw: Any, path: Path) -> tuple[str, str]:
+    owner = check_fields(
+        raw, [Field("name", "str", True), Field("email", "str", True)], path, "'owner'"
+    )
+    if "@" not in owner["email"]:
+        raise ContentError(
+            f"'owner.email' is not an email address: '{owner['email']}'.",
+            path=path,
+            line=line_of(raw, "email"),
+        )
+    return owner["name"].strip(), owner["email"].strip()
+
+
+def _categories(raw: list[Any], data: Any, path: Path) -> tuple[tuple[str, ...], ...]:
+    categories: list[tuple[str, ...]] = []
+    for item in raw:
+        parts = tuple(p.strip() for p in item.split(">")) if isinstance(item, str) else ()
+        if not parts or not all(parts):
+            raise ContentError(
+                "each category must be text like 'Health & Fitness > Medicine'.",
+                path=path,
+                line=line_of(data, "categories"),
+            )
+        categories.append(parts)
+    return tuple(categories)
+
+
+def _voice(raw: Any, path: Path) -> VoiceSettings:
+    fields = [
+        Field("engine", "str"),
+        Field("voice", "str"),
+        Field("rate", "float", False, _rate_problem),
+    ]
+    return VoiceSettings(**check_fields(raw, fields, path, "'voice'"))
+
+
+def _between(low: float, high: float, unit: str = "") -> Callable[[Any], str | None]:
+    return lambda v: None if low <= v <= high else f"must be between {low:g} and {high:g}{unit}."
+
+
+def _audio(raw: Any, path: Path) -> AudioSettings:
+    fields = [
+        Field("bitrate_kbps", "int", False, _bitrate_problem),
+        Field("sample_rate", "int", False, _rate_hz_problem),
+        Field("channels", "int", False, lambda v: None if v in (1, 2) else "must be 1 or 2."),
+        Field("chime", "bool"),
+        Field("loudness_lufs", "float", False, _between(-30, -10, " LUFS")),
+        Field("true_peak_db", "float", False, _between(-9, 0, " dBTP")),
+    ]
+    return AudioSettings(**check_fields(raw, fields, path, "'audio'"))
+
+
+def _hold(raw: Any, path: Path) -> HoldSettings:
+    fields = [
+        Field("rate", "float", False, _rate_problem),
+        Field("message_words", "int", False, _between(15, 200)),
+        Field("min_message_s", "float", False, positive),
+        Field("max_message_s", "float", False, positive),
+        Field("gap_s", "float", False, _between(0, 10, " seconds")),
+        Field("max_loop_s", "float", False, _between(30, 3600, " seconds")),
+        Field("level_dbov", "float", False, _between(-36, -12, " dBov")),
+    ]
+    hold = check_fields(raw, fields, path, "'hold'")
+    return HoldSettings(**{k: float(v) if k != "message_words" else v for k, v in hold.items()})
+
+
+def _check(raw: Any, path: Path) -> CheckSettings:
+    fields = [
+        Field("max_wer", "float", False, _between(0, 1)),
+        Field("min_key_term_recall", "float", False, _between(0, 1)),
+        Field("loudness_tolerance_lu", "float", False, positive),
+        Field("hold_level_tolerance_db", "float", False, positive),
+    ]
+    check = check_fields(raw, fields, path, "'check'")
+    return CheckSettings(**{k: float(v) for k, v in check.items()})
+
+
+def _piper_voices(raw: dict[str, Any], path: Path) -> dict[str, Path]:
+    """Extra Piper voices by name: .onnx files, relative to podcast.yaml."""
+    voices: dict[str, Path] = {}
+    for name, model in raw.items():
+        if not isinstance(model, str) or not model.endswith(".onnx"):
+            raise ContentError(
+                f"piper voice '{name}' must name an .onnx model file.",
+                path=path,
+                line=line_of(raw, name),
+            )
+        voices[name] = (path.parent / model).resolve()
+    return voices
+
+
+def _artwork(top: dict[str, Any], data: Any, path: Path) -> Path | None:
+    if "artwork" not in top:
+        return None
+    artwork = (path.parent / top["artwork"]).resolve()
+    if not artwork.is_file():
+        raise ContentError(
+            f"the artwork file '{top['artwork']}' does not exist.",
+            path=path,
+            line=line_of(data, "artwork"),
+            fix="Give a square PNG or JPEG of 1400-3000 px, or remove 'artwork' "
+            "to have one generated.",
+        )
+    return artwork
+
+
+def _rate_problem(value: float) -> str | None:
+    return None if 0.5 <= value <= 2.0 else "must be between 0.5 (slow) and 2.0 (fast)."
+
+
+def _bitrate_problem(value: int) -> str | None:
+    return (
+        None
+        if value in (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192)
+        else ("must be an MP3 bit rate such as 64, 96 or 128.")
+    )
+
+
+def _rate_hz_problem(value: int) -> str | None:
+    return (
+        None
+        if value in (22050, 24000, 32000, 44100, 48000)
+        else ("must be 22050, 24000, 32000, 44100 or 48000.")
+    )
