@@ -248,15 +248,15 @@ def test_one_voice_load_for_all_factsheets_and_none_held_during_assembly(
 ) -> None:
     import weakref
 
-    from imnm_audio import build
+    from imnm_audio.build import episode, pipeline, synthesis
     from imnm_audio.engines import piper
 
     loaded: list[weakref.ref] = []  # type: ignore[type-arg]
     alive_at_assembly: list[int] = []
     made: list[weakref.ref] = []  # type: ignore[type-arg]
     clips_held_after_synthesis: list[int] = []
-    load_voice, assemble = piper._load_voice, build.assemble
-    synthesize, release = build.synthesize, build._release_engines
+    load_voice, assemble = piper._load_voice, episode.assemble
+    synthesize, release = synthesis.synthesize, pipeline.release_engines
 
     def watched_synthesize(*args, **kwargs):  # type: ignore[no-untyped-def]
         synthesis = synthesize(*args, **kwargs)
@@ -278,9 +278,9 @@ def test_one_voice_load_for_all_factsheets_and_none_held_during_assembly(
         return assemble(*args, **kwargs)
 
     monkeypatch.setattr(piper, "_load_voice", counting_load)
-    monkeypatch.setattr(build, "assemble", watched_assemble)
-    monkeypatch.setattr(build, "synthesize", watched_synthesize)
-    monkeypatch.setattr(build, "_release_engines", watched_release)
+    monkeypatch.setattr(episode, "assemble", watched_assemble)
+    monkeypatch.setattr(synthesis, "synthesize", watched_synthesize)
+    monkeypatch.setattr(pipeline, "release_engines", watched_release)
     # Two factsheets, each with a new sentence in the section both scripts read: both
     # factsheets' episodes and hold lines need new clips.
     for slug, words in (("tcf", "not yet known"), ("tcf-two", "not known yet")):
@@ -362,20 +362,20 @@ def test_each_message_is_encoded_once_for_its_file_and_the_loop(
 ) -> None:
     import shutil
 
-    import imnm_audio.build
+    from imnm_audio.build import encoding
 
     cache = tmp_path / "cache"
     shutil.copytree(shared_cache, cache)
     for stream in cache.rglob("*.mp3"):  # the clips are kept; nothing encoded is
         stream.unlink()
     encoded: list[int] = []
-    encode = imnm_audio.build.encode_mp3
+    encode = encoding.encode_mp3
 
     def counting(samples: np.ndarray, *args: object, **kwargs: object) -> None:
         encoded.append(len(samples))
         encode(samples, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(imnm_audio.build, "encode_mp3", counting)
+    monkeypatch.setattr(encoding, "encode_mp3", counting)
     root = write_project(tmp_path / "p", factsheet=HOLD_FACTSHEET)
     assert main(["hold", "-q", *folders(root, cache)]) == 0
     # Four messages, then the loop's gaps: the same silence each time, and the last
