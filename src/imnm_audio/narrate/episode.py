@@ -1,0 +1,154 @@
+"""A factsheet's narration script: introduction, a chapter per section, closing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict
+
+from ..content import (
+    BulletList,
+    Factsheet,
+    Heading,
+    Lexicon,
+    Paragraph,
+    Section,
+    VoiceSettings,
+)
+from ..errors import ContentError
+from ..script import Chapter, Script, Segment, new_script
+from .addresses import spell_words
+from .rules import Context, speak
+from .sentences import split_sentences
+
+# Bump when a rule changes what is spoken, so existing scripts are reported stale.
+NARRATION_VERSION = 4
+
+PAUSE_SENTENCE = 350
+PAUSE_PARAGRAPH = 700
+PAUSE_HEADING = 800
+PAUSE_LEAD = 450
+PAUSE_CHAPTER_END = 1200
+
+
+def narration_hash(factsheet: Factsheet, lexicon_text: str, voice: VoiceSettings) -> str:
+    """What a script depends on: the factsheet, the lexicon, the voice and these rules."""
+    body = json.dumps(
+        {
+            "factsheet": factsheet.source_hash,
+            "lexicon": lexicon_text,
+            "voice": asdict(voice),
+            "rules": NARRATION_VERSION,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def narrate(
+    factsheet: Factsheet, lexicon: Lexicon, voice: VoiceSettings, source: str, source_hash: str
+) -> Script:
+    """Turn a factsheet into the narration script, intro and outro included."""
+    ctx = Context(lexicon=lexicon, engine=voice.engine)
+    reserved = {"introduction", "closing"}
+    for section in factsheet.sections:
+        if section.id in reserved:
+            raise ContentError(
+                f"the section '{section.title}' has the id '{section.id}', which "
+                "the spoken introduction and closing use.",
+                path=factsheet.path,
+                line=section.line,
+                fix="Word its heading differently.",
+            )
+    chapters = [_introduction(factsheet, ctx)]
+    chapters += [_section_chapter(section, ctx) for section in factsheet.sections]
+    chapters.append(_closing(factsheet, ctx))
+    return new_script(factsheet.slug, source, source_hash, factsheet.meta, voice, tuple(chapters))
+
+
+def segment(display: str, ctx: Context, pause_ms: int, rate: float = 1.0) -> Segment:
+    spoken = speak(display, ctx)
+    return Segment(display=display, spoken=spoken, pause_ms=pause_ms, rate=rate)
+
+
+def _end_chapter(segments: list[Segment]) -> tuple[Segment, ...]:
+    last = segments[-1]
+    segments[-1] = Segment(last.display, last.spoken, PAUSE_CHAPTER_END, last.rate)
+    return tuple(segments)
+
+
+def _introduction(factsheet: Factsheet, ctx: Context) -> Chapter:
+    meta = factsheet.meta
+    n = len(factsheet.sections)
+    lines = [
+        (f"{meta.title}.", PAUSE_HEADING),
+        (f"An audio factsheet from {meta.organisation}.", PAUSE_PARAGRAPH),
+        (
+            f"It has {n} section{'s' if n != 1 else ''}, each a chapter you can skip to in "
+            "your player:",
+            PAUSE_SENTENCE,
+        ),
+    ]
+    for number, section in enumerate(factsheet.sections, 1):
+        lines.append((f"{number}. {section.title}", PAUSE_SENTENCE))
+    segments = []
+    for display, pause in lines:
+        spoken_source = re.sub(r"^(\d+)\. ", r"\1: ", display)  # "1. What" is not "1.What"
+        seg = segment(spoken_source, ctx, pause)
+        segments.append(Segment(display, seg.spoken, pause))
+    return Chapter("introduction", "Introduction", _end_chapter(segments))
+
+
+def _section_chapter(section: Section, ctx: Context) -> Chapter:
+    segments = [segment(section.title, ctx, PAUSE_HEADING)]
+    for block in section.blocks:
+        if isinstance(block, Heading):
+            segments.append(segment(block.text, ctx, PAUSE_HEADING))
+        elif isinstance(block, Paragraph):
+            segments += _sentences(block.text, ctx)
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                if item.lead:
+                    segments.append(segment(item.lead, ctx, PAUSE_LEAD))
+                if item.text:
+                    segments += _sentences(item.text, ctx)
+    return Chapter(section.id, section.title, _end_chapter(segments), section.urls)
+
+
+def _sentences(text: str, ctx: Context) -> list[Segment]:
+    sentences = split_sentences(text)
+    return [
+        segment(s, ctx, PAUSE_PARAGRAPH if i == len(sentences) - 1 else PAUSE_SENTENCE)
+        for i, s in enumerate(sentences)
+    ]
+
+
+def _closing(factsheet: Factsheet, ctx: Context) -> Chapter:
+    meta = factsheet.meta
+    segments = []
+    for link in meta.resources:
+        display_url = link.url.removeprefix("https://").removeprefix("http://").rstrip("/")
+        segments.append(
+            segment(f"To learn more, visit {link.title} at {display_url}.", ctx, PAUSE_SENTENCE)
+        )
+        # Spelled from the engine-neutral respelling: never from Piper phonemes.
+        spoken_address = speak(display_url, Context(ctx.lexicon, engine="spelling"))
+        segments.append(
+            Segment(
+                display=f"That address again, spelled out: {display_url}.",
+                spoken=f"That address again, spelled out: {spell_words(spoken_address)}.",
+                pause_ms=PAUSE_PARAGRAPH,
+                rate=0.85,
+            )
+        )
+    segments += _sentences(
+        "This recording is general information, not medical advice. "
+        "Talk with your doctor about your own care.",
+        ctx,
+    )
+    segments += _sentences(
+        f"This was {meta.title}, from {meta.organisation}. Thank you for listening.", ctx
+    )
+    urls = tuple(dict.fromkeys(link.url for link in meta.resources))
+    return Chapter("closing", "Closing", _end_chapter(segments), urls)

@@ -1,0 +1,112 @@
+"""The hold-line script: short messages that each stand alone on the phone."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ..content import (
+    BulletList,
+    Factsheet,
+    Lexicon,
+    Paragraph,
+    Section,
+    VoiceSettings,
+)
+from ..errors import TooShortForHold
+from ..script import Chapter, Script, new_script
+from .episode import segment
+from .rules import Context
+from .sentences import split_sentences
+
+HOLD_PAUSE = 400
+
+
+def _hold_sentences(section: Section) -> list[str]:
+    """A section's sentences in order; list lead-ins become short sentences of their own."""
+    sentences: list[str] = []
+    for block in section.blocks:
+        if isinstance(block, Paragraph):
+            sentences += split_sentences(block.text)
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                if item.lead:
+                    sentences.append(item.lead)
+                sentences += split_sentences(item.text) if item.text else []
+    return [s for s in sentences if not s.endswith(":")]
+
+
+def narrate_hold(
+    factsheet: Factsheet,
+    lexicon: Lexicon,
+    voice: VoiceSettings,
+    message_words: int,
+    source: str,
+    source_hash: str,
+) -> Script:
+    """Short hold-line messages: a welcome, one message per section, a 'please hold'.
+
+    Each message stands alone (a caller may hear any one first), so terms are
+    explained again in each, and each ends with where to learn more.
+    """
+    meta = factsheet.meta
+    chapters = [
+        Chapter(
+            "welcome",
+            "Welcome",
+            tuple(
+                segment(text, Context(lexicon, voice.engine), HOLD_PAUSE)
+                for text in (
+                    f"Thank you for calling {meta.organisation}.",
+                    "Please stay on the line; we will be with you as soon as we can.",
+                    f"While you wait, here is some information about {meta.title}.",
+                )
+            ),
+        )
+    ]
+    learn_more = [
+        f"To learn more, visit {r.title} at "
+        f"{r.url.removeprefix('https://').removeprefix('http://').rstrip('/')}."
+        for r in meta.resources[:1]
+    ]
+    for section in factsheet.sections:
+        ctx = Context(lexicon, voice.engine)
+        chosen: list[str] = []
+        words = 0
+        for sentence in _hold_sentences(section):
+            count = len(sentence.split())
+            if chosen and words + count > message_words:
+                break
+            chosen.append(sentence)
+            words += count
+        if words < message_words * 0.4 or words > message_words * 1.5:
+            continue  # too little to stand alone, or one sentence too long for the phone
+        mentioned = any(
+            urlsplit(r.url).netloc.removeprefix("www.") in " ".join(chosen)
+            for r in meta.resources[:1]
+        )
+        # The heading is a question: explaining a term inside it would garble it, so
+        # the first sentence after it does the explaining.
+        quiet = Context(lexicon, voice.engine, introduced={t.term for t in lexicon.terms})
+        segments = (
+            segment(section.title, quiet, HOLD_PAUSE),
+            *(segment(t, ctx, HOLD_PAUSE) for t in chosen + ([] if mentioned else learn_more)),
+        )
+        chapters.append(Chapter(section.id, section.title, segments, section.urls))
+    if len(chapters) == 1:
+        raise TooShortForHold(
+            "the factsheet is too short for a hold-line message: no section has "
+            f"{int(message_words * 0.4)} or more words in sentences of its own.",
+            path=factsheet.path,
+            fix="Add text to a section, or lower 'hold: message_words:' in content/podcast.yaml.",
+        )
+    chapters.append(
+        Chapter(
+            "please-hold",
+            "Please hold",
+            tuple(
+                segment(t, Context(lexicon, voice.engine), HOLD_PAUSE)
+                for t in ("Your call is important to us.", "Please continue to hold.")
+            ),
+        )
+    )
+    return new_script(factsheet.slug, source, source_hash, meta, voice, tuple(chapters))

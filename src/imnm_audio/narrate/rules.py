@@ -1,0 +1,225 @@
+"""The narration rules: small named functions `(text, context) -> text`, run in order.
+
+A rule that produces a finished spoken form (a lexicon term, spelled letters, a web
+address) protects it, so no later rule rewrites it."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..content import (
+    URL_IN_TEXT_RE,
+    Lexicon,
+    Term,
+)
+from .addresses import spoken_url
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_PROTECTED_RE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+# Capitals that are ordinary words, not acronyms to spell out.
+_CAPITAL_WORDS = {"OK", "NOT", "AND", "OR", "THE", "NO", "YES", "ALL", "DO", "DON'T", "NEVER"}
+
+
+@dataclass
+class Context:
+    """What the rules know: the lexicon, the engine, and what the listener has heard."""
+
+    lexicon: Lexicon
+    engine: str
+    introduced: set[str] = field(default_factory=set)
+    protected: list[str] = field(default_factory=list)
+
+    def protect(self, spoken: str) -> str:
+        self.protected.append(spoken)
+        return f"{_OPEN}{len(self.protected) - 1}{_CLOSE}"
+
+
+Rule = Callable[[str, Context], str]
+
+
+# ---------------------------------------------------------------- the rules
+
+
+def remove_markup(text: str, ctx: Context) -> str:
+    """Drop HTML tags and phoneme brackets from the text: only the lexicon may add phonemes."""
+    text = re.sub(r"</?[A-Za-z][^<>]*>", " ", text)
+    return re.sub(r"\[{2,}", "[", re.sub(r"\]{2,}", "]", text))
+
+
+def rewrite_visual_references(text: str, ctx: Context) -> str:
+    """Drop pointers to things a listener cannot see ("or use this QR code")."""
+    text = re.sub(r",?\s+or\s+(?:use|scan)\s+(?:this|the)\s+QR\s+code", "", text, flags=re.I)
+    text = re.sub(
+        r"\s*\((?:see\s+)?(?:the\s+)?(?:picture|image|diagram|photo)"
+        r"(?:\s+(?:above|below))?\)",
+        "",
+        text,
+        flags=re.I,
+    )
+    return re.sub(
+        r"\b(?:scan|use)\s+(?:this|the)\s+QR\s+code\s+(?:to|and)\s+", "", text, flags=re.I
+    )
+
+
+def define_acronyms_in_parentheses(text: str, ctx: Context) -> str:
+    """Read "Words (ABC)" as "Words, or ABC," so the acronym is said once, after its meaning.
+
+    The listener has now heard what ABC stands for, so its first-use expansion is skipped.
+    """
+
+    def define(match: re.Match[str]) -> str:
+        acronym = match.group(1)
+        ctx.introduced.add(acronym)
+        return f", or {acronym},"
+
+    return re.sub(r"\s*\(([A-Z][A-Z0-9]{1,7}s?)\)", define, text)
+
+
+def expand_first_use(text: str, ctx: Context) -> str:
+    """Explain a term the first time the listener hears it, using the lexicon's `expand`."""
+    for term in ctx.lexicon.terms:
+        if not term.expand or term.term in ctx.introduced:
+            continue
+        pattern = _term_pattern(term.term, term.match_case)
+        match = pattern.search(text)
+        if match:
+            ctx.introduced.add(term.term)
+            expansion = ctx.protect(_respell(term.expand, ctx))
+            text = text[: match.start()] + expansion + text[match.end() :]
+    return text
+
+
+def apply_lexicon(text: str, ctx: Context) -> str:
+    """Replace every lexicon term (whole words) with how the engine should say it.
+
+    One pass over all terms, longest first: a respelling is never rewritten again, so
+    entries that mention each other cannot loop.
+    """
+    pattern, lookup = _lexicon_pattern(ctx.lexicon.terms)
+    if pattern is None:
+        return text
+
+    def say(match: re.Match[str]) -> str:
+        found = match.group(0)
+        term = lookup.get(found) or lookup[found.lower()]
+        spoken = term.spoken_for(ctx.engine)
+        if not term.match_case and found[:1].isupper() and spoken[:1].islower():
+            spoken = spoken[0].upper() + spoken[1:]
+        return ctx.protect(spoken)
+
+    return pattern.sub(say, text)
+
+
+def spell_acronyms(text: str, ctx: Context) -> str:
+    """Spell out capitals the lexicon does not know ("ABC" -> "A B C"), as letter names."""
+
+    def spell(match: re.Match[str]) -> str:
+        word, plural = match.group(1), match.group(2) or ""
+        if word in _CAPITAL_WORDS:
+            return match.group(0)
+        letters = " ".join(word)
+        return ctx.protect(letters + ("'s" if plural else ""))
+
+    return re.sub(r"(?<![\w\ue000])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)(s)?(?![\w\ue001])", spell, text)
+
+
+def join_hyphen_to_letters(text: str, ctx: Context) -> str:
+    """Put a space where a hyphen joins a word to spelled letters ("Anti-H M G C R")."""
+    return re.sub(f"-(?={_OPEN})|(?<={_CLOSE})-", " ", text)
+
+
+def speak_urls(text: str, ctx: Context) -> str:
+    """Say web addresses the way a listener would type them ("example dot org slash help")."""
+    return URL_IN_TEXT_RE.sub(lambda m: ctx.protect(spoken_url(m.group(0))), text)
+
+
+def speak_slashes(text: str, ctx: Context) -> str:
+    """Read "word/word" as "word or word" rather than "word slash word"."""
+    return re.sub(r"(?<=[A-Za-z])/(?=[A-Za-z])", " or ", text)
+
+
+def speak_symbols(text: str, ctx: Context) -> str:
+    """Say symbols that engines skip or misread."""
+    text = text.replace("&", " and ").replace("%", " percent")
+    return re.sub(r"(?<=\d)\s*[–-]\s*(?=\d)", " to ", text)
+
+
+def tidy_punctuation(text: str, ctx: Context) -> str:
+    """Fold the doubled commas and spaces the other rules can leave behind."""
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r",+(?=[,.;:!?])", "", text)
+    return text.strip(" ,")
+
+
+RULES: list[Rule] = [
+    remove_markup,
+    rewrite_visual_references,
+    define_acronyms_in_parentheses,
+    expand_first_use,
+    apply_lexicon,
+    speak_urls,
+    spell_acronyms,
+    join_hyphen_to_letters,
+    speak_slashes,
+    speak_symbols,
+    tidy_punctuation,
+]
+
+
+def speak(text: str, ctx: Context) -> str:
+    """Run every rule over one piece of display text; return the engine's text."""
+    ctx.protected = []
+    for rule in RULES:
+        text = rule(text, ctx)
+    return _restore(text, ctx)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _restore(text: str, ctx: Context) -> str:
+    while _OPEN in text:
+        text = _PROTECTED_RE.sub(lambda m: ctx.protected[int(m.group(1))], text)
+    return text
+
+
+def _respell(text: str, ctx: Context) -> str:
+    """Pass an expansion through the lexicon and acronym rules only."""
+    saved = ctx.protected
+    ctx.protected = []
+    out = _restore(spell_acronyms(apply_lexicon(text, ctx), ctx), ctx)
+    ctx.protected = saved
+    return out
+
+
+# A term is a whole word: not inside another word, a protected span, a path or an address.
+_TERM_BEFORE = r"(?<![\w\ue000/.])"
+_TERM_AFTER = r"(?![\w\ue001/]|\.\w)"
+
+
+def _term_pattern(term: str, match_case: bool) -> re.Pattern[str]:
+    return re.compile(
+        _TERM_BEFORE + re.escape(term) + _TERM_AFTER, 0 if match_case else re.IGNORECASE
+    )
+
+
+# Keyed by the terms themselves (frozen, hashable), not by the lexicon's id(): a new
+# lexicon can be given a freed one's id, and would then have been read with its terms.
+@functools.lru_cache(maxsize=16)
+def _lexicon_pattern(entries: tuple[Term, ...]) -> tuple[re.Pattern[str] | None, dict[str, Term]]:
+    """One pattern for every term, longest first, and each match's entry by its text."""
+    terms = sorted(entries, key=lambda t: -len(t.term))
+    if not terms:
+        return None, {}
+    alternatives = [
+        re.escape(t.term) if t.match_case else f"(?i:{re.escape(t.term)})" for t in terms
+    ]
+    pattern = re.compile(_TERM_BEFORE + "(?:" + "|".join(alternatives) + ")" + _TERM_AFTER)
+    lookup: dict[str, Term] = {}
+    for t in terms:
+        lookup.setdefault(t.term if t.match_case else t.term.lower(), t)
+    return pattern, lookup
