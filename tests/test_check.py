@@ -96,32 +96,6 @@ def test_normalising_is_fair_to_spelling_case_and_numbers() -> None:
     assert word_errors(["a", "b", "c"], ["a", "x", "c", "d"]) == 2
 
 
-def test_phonemes_are_read_back_as_the_words_a_listener_hears(tmp_path: Path) -> None:
-    from imnm_audio.check import _unphoneme
-    from imnm_audio.content import Lexicon, Term
-
-    group = "[[ mˌaɪoʊsˈaɪɾɪs ]]"
-    lexicon = Lexicon(
-        tmp_path / "lexicon.yaml",
-        (
-            Term(
-                "www.understandingmyositis.org",
-                "understanding myositis dot org",
-                (("piper", f"understanding {group} dot org"),),
-            ),
-            Term("myositis", "my-oh-SY-tis", (("piper", group),)),
-            Term("CK", "C K", (("piper", "[[ sˈiː kˈeɪ ]] test"),)),
-        ),
-    )
-    # The address is heard as its spoken words, not as one written token...
-    spoken = f"Go to understanding {group} dot org to learn more about {group}."
-    assert _unphoneme(spoken, lexicon) == (
-        "Go to understanding myositis dot org to learn more about myositis."
-    )
-    # ...and a form whose phonemes no entry gives alone still becomes its written term.
-    assert _unphoneme("a [[ sˈiː kˈeɪ ]] test level", lexicon) == "a CK level"
-
-
 def test_the_summary_shows_every_missed_term_and_the_form_the_engine_was_given(
     tmp_path: Path,
 ) -> None:

@@ -165,7 +165,7 @@ def test_lexicon_entries_that_mention_each_other_always_finish(entries, text) ->
     terms = {}
     for term, say in entries:
         terms.setdefault(term, Term(term, say or "x"))
-    context = Context(Lexicon(Path("l.yaml"), tuple(terms.values())), "piper")
+    context = Context(Lexicon(Path("l.yaml"), tuple(terms.values())))
     assert isinstance(speak(text, context), str)
 
 

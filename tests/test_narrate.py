@@ -22,12 +22,18 @@ from imnm_audio.narrate import (
     split_sentences,
     spoken_url,
 )
+from imnm_audio.pronounce import TERM_MARK_RE, render
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def ctx(*terms: Term, engine: str = "piper") -> Context:
-    return Context(lexicon=Lexicon(Path("lexicon.yaml"), tuple(terms)), engine=engine)
+def ctx(*terms: Term) -> Context:
+    return Context(lexicon=Lexicon(Path("lexicon.yaml"), tuple(terms)))
+
+
+def said(text: str, c: Context, engine: str = "piper") -> str:
+    """What an engine is given for this display text: the script's words, rendered."""
+    return render(speak(text, c), c.lexicon, engine)
 
 
 def test_markup_and_phoneme_brackets_from_the_text_are_dropped() -> None:
@@ -48,37 +54,40 @@ def test_acronym_in_parentheses_is_said_once_after_its_meaning() -> None:
 
 def test_first_use_expansion_happens_once() -> None:
     c = ctx(Term("TCF", "T C F", expand="test condition, or T C F"))
-    assert speak("TCF is rare.", c) == "test condition, or T C F is rare."
-    assert speak("TCF is rare.", c) == "T C F is rare."
+    assert said("TCF is rare.", c) == "test condition, or T C F is rare."
+    assert said("TCF is rare.", c) == "T C F is rare."
 
 
 def test_acronym_defined_in_the_text_is_not_expanded_again() -> None:
     c = ctx(Term("TCF", "T C F", expand="test condition, or T C F"))
-    assert speak("Test Condition (TCF) is rare. TCF hurts.", c) == (
+    assert said("Test Condition (TCF) is rare. TCF hurts.", c) == (
         "Test Condition, or T C F, is rare. T C F hurts."
     )
 
 
 def test_lexicon_matches_whole_words_only() -> None:
     c = ctx(Term("IV", "I V"))
-    assert speak("IV steroids, not IVIG or XIV.", c) == "I V steroids, not I V I G or X I V."
+    assert speak("IV steroids, not IVIG or XIV.", c) == "{IV} steroids, not I V I G or X I V."
+    assert said("IV steroids, not IVIG or XIV.", c) == "I V steroids, not I V I G or X I V."
 
 
 def test_lexicon_case_insensitive_terms_keep_a_capital_at_sentence_start() -> None:
     c = ctx(Term("immune-mediated", "immune mediated", match_case=False))
-    assert speak("Immune-Mediated disease.", c) == "Immune mediated disease."
+    assert said("Immune-Mediated disease.", c) == "Immune mediated disease."
 
 
 def test_lexicon_uses_the_engine_specific_form() -> None:
     term = Term("rituximab", "rih-TUK-sih-mab", engines=(("piper", "[[ ɹɪtˈʌksɪmæb ]]"),))
     assert apply_lexicon("like rituximab.", ctx(term)).count("\ue000") == 1
-    assert speak("like rituximab.", ctx(term)) == "like [[ ɹɪtˈʌksɪmæb ]]."
-    assert speak("like rituximab.", ctx(term, engine="gtts")) == "like rih-TUK-sih-mab."
+    assert speak("like rituximab.", ctx(term)) == "like {rituximab}."  # the script's words
+    assert said("like rituximab.", ctx(term)) == "like [[ ɹɪtˈʌksɪmæb ]]."
+    # Other engines get the respelling, its stress capitals lowered so none is spelled.
+    assert said("like rituximab.", ctx(term), engine="gtts") == "like rih-tuk-sih-mab."
 
 
 def test_lexicon_entries_that_mention_each_other_do_not_loop() -> None:
     c = ctx(Term("AB", "CD"), Term("CD", "AB"))
-    assert speak("AB and CD.", c) == "CD and AB."
+    assert said("AB and CD.", c) == "CD and AB."
 
 
 def test_unknown_acronyms_are_spelled_as_letters() -> None:
@@ -97,14 +106,14 @@ def test_each_lexicon_is_read_with_its_own_terms() -> None:
     # Lexicons made and dropped one after another (as in a long-running process or a
     # test run) are often given the same id(); each must still be read with its own terms.
     for n in range(20):
-        spoken = speak(f"say W{n}X now", ctx(Term(f"W{n}X", f"word {n}")))
+        spoken = said(f"say W{n}X now", ctx(Term(f"W{n}X", f"word {n}")))
         assert spoken == f"say word {n} now", n
 
 
 def test_and_or_is_read_as_a_choice() -> None:
     assert speak_slashes("tests and/or rest", ctx()) == "tests and or or rest"
     c = ctx(Term("and/or", "and, or"))
-    assert speak("tests and/or rest", c) == "tests and, or rest"
+    assert said("tests and/or rest", c) == "tests and, or rest"
 
 
 def test_urls_are_spoken_as_typed() -> None:
@@ -146,21 +155,23 @@ def test_every_section_is_a_chapter_in_order_between_intro_and_closing(imnm_scri
     assert ids == ["introduction", *[s.id for s in sheet.sections], "closing"]
 
 
-def test_no_lexicon_term_is_left_in_spoken_text(imnm_script) -> None:  # type: ignore[no-untyped-def]
+def test_every_lexicon_term_is_marked_and_no_engine_syntax_is_in_the_script(imnm_script) -> None:  # type: ignore[no-untyped-def]
     script, _, lexicon = imnm_script
     for segment in script.segments:
+        assert "[[" not in segment.spoken, segment.spoken
+        unmarked = TERM_MARK_RE.sub("", segment.spoken)
         for term in lexicon.terms:
-            if term.spoken_for("piper") == term.term:
-                continue
             flags = 0 if term.match_case else re.IGNORECASE
             pattern = r"(?<![\w.])" + re.escape(term.term) + r"(?!\w)"
-            assert not re.search(pattern, segment.spoken, flags), (term.term, segment.spoken)
+            assert not re.search(pattern, unmarked, flags), (term.term, segment.spoken)
 
 
 def test_no_run_together_capitals_are_spoken(imnm_script) -> None:  # type: ignore[no-untyped-def]
-    script, _, _ = imnm_script
+    script, _, lexicon = imnm_script
     for segment in script.segments:
-        assert not re.search(r"\b[A-Z]{2,}\b", segment.spoken), segment.spoken
+        for engine in ("piper", "gtts", "espeak"):
+            spoken = render(segment.spoken, lexicon, engine)
+            assert not re.search(r"\b[A-Z]{2,}\b", spoken), (engine, spoken)
 
 
 def test_display_text_is_the_factsheet_text(imnm_script) -> None:  # type: ignore[no-untyped-def]
@@ -176,7 +187,11 @@ def test_intro_lists_the_chapters_and_closing_gives_the_address_and_advice(imnm_
     intro = " ".join(s.spoken for s in script.chapters[0].segments)
     assert "5 sections" in intro
     closing = " ".join(s.spoken for s in script.chapters[-1].segments)
-    assert "understanding [[ mˌaɪoʊsˈaɪɾɪs ]] dot org" in closing
+    assert "{www.understandingmyositis.org}" in closing
+    piper = render(closing, sheet_lexicon := imnm_script[2], "piper")
+    assert "understanding [[ mˌaɪoʊsˈaɪɾɪs ]] dot org" in piper
+    assert "understanding myositis dot org" in render(closing, sheet_lexicon, "gtts")
+    assert "visit My-oh-sy-tis Support" in render(closing, sheet_lexicon, "gtts")
     assert "m, y, o, s, i, t, i, s" in closing
     assert "Talk with your doctor" in closing
     assert any(s.rate < 1 for s in script.chapters[-1].segments)
@@ -184,12 +199,13 @@ def test_intro_lists_the_chapters_and_closing_gives_the_address_and_advice(imnm_
 
 def test_imnm_is_spoken_as_letters_and_iv_not_as_four(imnm_script) -> None:  # type: ignore[no-untyped-def]
     script, sheet, lexicon = imnm_script
-    spoken = " ".join(s.spoken for s in script.segments)
+    written = " ".join(s.spoken for s in script.segments)
+    assert "What is {IMNM}?" in written  # the script names the term, for every engine
+    spoken = render(written, lexicon, "piper")
     # Piper gets every letter stressed, in two pairs; other engines get spaced capitals.
     assert "What is [[ ˈaɪ ˈɛm, ˈɛn ˈɛm ]]?" in spoken and "oral or I V steroids" in spoken
     assert not re.search(r"\bIMNM\b", spoken)
-    gtts = narrate(sheet, lexicon, VoiceSettings(engine="gtts"), "content/imnm/factsheet.md", "x")
-    assert "What is I M N M?" in " ".join(s.spoken for s in gtts.segments)
+    assert "What is I M N M?" in render(written, lexicon, "gtts")
     assert "and, or muscle biopsy" in spoken
     assert "QR code" not in spoken
 

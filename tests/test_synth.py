@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from imnm_audio.cache import ClipCache
-from imnm_audio.content import FactsheetMeta, VoiceSettings
+from imnm_audio.content import FactsheetMeta, Lexicon, VoiceSettings
 from imnm_audio.engines import get_engine
 from imnm_audio.errors import EngineError
 from imnm_audio.script import Chapter, Segment, new_script
 from imnm_audio.synth import choose_voice, synthesize
 
+LEXICON = Lexicon(Path("lexicon.yaml"), ())
 META = FactsheetMeta("T", "T", "Org", "en-US", "https://example.org/", "s", "2026-01-01", ())
 
 
@@ -53,8 +54,8 @@ def engine() -> CountingEngine:
 def test_second_run_synthesises_nothing(tmp_path: Path, engine: CountingEngine) -> None:
     s = script("One sentence.", "Two sentences.")
     voice = choose_voice(s, engine)
-    first = synthesize(s, engine, voice, ClipCache(tmp_path))
-    second = synthesize(s, engine, voice, ClipCache(tmp_path))
+    first = synthesize(s, LEXICON, engine, voice, ClipCache(tmp_path))
+    second = synthesize(s, LEXICON, engine, voice, ClipCache(tmp_path))
     assert (first.synthesized, first.cache_hits) == (2, 0)
     assert (second.synthesized, second.cache_hits) == (0, 2)
     assert len(engine.calls) == 2
@@ -65,23 +66,23 @@ def test_changing_one_sentence_resynthesises_only_it(
     tmp_path: Path, engine: CountingEngine
 ) -> None:
     voice = choose_voice(script("a."), engine)
-    synthesize(script("First.", "Second.", "Third."), engine, voice, ClipCache(tmp_path))
+    synthesize(script("First.", "Second.", "Third."), LEXICON, engine, voice, ClipCache(tmp_path))
     engine.calls.clear()
     result = synthesize(
-        script("First.", "Second, changed.", "Third."), engine, voice, ClipCache(tmp_path)
+        script("First.", "Second, changed.", "Third."), LEXICON, engine, voice, ClipCache(tmp_path)
     )
     assert engine.calls == ["Second, changed."] and result.cache_hits == 2
 
 
 def test_the_same_sentence_twice_is_made_once(tmp_path: Path, engine: CountingEngine) -> None:
     s = script("Again.", "Again.")
-    synthesize(s, engine, choose_voice(s, engine), ClipCache(tmp_path, enabled=False))
+    synthesize(s, LEXICON, engine, choose_voice(s, engine), ClipCache(tmp_path, enabled=False))
     assert engine.calls == ["Again."]
 
 
 def test_clips_come_back_in_script_order(tmp_path: Path, engine: CountingEngine) -> None:
     s = script("Hi.", "This sentence is a good deal longer than the first one.")
-    result = synthesize(s, engine, choose_voice(s, engine), ClipCache(tmp_path))
+    result = synthesize(s, LEXICON, engine, choose_voice(s, engine), ClipCache(tmp_path))
     assert result.clips[1].duration > result.clips[0].duration * 2
 
 
@@ -90,8 +91,10 @@ def test_progress_reports_every_segment_and_cache_hits(
 ) -> None:
     s = script("Hi.", "Bye.")
     seen: list[tuple[int, int, bool]] = []
-    synthesize(s, engine, choose_voice(s, engine), ClipCache(tmp_path))
-    synthesize(s, engine, choose_voice(s, engine), ClipCache(tmp_path), lambda *a: seen.append(a))
+    synthesize(s, LEXICON, engine, choose_voice(s, engine), ClipCache(tmp_path))
+    synthesize(
+        s, LEXICON, engine, choose_voice(s, engine), ClipCache(tmp_path), lambda *a: seen.append(a)
+    )
     assert seen == [(1, 2, 1), (2, 2, 2)]
 
 
@@ -100,7 +103,7 @@ def test_empty_segment_is_refused_before_any_synthesis(
 ) -> None:
     s = script("Fine.", "  ")
     with pytest.raises(EngineError, match="segment 2 of chapter .one. cannot be spoken.*empty"):
-        synthesize(s, engine, choose_voice(s, engine), ClipCache(tmp_path))
+        synthesize(s, LEXICON, engine, choose_voice(s, engine), ClipCache(tmp_path))
     assert engine.calls == []
 
 

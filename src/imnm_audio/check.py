@@ -21,12 +21,13 @@ from mutagen.id3 import ID3
 
 from .assemble import CUE_GAP_MS
 from .content import CheckSettings as Thresholds
-from .content import Lexicon, Podcast, Term
+from .content import Lexicon, Podcast
 from .errors import ContentError, EngineUnavailable
 from .ffmpeg import decode_pcm
 from .fsutil import atomic_write_bytes, atomic_write_text
 from .listen import RATE, compare, normalise, transcribe, word_errors
 from .loudness import measure
+from .pronounce import heard_as
 from .script import Script
 
 ONSET_TOLERANCE_S = 0.050
@@ -86,7 +87,7 @@ def key_terms(display: str, lexicon: Lexicon, spoken: str | None = None) -> list
     found = _terms_in(display, lexicon)
     if spoken is None:
         return found
-    said = " ".join(normalise(_unphoneme(spoken, lexicon)))
+    said = " ".join(normalise(heard_as(spoken, lexicon)))
     return [
         t for t in found if _canonical(t) in _canonical_text(said) or " ".join(normalise(t)) in said
     ]
@@ -167,7 +168,7 @@ def check_speech(
         begin = timing["segments"][0]["start"] - 0.3
         finish = timing["segments"][-1]["end"] + 0.3
         heard = [w for w in everything if begin <= (w.start + w.end) / 2 <= finish]
-        spoken = " ".join(_unphoneme(s.spoken, lexicon) for s in chapter.segments)
+        spoken = " ".join(heard_as(s.spoken, lexicon) for s in chapter.segments)
         reference, hypothesis = compare(spoken, " ".join(w.text for w in heard))
         errors += word_errors(reference, hypothesis)
         words += len(reference)
@@ -175,7 +176,7 @@ def check_speech(
         owner = [_owner(spans, (w.start + w.end) / 2) for w in heard]
         for index, segment in enumerate(chapter.segments):
             heard_words = [w.text for w, o in zip(heard, owner, strict=True) if o == index]
-            ref, hyp = compare(_unphoneme(segment.spoken, lexicon), " ".join(heard_words))
+            ref, hyp = compare(heard_as(segment.spoken, lexicon), " ".join(heard_words))
             terms = key_terms(segment.display, lexicon, segment.spoken)
             missed = [t for t in terms if not _term_heard(t, hyp)]
             report.segments.append(
@@ -228,28 +229,6 @@ def _count(term: str, heard: list[str]) -> int:
     wanted = normalise(term)
     n = len(wanted)
     return sum(heard[i : i + n] == wanted for i in range(len(heard) - n + 1))
-
-
-def _unphoneme(spoken: str, lexicon: Lexicon) -> str:
-    """Put the written words back where the lexicon gave Piper phonemes.
-
-    A phoneme group that an entry gives on its own ("myositis": [[ ... ]]) becomes that
-    entry's word wherever it stands, also inside a longer spoken form: the web address
-    is spoken "understanding [[ ... ]] dot org", and the listener hears those four words,
-    not the written address. Other forms with phonemes become their entry's term.
-    """
-    forms = [(form, term.term) for term in lexicon.terms for form in _forms(term)]
-    for form, word in forms:
-        if form.startswith("[[") and form.endswith("]]") and form.count("[[") == 1:
-            spoken = spoken.replace(form, word)
-    for form, word in forms:
-        if "[[" in form:
-            spoken = spoken.replace(form, word)
-    return spoken
-
-
-def _forms(term: Term) -> set[str]:
-    return {form.strip() for form in (term.say, *dict(term.engines).values())}
 
 
 # ---------------------------------------------------------------- structure

@@ -26,6 +26,7 @@ from .build import (
     script_state,
     write_script,
 )
+from .build.migrate import migrate_script
 from .cache import DEFAULT_CACHE_DIR, ClipCache
 from .content import Factsheet, Project, load_project
 from .engines import ENGINES, get_engine
@@ -112,6 +113,12 @@ def make_parser() -> argparse.ArgumentParser:
         description="Write or check the narration and hold-line scripts of each factsheet.",
     )
     _script_options(p, "scripts")
+    p.add_argument(
+        "--migrate",
+        action="store_true",
+        help="convert scripts of an older format (Piper phonemes in 'spoken') to this one, "
+        "keeping hand edits",
+    )
     _folders(p)
     _verbosity(p)
     p.set_defaults(func=cmd_script)
@@ -239,6 +246,8 @@ def cmd_script(args: argparse.Namespace) -> int:
     project = load_project(args.content, args.slugs or None)
     if args.check:
         return _check_scripts(project, args, (EPISODE, HOLD))
+    if args.migrate:
+        return _migrate_scripts(project, args)
     for factsheet in project.factsheets:
         for kind in (EPISODE, HOLD):
             try:
@@ -251,6 +260,17 @@ def cmd_script(args: argparse.Namespace) -> int:
                     f"{kind.path(args.scripts, factsheet.slug)}: {what} "
                     f"({len(script.chapters)} chapters, {len(script.segments)} segments)"
                 )
+    return 0
+
+
+def _migrate_scripts(project: Project, args: argparse.Namespace) -> int:
+    for factsheet in project.factsheets:
+        for kind in (EPISODE, HOLD):
+            path = kind.path(args.scripts, factsheet.slug)
+            if path.is_file():
+                what = migrate_script(project, factsheet, kind, path)
+                if not args.quiet:
+                    print(f"{path}: {what}")
     return 0
 
 

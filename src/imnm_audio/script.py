@@ -16,7 +16,10 @@ from .errors import ContentError
 from .fsutil import atomic_write_text
 from .yamlio import Field, check_fields, line_of, load_yaml_file
 
-SCRIPT_FORMAT = 1
+# Format 2: lexicon terms are written {term}; each engine gives them its own sound.
+# Format 1 wrote the default engine's forms (Piper phonemes) into 'spoken'.
+SCRIPT_FORMAT = 2
+OLD_FORMATS = (1,)  # read only by 'imnm-audio script --migrate'
 CHAPTER_ID_RE = SLUG_RE
 
 
@@ -87,9 +90,11 @@ _HEADER = """\
 #
 # This file is what the audio says. Review it against the factsheet before
 # publishing: 'display' is shown in transcripts, 'spoken' is what the voice
-# reads, 'pause_ms' is the silence after it. You may edit it by hand; the tool
-# then refuses to overwrite it unless you pass --force. Prefer fixing a
-# pronunciation in content/lexicon.yaml, so every factsheet gets the fix.
+# reads, 'pause_ms' is the silence after it. A word in braces, {{IMNM}}, is a term
+# from content/lexicon.yaml: each voice says it as the lexicon tells it. You may
+# edit this file by hand; the tool then refuses to overwrite it unless you pass
+# --force. Prefer fixing a pronunciation in content/lexicon.yaml, so every
+# factsheet and every voice gets the fix.
 """
 
 
@@ -134,7 +139,9 @@ def save_script(script: Script, path: Path) -> None:
 # ---------------------------------------------------------------- loading
 
 
-def load_script(path: Path) -> Script:
+def load_script(path: Path, migrating: bool = False) -> Script:
+    """Read and validate a script. An older format is refused with the command that
+    migrates it, unless `migrating` (that command itself)."""
     data = load_yaml_file(path)
     top = check_fields(
         data,
@@ -151,7 +158,17 @@ def load_script(path: Path) -> Script:
         path,
         "the script",
     )
-    if top["format"] != SCRIPT_FORMAT:
+    if top["format"] in OLD_FORMATS and not migrating:
+        raise ContentError(
+            f"this script has format {top['format']}, which wrote one engine's sounds "
+            "(Piper phonemes) into 'spoken'; this version of imnm-audio writes lexicon "
+            "terms as {term} so every engine can speak the same script.",
+            path=path,
+            line=line_of(data, "format"),
+            fix="Run 'imnm-audio script --migrate' to convert it (hand edits are kept), "
+            "then review and commit it.",
+        )
+    if top["format"] != SCRIPT_FORMAT and top["format"] not in OLD_FORMATS:
         raise ContentError(
             f"this script has format {top['format']}; this version of imnm-audio "
             f"reads format {SCRIPT_FORMAT}.",

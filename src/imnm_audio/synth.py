@@ -8,9 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .cache import ClipCache, clip_key
+from .content import Lexicon
 from .engines import Engine
 from .engines.base import Clip, Voice
-from .errors import EngineError
+from .errors import ContentError, EngineError
+from .pronounce import render, unknown_terms
 from .script import Script
 
 log = logging.getLogger(__name__)
@@ -40,11 +42,26 @@ def choose_voice(script: Script, engine: Engine) -> Voice:
     return voice
 
 
-def check_script(script: Script, engine: Engine, voice: Voice) -> None:
+def engine_texts(script: Script, lexicon: Lexicon, engine: Engine) -> list[str]:
+    """Every segment's spoken text as this engine is given it: each `{term}` in its form."""
+    return [render(s.spoken, lexicon, engine.name) for s in script.segments]
+
+
+def check_script(script: Script, lexicon: Lexicon, engine: Engine, voice: Voice) -> None:
     """Refuse, before any synthesis, a segment the engine cannot speak."""
     for chapter in script.chapters:
         for number, segment in enumerate(chapter.segments, 1):
-            problem = engine.problem(segment.spoken, voice)
+            unknown = unknown_terms(segment.spoken, lexicon)
+            if unknown:
+                raise ContentError(
+                    f"in the '{script.slug}' script, segment {number} of chapter "
+                    f"'{chapter.id}' marks {{{unknown[0]}}} as a lexicon term, but the "
+                    "lexicon has no entry for it.",
+                    path=lexicon.path,
+                    fix=f"Add '{unknown[0]}' to {lexicon.path}, or remove the braces around "
+                    f"it in the '{script.slug}' script.",
+                )
+            problem = engine.problem(render(segment.spoken, lexicon, engine.name), voice)
             if problem:
                 raise EngineError(
                     f"in the '{script.slug}' script, segment {number} of chapter "
@@ -54,33 +71,41 @@ def check_script(script: Script, engine: Engine, voice: Voice) -> None:
                 )
 
 
-def segment_keys(script: Script, engine: Engine, voice: Voice) -> list[str]:
+def segment_keys(script: Script, lexicon: Lexicon, engine: Engine, voice: Voice) -> list[str]:
+    """Each segment's clip key: the engine, its voice, the rate and the text it is given."""
+    texts = engine_texts(script, lexicon, engine)
     return [
-        clip_key(engine.name, engine.version, voice, script.voice.rate * s.rate, s.spoken)
-        for s in script.segments
+        clip_key(engine.name, engine.version, voice, script.voice.rate * s.rate, text)
+        for s, text in zip(script.segments, texts, strict=True)
     ]
 
 
 def synthesize(
-    script: Script, engine: Engine, voice: Voice, cache: ClipCache, progress: Progress | None = None
+    script: Script,
+    lexicon: Lexicon,
+    engine: Engine,
+    voice: Voice,
+    cache: ClipCache,
+    progress: Progress | None = None,
 ) -> Synthesis:
     """Every segment's clip, from the cache where it is there, from the engine where not."""
     started = time.perf_counter()
-    check_script(script, engine, voice)
+    check_script(script, lexicon, engine, voice)
     segments = script.segments
-    keys = segment_keys(script, engine, voice)
+    texts = engine_texts(script, lexicon, engine)
+    keys = segment_keys(script, lexicon, engine, voice)
     clips: list[Clip] = []
     hits = made = 0
     made_now: dict[str, Clip] = {}  # the same sentence twice in one script is made once
-    for index, (segment, key) in enumerate(zip(segments, keys, strict=True)):
+    for index, (segment, text, key) in enumerate(zip(segments, texts, keys, strict=True)):
         clip = made_now.get(key) or cache.get(key)
         if clip is not None:
             hits += 1
         else:
-            clip = engine.synthesize(segment.spoken, voice, script.voice.rate * segment.rate)
+            clip = engine.synthesize(text, voice, script.voice.rate * segment.rate)
             if len(clip.samples) == 0:
                 raise EngineError(
-                    f"{engine.name} made no sound for: '{segment.spoken[:60]}'.",
+                    f"{engine.name} made no sound for: '{text[:60]}'.",
                     fix="Check the spoken text of that segment.",
                 )
             cache.put(key, clip)

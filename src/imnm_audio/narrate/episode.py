@@ -17,13 +17,14 @@ from ..content import (
     VoiceSettings,
 )
 from ..errors import ContentError
+from ..pronounce import render
 from ..script import Chapter, Script, Segment, new_script
 from .addresses import spell_words
 from .rules import Context, speak
 from .sentences import split_sentences
 
 # Bump when a rule changes what is spoken, so existing scripts are reported stale.
-NARRATION_VERSION = 4
+NARRATION_VERSION = 5
 
 PAUSE_SENTENCE = 350
 PAUSE_PARAGRAPH = 700
@@ -32,12 +33,20 @@ PAUSE_LEAD = 450
 PAUSE_CHAPTER_END = 1200
 
 
-def narration_hash(factsheet: Factsheet, lexicon_text: str, voice: VoiceSettings) -> str:
-    """What a script depends on: the factsheet, the lexicon, the voice and these rules."""
+def narration_hash(factsheet: Factsheet, lexicon: Lexicon, voice: VoiceSettings) -> str:
+    """What a script's words depend on: the factsheet, the lexicon's wording, the voice
+    settings and these rules. How a term sounds (`say:` for a word, `engines:`, `note:`)
+    is not among them: the script names the term, and the build gives each engine its
+    form, so a pronunciation fix re-synthesises the clips that hold the term without
+    asking for a script review. Web addresses are the exception: their `say:` form is
+    spelled out letter by letter into the closing."""
+    wording = [
+        (t.term, t.match_case, t.expand, t.say if "." in t.term else None) for t in lexicon.terms
+    ]
     body = json.dumps(
         {
             "factsheet": factsheet.source_hash,
-            "lexicon": lexicon_text,
+            "lexicon": wording,
             "voice": asdict(voice),
             "rules": NARRATION_VERSION,
         },
@@ -50,7 +59,7 @@ def narrate(
     factsheet: Factsheet, lexicon: Lexicon, voice: VoiceSettings, source: str, source_hash: str
 ) -> Script:
     """Turn a factsheet into the narration script, intro and outro included."""
-    ctx = Context(lexicon=lexicon, engine=voice.engine)
+    ctx = Context(lexicon=lexicon)
     reserved = {"introduction", "closing"}
     for section in factsheet.sections:
         if section.id in reserved:
@@ -132,8 +141,8 @@ def _closing(factsheet: Factsheet, ctx: Context) -> Chapter:
         segments.append(
             segment(f"To learn more, visit {link.title} at {display_url}.", ctx, PAUSE_SENTENCE)
         )
-        # Spelled from the engine-neutral respelling: never from Piper phonemes.
-        spoken_address = speak(display_url, Context(ctx.lexicon, engine="spelling"))
+        # Spelled from the engine-neutral respelling: never from an engine's phonemes.
+        spoken_address = render(speak(display_url, Context(ctx.lexicon)), ctx.lexicon, None)
         segments.append(
             Segment(
                 display=f"That address again, spelled out: {display_url}.",

@@ -54,7 +54,7 @@ def narrate_hold(
             "welcome",
             "Welcome",
             tuple(
-                segment(text, Context(lexicon, voice.engine), HOLD_PAUSE)
+                segment(text, Context(lexicon), HOLD_PAUSE)
                 for text in (
                     f"Thank you for calling {meta.organisation}.",
                     "Please stay on the line; we will be with you as soon as we can.",
@@ -69,7 +69,7 @@ def narrate_hold(
         for r in meta.resources[:1]
     ]
     for section in factsheet.sections:
-        ctx = Context(lexicon, voice.engine)
+        ctx = Context(lexicon)
         chosen: list[str] = []
         words = 0
         for sentence in _hold_sentences(section):
@@ -86,7 +86,7 @@ def narrate_hold(
         )
         # The heading is a question: explaining a term inside it would garble it, so
         # the first sentence after it does the explaining.
-        quiet = Context(lexicon, voice.engine, introduced={t.term for t in lexicon.terms})
+        quiet = Context(lexicon, introduced={t.term for t in lexicon.terms})
         segments = (
             segment(section.title, quiet, HOLD_PAUSE),
             *(segment(t, ctx, HOLD_PAUSE) for t in chosen + ([] if mentioned else learn_more)),
@@ -104,7 +104,7 @@ def narrate_hold(
             "please-hold",
             "Please hold",
             tuple(
-                segment(t, Context(lexicon, voice.engine), HOLD_PAUSE)
+                segment(t, Context(lexicon), HOLD_PAUSE)
                 for t in ("Your call is important to us.", "Please continue to hold.")
             ),
         )

@@ -15,6 +15,7 @@ from ..content import (
     Lexicon,
     Term,
 )
+from ..pronounce import mark
 from .addresses import spoken_url
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -25,10 +26,9 @@ _CAPITAL_WORDS = {"OK", "NOT", "AND", "OR", "THE", "NO", "YES", "ALL", "DO", "DO
 
 @dataclass
 class Context:
-    """What the rules know: the lexicon, the engine, and what the listener has heard."""
+    """What the rules know: the lexicon, and what the listener has heard so far."""
 
     lexicon: Lexicon
-    engine: str
     introduced: set[str] = field(default_factory=set)
     protected: list[str] = field(default_factory=list)
 
@@ -44,8 +44,9 @@ Rule = Callable[[str, Context], str]
 
 
 def remove_markup(text: str, ctx: Context) -> str:
-    """Drop HTML tags and phoneme brackets from the text: only the lexicon may add phonemes."""
-    text = re.sub(r"</?[A-Za-z][^<>]*>", " ", text)
+    """Drop HTML tags, phoneme brackets and braces from the text: only the lexicon may say
+    how a word sounds, and in a script braces mark its terms."""
+    text = re.sub(r"</?[A-Za-z][^<>]*>", " ", text).replace("{", "(").replace("}", ")")
     return re.sub(r"\[{2,}", "[", re.sub(r"\]{2,}", "]", text))
 
 
@@ -93,24 +94,17 @@ def expand_first_use(text: str, ctx: Context) -> str:
 
 
 def apply_lexicon(text: str, ctx: Context) -> str:
-    """Replace every lexicon term (whole words) with how the engine should say it.
+    """Mark every lexicon term (whole words) as `{term}`: each engine says it its own way
+    when it synthesises (pronounce.py), so the script names the word, not a sound.
 
-    One pass over all terms, longest first: a respelling is never rewritten again, so
+    One pass over all terms, longest first: a marked term is never rewritten again, so
     entries that mention each other cannot loop.
     """
     pattern, lookup = _lexicon_pattern(ctx.lexicon.terms)
     if pattern is None:
         return text
 
-    def say(match: re.Match[str]) -> str:
-        found = match.group(0)
-        term = lookup.get(found) or lookup[found.lower()]
-        spoken = term.spoken_for(ctx.engine)
-        if not term.match_case and found[:1].isupper() and spoken[:1].islower():
-            spoken = spoken[0].upper() + spoken[1:]
-        return ctx.protect(spoken)
-
-    return pattern.sub(say, text)
+    return pattern.sub(lambda match: ctx.protect(mark(match.group(0))), text)
 
 
 def spell_acronyms(text: str, ctx: Context) -> str:
@@ -171,7 +165,7 @@ RULES: list[Rule] = [
 
 
 def speak(text: str, ctx: Context) -> str:
-    """Run every rule over one piece of display text; return the engine's text."""
+    """Run every rule over one piece of display text; return its engine-neutral spoken text."""
     ctx.protected = []
     for rule in RULES:
         text = rule(text, ctx)
