@@ -145,7 +145,9 @@ def test_a_mispronounced_term_is_caught_and_named(
     # As if the lexicon entry for IV were missing and nothing spelled it: Piper then reads
     # "IV" as the Roman numeral, "four".
     script = copy / "scripts" / "tcf.yaml"
-    script.write_text(script.read_text().replace("spoken: I V fluids", "spoken: IV fluids"))
+    text = script.read_text()
+    assert "spoken: '{IV} fluids" in text  # the control edits what the script really says
+    script.write_text(text.replace("spoken: '{IV} fluids", "spoken: 'IV fluids"))
     assert (
         main(
             [

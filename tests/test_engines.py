@@ -16,7 +16,6 @@ import pytest
 import requests
 import responses
 
-from conftest import folders
 from imnm_audio.engines import get_engine
 from imnm_audio.engines.espeak import EspeakEngine
 from imnm_audio.engines.gtts import GttsEngine
@@ -213,34 +212,6 @@ def test_gtts_garbage_audio_is_an_error(gtts) -> None:  # type: ignore[no-untype
     responses.add(responses.POST, GOOGLE, body=google_answer(b"not an mp3 at all" * 10))
     with pytest.raises(EngineUnavailable, match="not audio"):
         engine.synthesize("Hello.", voice, 1.0)
-
-
-@responses.activate
-def test_gtts_offline_build_exits_3_and_writes_nothing(
-    project: Path,
-    gtts,  # type: ignore[no-untyped-def]
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    from imnm_audio.cli import main
-
-    responses.add(responses.POST, GOOGLE, body=requests.ConnectionError("no route to host"))
-    code = main(
-        [
-            "build",
-            "--engine",
-            "gtts",
-            "-q",
-            *folders(project),
-            "--cache",
-            str(project / "cache"),
-        ]
-    )
-    err = capsys.readouterr().err
-    assert code == 3
-    assert "gTTS needs internet access to Google Translate" in err
-    assert "use --engine piper for offline speech" in err.lower()
-    assert "Traceback" not in err
-    assert not list((project / "audio").glob("**/*.mp3")) if (project / "audio").exists() else True
 
 
 def test_gtts_refuses_piper_phonemes(gtts) -> None:  # type: ignore[no-untyped-def]

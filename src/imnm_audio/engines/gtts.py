@@ -45,6 +45,7 @@ class GttsEngine:
     retries = 4  # after the first try: waits of 1, 2, 4 and 8 s
     backoff_s = 1.0
     timeout_s = 15.0
+    probe_timeout_s = 3.0
 
     def __init__(self) -> None:
         try:
@@ -53,11 +54,25 @@ class GttsEngine:
             self.version = "not installed"
 
     def status(self) -> str:
+        """'online: ...' with whether Google answers now (one short request)."""
         try:
             import gtts  # noqa: F401
         except ImportError:
             return "not installed: pip install gtts"
-        return "online"
+        problem = self.unreachable()
+        if problem:
+            return f"online engine; Google Translate cannot be reached now ({problem})"
+        return "online; Google Translate reachable now"
+
+    def unreachable(self) -> str | None:
+        """Why Google Translate cannot be reached now, or None when it answers."""
+        import requests
+
+        try:
+            requests.head("https://translate.google.com/", timeout=self.probe_timeout_s)
+        except requests.RequestException as err:
+            return type(err).__name__
+        return None
 
     def _langs(self) -> dict[str, str]:
         from gtts.lang import tts_langs
@@ -114,8 +129,9 @@ class GttsEngine:
             return "the spoken text is empty"
         if "[[" in text:
             return (
-                "it contains Piper phonemes [[...]], which gTTS cannot speak; give the "
-                "lexicon term a 'gtts:' form and regenerate the script"
+                "it contains Piper phonemes [[...]], which gTTS cannot speak; write the "
+                "word in the script as a lexicon term in braces ({term}), or give its "
+                "lexicon entry a 'gtts:' form"
             )
         if len(text) > MAX_SEGMENT_CHARS:
             return (
