@@ -1,0 +1,66 @@
+"""One built episode checked: structure, sound and (unless told not to) speech."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mutagen import MutagenError
+from mutagen.id3 import ID3
+
+from ..content import CheckSettings as Thresholds
+from ..content import Lexicon, Podcast
+from ..errors import ContentError, EngineUnavailable
+from ..ffmpeg import decode_pcm
+from ..listen import RATE
+from ..script import Script
+from .report import CheckReport
+from .sound import check_hold, check_sound
+from .speech import check_speech
+from .structure import check_structure
+
+
+def check_episode(
+    script: Script,
+    podcast: Podcast,
+    lexicon: Lexicon,
+    out_dir: Path,
+    thresholds: Thresholds,
+    speech: bool = True,
+) -> CheckReport:
+    folder = out_dir / script.slug
+    mp3 = folder / f"{script.slug}.mp3"
+    report = CheckReport(script.slug, script.voice.engine)
+    try:
+        timings = json.loads((folder / "timings.json").read_text(encoding="utf-8"))
+        ID3(mp3)
+        samples = decode_pcm(mp3, podcast.audio.sample_rate)
+    except (OSError, ValueError) as err:
+        raise ContentError(
+            f"the built episode cannot be read ({err}).",
+            path=folder,
+            fix="Build it again with 'imnm-audio build'.",
+        ) from None
+    except (MutagenError, EngineUnavailable) as err:
+        raise ContentError(
+            f"the episode MP3 is damaged or truncated ({err}).",
+            path=mp3,
+            fix="Build it again with 'imnm-audio build'.",
+        ) from None
+    if len(samples) < podcast.audio.sample_rate or [t["id"] for t in timings] != [
+        c.id for c in script.chapters
+    ]:
+        raise ContentError(
+            "the episode does not match its script (built from another version, or cut short).",
+            path=mp3,
+            fix="Build it again with 'imnm-audio build'.",
+        )
+    check_structure(report, script, folder, timings, samples, podcast.audio.sample_rate)
+    check_sound(report, script, podcast, samples, podcast.audio.sample_rate, thresholds)
+    hold = out_dir / "hold" / script.slug
+    if hold.is_dir():
+        check_hold(report, hold, podcast.hold.level_dbov, thresholds)
+    if speech:
+        samples16 = decode_pcm(mp3, RATE)
+        check_speech(report, script, timings, samples16, lexicon, thresholds)
+    return report

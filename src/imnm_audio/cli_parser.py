@@ -1,0 +1,205 @@
+"""The `imnm-audio` command line: every command, its options and its --help."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from . import __version__
+from .cache import DEFAULT_CACHE_DIR
+from .engines import ENGINES
+
+
+def _script_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"write nothing; exit 1 and name the {what} that are stale or missing",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help=f"regenerate even {what} that were edited by hand"
+    )
+
+
+def _folders(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        metavar="DIR",
+        help="factsheets, podcast.yaml and lexicon.yaml (default: content/)",
+    )
+    parser.add_argument(
+        "--scripts",
+        type=Path,
+        default=Path("scripts"),
+        metavar="DIR",
+        help="narration scripts (default: scripts/)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("audio"),
+        metavar="DIR",
+        help="where audio and transcripts are written (default: audio/)",
+    )
+
+
+def _verbosity(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="say more; -vv for debugging, with tracebacks",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print only errors (no progress bars)"
+    )
+
+
+def _cache(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE_DIR,
+        metavar="DIR",
+        help=f"clip cache folder (default: {DEFAULT_CACHE_DIR}/)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="synthesise everything and store nothing"
+    )
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="imnm-audio",
+        description="Turn patient factsheets into accessible audio: narration scripts, "
+        "podcast MP3s with chapters, transcripts.",
+    )
+    parser.add_argument("--version", action="version", version=f"imnm-audio {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "script",
+        help="write narration and hold-line scripts (scripts/<slug>.yaml, .hold.yaml)",
+        description="Write or check the narration and hold-line scripts of each factsheet.",
+    )
+    _script_options(p, "scripts")
+    p.add_argument(
+        "--migrate",
+        action="store_true",
+        help="convert scripts of an older format (Piper phonemes in 'spoken') to this one, "
+        "keeping hand edits",
+    )
+    _folders(p)
+    _verbosity(p)
+
+    p = sub.add_parser(
+        "build",
+        help="build everything into audio/: episodes, feed, page, talking books, hold line",
+        description="Build each factsheet: the episode MP3 with chapters and tags, "
+        "per-chapter MP3s and M3U, VTT/SRT/TXT transcripts, JSON chapters, EPUB 3 and DAISY "
+        "2.02 talking books, the phone hold line; then the podcast feed and the web page.",
+    )
+    p.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
+    p.add_argument(
+        "--engine",
+        choices=sorted(ENGINES),
+        help="speech engine (default: the script's, usually piper)",
+    )
+    p.add_argument("--voice", help="voice id (see 'imnm-audio voices')")
+    p.add_argument(
+        "--regenerate",
+        action="store_true",
+        help="regenerate scripts that are older than their content",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="with --regenerate: overwrite scripts edited by hand"
+    )
+    p.add_argument("--no-hold", action="store_true", help="skip the phone hold-line audio")
+    p.add_argument(
+        "--formats",
+        default="epub,daisy",
+        metavar="LIST",
+        help="talking books to make besides the episode: epub, daisy, both (default) or none",
+    )
+    p.add_argument("--check", action="store_true", help="proof-listen after building")
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="public address of the audio folder, for the feed (default: base_url in podcast.yaml)",
+    )
+    _folders(p)
+    _cache(p)
+    _verbosity(p)
+
+    p = sub.add_parser(
+        "voices",
+        help="list engines and voices, and whether each works now",
+        description="List speech engines, their voices and languages.",
+    )
+    p.add_argument("--engine", choices=sorted(ENGINES), help="only this engine")
+    _folders(p)
+    _verbosity(p)
+
+    p = sub.add_parser(
+        "cache",
+        help="show or clear the clip cache",
+        description="Show the size of the clip cache (speech clips and encoded chapter "
+        "audio), or clear it.",
+    )
+    p.add_argument("action", choices=["info", "clear"])
+    _cache(p)
+    _verbosity(p)
+    p = sub.add_parser(
+        "hold",
+        help="write hold-line scripts and build phone audio (audio/hold/)",
+        description="Write each factsheet's hold-line script (scripts/<slug>.hold.yaml) and "
+        "build its telephone audio: a file per message and a loop, in G.711 mu-law and A-law, "
+        "16-bit PCM, raw Asterisk formats and MP3.",
+    )
+    _script_options(p, "hold scripts")
+    _folders(p)
+    _cache(p)
+    _verbosity(p)
+
+    p = sub.add_parser(
+        "check",
+        help="proof-listen to built episodes and verify every output",
+        description="Transcribe each built episode offline and compare it with the script "
+        "(word error rate, key-term recall), and check chapters, tags, loudness, silences and "
+        "the hold-line files. Writes audio/<slug>/<slug>.check.json, .check.md and .check.png. "
+        "Exit 0 when every threshold holds, 1 when one fails.",
+    )
+    p.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
+    p.add_argument(
+        "--no-speech",
+        action="store_true",
+        help="skip speech recognition (structure and sound only)",
+    )
+    _folders(p)
+    _verbosity(p)
+
+    p = sub.add_parser(
+        "serve",
+        help="preview the page and feed on this computer",
+        description="Serve the output folder on localhost (with byte ranges, so players can "
+        "seek) to preview the listen-and-read page and the feed.",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument(
+        "--bind",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this computer only)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("audio"),
+        metavar="DIR",
+        help="folder to serve (default: audio/)",
+    )
+    _verbosity(p)
+    return parser
