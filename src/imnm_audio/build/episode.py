@@ -1,0 +1,143 @@
+"""One factsheet's episode: synthesise its clips, then assemble and publish it."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..assemble import assemble
+from ..cache import ClipCache, package_fingerprint
+from ..content import Lexicon, Podcast
+from ..export.cover import make_cover
+from ..export.splice import frame_in_input
+from ..fsutil import recover, staged_folder
+from ..script import Script
+from ..synth import Progress, Synthesis, choose_voice, segment_keys
+from .encoding import codec_gain
+from .episode_files import write_outputs
+from .options import BuildOptions
+from .stamp import Report, read_stamp, write_stamp
+from .synthesis import engine_for_script, synthesize_for_assembly
+
+
+@dataclass
+class EpisodeReport(Report):
+    duration: float = 0.0
+    chapters: int = 0
+    loudness_lufs: float = 0.0
+    true_peak_db: float = 0.0
+
+    def describe(self, out_dir: Path) -> str:
+        minutes, seconds = divmod(round(self.duration), 60)
+        return (
+            f"{self.slug}: {self.status} - {minutes}:{seconds:02d}, {self.chapters} chapters, "
+            f"{self.loudness_lufs:.1f} LUFS, true peak {self.true_peak_db:.1f} dBTP, "
+            f"{len(self.files)} files in {out_dir / self.slug}, {self.seconds:.1f} s "
+            f"(clips: {self.cache_hits} from cache, {self.synthesized} synthesised)"
+        )
+
+
+def build_key(
+    podcast: Podcast, script: Script, keys: list[str], cover: bytes, formats: tuple[str, ...]
+) -> str:
+    body = {
+        "formats": sorted(formats),
+        "version": __version__,
+        "code": package_fingerprint(),
+        "audio": asdict(podcast.audio),
+        "show": podcast.title,
+        "link": podcast.link,
+        "script": asdict(script),
+        "clips": keys,
+        "cover": hashlib.sha256(cover).hexdigest(),
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _cover(podcast: Podcast, script: Script) -> bytes:
+    if podcast.artwork is not None:
+        return podcast.artwork.read_bytes()
+    return make_cover(script.meta.short_title, script.meta.title, script.meta.organisation)
+
+
+def start_episode(
+    podcast: Podcast,
+    lexicon: Lexicon,
+    script: Script,
+    options: BuildOptions,
+    cache: ClipCache,
+    progress: Progress | None = None,
+) -> Callable[[], EpisodeReport]:
+    """Synthesise an episode's clips; the returned function assembles and publishes it
+    (or returns the stored report when the published episode is up to date)."""
+    started = time.perf_counter()
+    engine = engine_for_script(script.voice.engine, podcast)
+    voice = choose_voice(script, engine)
+    cover = _cover(podcast, script)
+    key = build_key(podcast, script, segment_keys(script, lexicon, engine, voice), cover, options.formats)
+    out = options.out_dir / script.slug
+    recover(options.out_dir, script.slug)
+    previous = read_stamp(out, key) if options.use_cache else None
+    if previous is not None:
+        report = EpisodeReport(**previous)
+        report.status, report.seconds = "up to date", time.perf_counter() - started
+        report.cache_hits, report.synthesized = len(script.segments), 0
+        if progress:
+            progress(len(script.segments), len(script.segments), len(script.segments))
+        return lambda: report
+
+    clips = synthesize_for_assembly(podcast, lexicon, script, engine, voice, cache, progress)
+    return functools.partial(
+        finish_episode, podcast, script, options, cache, clips, cover, key, started
+    )
+
+
+def finish_episode(
+    podcast: Podcast,
+    script: Script,
+    options: BuildOptions,
+    cache: ClipCache,
+    clips: Callable[[], Synthesis],
+    cover: bytes,
+    key: str,
+    started: float,
+) -> EpisodeReport:
+    synthesis = clips()
+    out = options.out_dir / script.slug
+    audio = podcast.audio
+    rate = synthesis.clips[0].sample_rate
+    gain = codec_gain(audio, rate, cache)
+    episode = assemble(
+        script,
+        synthesis.clips,
+        audio,
+        gain,
+        frame_in_input(rate, audio.sample_rate) or 1,  # chapters start on MP3 frames
+        cache,
+    )
+    with staged_folder(out, "episode") as staging, ThreadPoolExecutor(1) as side:
+        # Measured on the final samples while the files are written, plus the encoder's
+        # level change (measured on a tone): `imnm-audio check` measures the decoded MP3.
+        loudness = side.submit(lambda: episode.loudness_lufs)
+        files = write_outputs(staging, podcast, script, episode, cover, options.formats, cache)
+        lufs = loudness.result() + gain + (3.0103 if audio.channels == 2 else 0.0)
+        report = EpisodeReport(
+            slug=script.slug,
+            status="built",
+            duration=episode.duration,
+            chapters=len(episode.chapters),
+            loudness_lufs=round(lufs, 2),
+            true_peak_db=round(episode.true_peak_db + gain, 2),
+            files=files,
+        )
+        write_stamp(staging, key, files, report)
+    report.cache_hits, report.synthesized = synthesis.cache_hits, synthesis.synthesized
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,195 @@
+"""The scripts a build reads: fresh, stale or missing; never written over hand edits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from ..content import (
+    Factsheet,
+    Project,
+    VoiceSettings,
+)
+from ..errors import ImnmError
+from ..narrate import narrate, narrate_hold, narration_hash
+from ..script import Script, load_script, save_script
+from .options import BuildOptions
+
+log = logging.getLogger(__name__)
+
+
+class StaleScript(ImnmError):
+    """Raised when a script no longer matches its content and cannot be regenerated safely."""
+
+    exit_code = 1
+
+
+# ---------------------------------------------------------------- scripts
+
+
+@dataclass(frozen=True)
+class ScriptState:
+    slug: str
+    path: Path
+    status: str  # "missing", "fresh", "stale"
+    edited_by_hand: bool = False
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class ScriptKind:
+    """A kind of script made from a factsheet: the podcast narration or the hold line."""
+
+    name: str
+    suffix: str  # file name after the slug
+    command: str  # the command that regenerates it
+
+    def path(self, scripts_dir: Path, slug: str) -> Path:
+        return scripts_dir / f"{slug}{self.suffix}"
+
+    def voice(self, project: Project) -> VoiceSettings:
+        if self is HOLD:
+            return replace(project.podcast.voice, rate=project.podcast.hold.rate)
+        return project.podcast.voice
+
+    def source_hash(self, project: Project, factsheet: Factsheet) -> str:
+        digest = narration_hash(factsheet, project.lexicon, self.voice(project))
+        if self is HOLD:
+            settings = json.dumps(asdict(project.podcast.hold), sort_keys=True)
+            digest = hashlib.sha256(f"hold:{digest}:{settings}".encode()).hexdigest()
+        return digest
+
+    def narrate(self, project: Project, factsheet: Factsheet) -> Script:
+        source, digest = _relative(factsheet.path), self.source_hash(project, factsheet)
+        if self is HOLD:
+            return narrate_hold(
+                factsheet,
+                project.lexicon,
+                self.voice(project),
+                project.podcast.hold.message_words,
+                source,
+                digest,
+            )
+        return narrate(factsheet, project.lexicon, self.voice(project), source, digest)
+
+
+EPISODE = ScriptKind("narration", ".yaml", "imnm-audio script")
+HOLD = ScriptKind("hold-line", ".hold.yaml", "imnm-audio hold")
+
+
+def script_source_hash(project: Project, factsheet: Factsheet) -> str:
+    return EPISODE.source_hash(project, factsheet)
+
+
+def script_state(
+    project: Project, factsheet: Factsheet, scripts_dir: Path, kind: ScriptKind = EPISODE
+) -> ScriptState:
+    path = kind.path(scripts_dir, factsheet.slug)
+    if not path.exists():
+        return ScriptState(factsheet.slug, path, "missing")
+    script = load_script(path)
+    fresh = script.source_hash == kind.source_hash(project, factsheet)
+    return ScriptState(factsheet.slug, path, "fresh" if fresh else "stale", script.edited_by_hand)
+
+
+def write_script(
+    project: Project,
+    factsheet: Factsheet,
+    scripts_dir: Path,
+    force: bool = False,
+    kind: ScriptKind = EPISODE,
+) -> tuple[Script, str]:
+    """Generate and save a factsheet's script; return it and what happened.
+
+    Never overwrites a script edited by hand unless forced; forced, it replaces even a
+    script it cannot read (an older format, a broken file).
+    """
+    script, what, path = plan_script(project, factsheet, scripts_dir, force, kind)
+    if what != "up to date":
+        save_script(script, path)
+    return script, what
+
+
+def plan_script(
+    project: Project,
+    factsheet: Factsheet,
+    scripts_dir: Path,
+    force: bool = False,
+    kind: ScriptKind = EPISODE,
+) -> tuple[Script, str, Path]:
+    """The script write_script would save, what it would do, and where; nothing written."""
+    path = kind.path(scripts_dir, factsheet.slug)
+    if force and path.exists():
+        return kind.narrate(project, factsheet), "regenerated", path
+    state = script_state(project, factsheet, scripts_dir, kind)
+    if state.status == "fresh" and not force:
+        return load_script(state.path), "up to date", path
+    if state.edited_by_hand and not force:
+        raise StaleScript(
+            f"this {kind.name} script was edited by hand and its content has changed since; "
+            "regenerating it would lose the edits.",
+            path=state.path,
+            fix="Move the edits into the factsheet or content/lexicon.yaml, then run "
+            f"'{kind.command} --force' to regenerate it (or keep it and re-apply them).",
+        )
+    script = kind.narrate(project, factsheet)
+    return script, "written" if state.status == "missing" else "regenerated", path
+
+
+def script_for_build(
+    project: Project, factsheet: Factsheet, options: BuildOptions, kind: ScriptKind
+) -> tuple[Script, Callable[[], None] | None]:
+    """The script to build from (with --engine/--voice applied), and, for a script that is
+    new or regenerated, how to save it: the build saves it once synthesis has worked, so
+    a build that fails (an engine out of reach) writes nothing."""
+    state = script_state(project, factsheet, options.scripts_dir, kind)
+    save = None
+    if state.status == "missing" or (state.status == "stale" and options.regenerate):
+        script, what, path = plan_script(
+            project, factsheet, options.scripts_dir, options.force, kind
+        )
+
+        def save() -> None:
+            save_script(script, path)
+            log.info("%s: %s script %s (%s)", factsheet.slug, kind.name, what, path)
+
+    elif state.status == "stale":
+        raise StaleScript(
+            f"the {kind.name} script is older than its content (the factsheet, lexicon or "
+            "voice settings changed).",
+            path=state.path,
+            fix=f"Review the change with '{kind.command}', or build with --regenerate.",
+        )
+    else:
+        script = load_script(state.path)
+    if options.engine or options.voice:
+        voice = VoiceSettings(
+            engine=options.engine or script.voice.engine,
+            voice=options.voice
+            or (
+                script.voice.voice
+                if not options.engine or options.engine == script.voice.engine
+                else _default_voice(options.engine, script)
+            ),
+            rate=script.voice.rate,
+        )
+        script = replace(script, voice=voice)
+    return script, save
+
+
+def _default_voice(engine: str, script: Script) -> str:
+    return {
+        "piper": "en_US-joe-medium",
+        "gtts": script.meta.language,
+        "espeak": script.meta.language.lower(),
+    }.get(engine, script.voice.voice)

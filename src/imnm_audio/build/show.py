@@ -1,0 +1,47 @@
+"""What the whole show publishes: the feed, the index page and the show's cover."""
+
+from __future__ import annotations
+
+import logging
+
+from ..content import load_project
+from ..export.cover import make_cover
+from ..export.feed import make_feed
+from ..export.page import index_page
+from ..export.published import load_published
+from ..fsutil import atomic_write_bytes
+from ..script import load_script
+from .options import BuildOptions
+
+log = logging.getLogger(__name__)
+
+
+def publish_show(options: BuildOptions, base_url: str) -> list[str]:
+    """Write the feed, the index page and the show's cover for every built episode."""
+    project = load_project(options.content_dir)
+    podcast = project.podcast
+    episodes = []
+    for factsheet in project.factsheets:
+        path = options.scripts_dir / f"{factsheet.slug}.yaml"
+        published = load_published(options.out_dir, load_script(path)) if path.is_file() else None
+        if published is None:
+            log.warning("%s has not been built yet; it is left out of the feed", factsheet.slug)
+            continue
+        episodes.append(published)
+    if podcast.artwork is not None:
+        cover_name, cover = "cover" + podcast.artwork.suffix.lower(), podcast.artwork.read_bytes()
+    else:
+        cover_name = "cover.png"
+        cover = make_cover(podcast.title.split(" — ")[0][:24], podcast.title, podcast.author)
+    sizes = {
+        e.slug: {f: (options.out_dir / e.slug / f).stat().st_size for f in e.files}
+        for e in episodes
+    }
+    outputs = {
+        cover_name: cover,
+        "feed.xml": make_feed(podcast, episodes, base_url, cover_name),
+        "index.html": index_page(podcast, episodes, sizes).encode("utf-8"),
+    }
+    for name, data in outputs.items():
+        atomic_write_bytes(options.out_dir / name, data)
+    return list(outputs)

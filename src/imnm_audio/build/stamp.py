@@ -1,0 +1,41 @@
+"""What a published output was built from, so the next build can skip it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..fsutil import atomic_write_text
+
+
+@dataclass
+class Report:
+    """What one build step made; the summary line comes from describe()."""
+
+    slug: str
+    status: str  # "built" or "up to date"
+    files: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    cache_hits: int = 0
+    synthesized: int = 0
+
+
+def write_stamp(folder: Path, key: str, files: list[str], report: object) -> None:
+    """What a build made and from what: lets the next build skip it. Holds only what the
+    inputs decide (no times or cache counts), so rebuilds stay byte-identical."""
+    atomic_write_text(
+        folder / ".build.json",
+        json.dumps({"key": key, "files": files, "report": asdict(report)}, indent=1),
+    )  # type: ignore[call-overload]
+
+
+def read_stamp(out: Path, key: str) -> dict | None:  # type: ignore[type-arg]
+    """The stored report of an up-to-date build in `out`, or None when it must be rebuilt."""
+    try:
+        previous = json.loads((out / ".build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if previous.get("key") != key or not all((out / f).is_file() for f in previous["files"]):
+        return None
+    return previous["report"]  # type: ignore[no-any-return]
