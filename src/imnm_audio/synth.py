@@ -47,10 +47,15 @@ def engine_texts(script: Script, lexicon: Lexicon, engine: Engine) -> list[str]:
     return [render(s.spoken, lexicon, engine.name) for s in script.segments]
 
 
-def check_script(script: Script, lexicon: Lexicon, engine: Engine, voice: Voice) -> None:
-    """Refuse, before any synthesis, a segment the engine cannot speak."""
+def check_script(
+    script: Script, lexicon: Lexicon, engine: Engine, voice: Voice, texts: list[str]
+) -> None:
+    """Refuse, before any synthesis, a segment the engine cannot speak (`texts`: each
+    segment as the engine is given it)."""
+    given = iter(texts)
     for chapter in script.chapters:
         for number, segment in enumerate(chapter.segments, 1):
+            text = next(given)
             unknown = unknown_terms(segment.spoken, lexicon)
             if unknown:
                 raise ContentError(
@@ -61,7 +66,7 @@ def check_script(script: Script, lexicon: Lexicon, engine: Engine, voice: Voice)
                     fix=f"Add '{unknown[0]}' to {lexicon.path}, or remove the braces around "
                     f"it in the '{script.slug}' script.",
                 )
-            problem = engine.problem(render(segment.spoken, lexicon, engine.name), voice)
+            problem = engine.problem(text, voice)
             if problem:
                 raise EngineError(
                     f"in the '{script.slug}' script, segment {number} of chapter "
@@ -73,7 +78,10 @@ def check_script(script: Script, lexicon: Lexicon, engine: Engine, voice: Voice)
 
 def segment_keys(script: Script, lexicon: Lexicon, engine: Engine, voice: Voice) -> list[str]:
     """Each segment's clip key: the engine, its voice, the rate and the text it is given."""
-    texts = engine_texts(script, lexicon, engine)
+    return _keys(script, engine, voice, engine_texts(script, lexicon, engine))
+
+
+def _keys(script: Script, engine: Engine, voice: Voice, texts: list[str]) -> list[str]:
     return [
         clip_key(engine.name, engine.version, voice, script.voice.rate * s.rate, text)
         for s, text in zip(script.segments, texts, strict=True)
@@ -90,10 +98,10 @@ def synthesize(
 ) -> Synthesis:
     """Every segment's clip, from the cache where it is there, from the engine where not."""
     started = time.perf_counter()
-    check_script(script, lexicon, engine, voice)
-    segments = script.segments
     texts = engine_texts(script, lexicon, engine)
-    keys = segment_keys(script, lexicon, engine, voice)
+    check_script(script, lexicon, engine, voice, texts)
+    segments = script.segments
+    keys = _keys(script, engine, voice, texts)
     clips: list[Clip] = []
     hits = made = 0
     made_now: dict[str, Clip] = {}  # the same sentence twice in one script is made once

@@ -23,7 +23,7 @@ from ..synth import Progress, Synthesis, choose_voice, segment_keys
 from .encoding import codec_gain
 from .episode_files import write_outputs
 from .options import BuildOptions
-from .stamp import Report, read_stamp, write_stamp
+from .stamp import Report, reuse, write_stamp
 from .synthesis import engine_for_script, synthesize_for_assembly
 
 
@@ -81,17 +81,18 @@ def start_episode(
     engine = engine_for_script(script.voice.engine, podcast)
     voice = choose_voice(script, engine)
     cover = _cover(podcast, script)
-    key = build_key(podcast, script, segment_keys(script, lexicon, engine, voice), cover, options.formats)
+    key = build_key(
+        podcast, script, segment_keys(script, lexicon, engine, voice), cover, options.formats
+    )
     out = options.out_dir / script.slug
     recover(options.out_dir, script.slug)
-    previous = read_stamp(out, key) if options.use_cache else None
-    if previous is not None:
-        report = EpisodeReport(**previous)
-        report.status, report.seconds = "up to date", time.perf_counter() - started
-        report.cache_hits, report.synthesized = len(script.segments), 0
-        if progress:
-            progress(len(script.segments), len(script.segments), len(script.segments))
-        return lambda: report
+    done = (
+        reuse(out, key, EpisodeReport, len(script.segments), started, progress)
+        if options.use_cache
+        else None
+    )
+    if done is not None:
+        return lambda: done
 
     clips = synthesize_for_assembly(podcast, lexicon, script, engine, voice, cache, progress)
     return functools.partial(

@@ -41,7 +41,7 @@ from ..synth import Progress, Synthesis, choose_voice, segment_keys
 from .encoding import encode_all
 from .options import BuildOptions
 from .scripts import HOLD
-from .stamp import Report, read_stamp, write_stamp
+from .stamp import Report, reuse, write_stamp
 from .synthesis import engine_for_script, synthesize_for_assembly
 
 log = logging.getLogger(__name__)
@@ -91,14 +91,13 @@ def start_hold(
     hold_dir = options.out_dir / "hold"
     out = hold_dir / script.slug
     recover(hold_dir, script.slug)
-    previous = read_stamp(out, key) if options.use_cache else None
-    if previous is not None:
-        report = HoldReport(**previous)
-        report.status, report.seconds = "up to date", time.perf_counter() - started
-        report.cache_hits = len(script.segments)
-        if progress:
-            progress(len(script.segments), len(script.segments), len(script.segments))
-        return lambda: report
+    done = (
+        reuse(out, key, HoldReport, len(script.segments), started, progress)
+        if options.use_cache
+        else None
+    )
+    if done is not None:
+        return lambda: done
 
     clips = synthesize_for_assembly(podcast, lexicon, script, engine, voice, cache, progress)
     return functools.partial(finish_hold, podcast, script, options, cache, clips, key, started)

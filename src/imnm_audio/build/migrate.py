@@ -41,7 +41,9 @@ def migrate_script(project: Project, factsheet: Factsheet, kind: ScriptKind, pat
             if new is not None and _as_written_then(new, lexicon, engine) == segment:
                 segments.append(new)
             else:  # a person's words: kept, with the lexicon's forms marked as terms
-                segments.append(replace(segment, spoken=mark_forms(segment.spoken, lexicon, engine)))
+                segments.append(
+                    replace(segment, spoken=mark_forms(segment.spoken, lexicon, engine))
+                )
                 kept += 1
         chapters.append(replace(chapter, segments=tuple(segments)))
     was_fresh = old.source_hash == _format1_source_hash(project, factsheet, kind)

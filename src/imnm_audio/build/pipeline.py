@@ -52,20 +52,20 @@ def _build(
     project = load_project(options.content_dir, slugs)
     cache = ClipCache(options.cache_dir, enabled=options.use_cache)
     base_url = base_url_for(project.podcast, options)  # checked before any work starts
-    planned = [
+    episode_plans = [
         script_for_build(project, f, options, EPISODE)
         for f in (project.factsheets if options.episodes else ())
     ]
+    hold_plans = []
     for factsheet in project.factsheets if options.hold else ():
         try:
-            planned.append(script_for_build(project, factsheet, options, HOLD))
+            hold_plans.append(script_for_build(project, factsheet, options, HOLD))
         except TooShortForHold as err:
             if not options.episodes:
                 raise
             log.warning("%s: no hold line: %s", factsheet.slug, err.render())  # episode only
-    episodes_planned = len(project.factsheets) if options.episodes else 0
-    episode_of = {s.slug: s for s, _ in planned[:episodes_planned]}
-    hold_of = {s.slug: s for s, _ in planned[episodes_planned:]}
+    episode_of = {s.slug: s for s, _ in episode_plans}
+    hold_of = {s.slug: s for s, _ in hold_plans}
     # First every factsheet's clips, with one voice load for the whole build; then the
     # voice is unloaded and each factsheet is assembled, its episode and hold line side by
     # side (one thread each; assembly works a slice at a time, so both together stay well
@@ -93,7 +93,8 @@ def _build(
             )
         finishers.append((slug, finish_episode, finish_hold))
     release_engines()
-    for _, save in planned:  # every clip is made: new and regenerated scripts are kept
+    # Every clip is made: new and regenerated scripts can be kept now.
+    for _, save in [*episode_plans, *hold_plans]:
         if save:
             save()
     episodes: list[EpisodeReport] = []

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from ..fsutil import atomic_write_text
+from ..synth import Progress
 
 
 @dataclass
@@ -19,6 +22,9 @@ class Report:
     seconds: float = 0.0
     cache_hits: int = 0
     synthesized: int = 0
+
+
+R = TypeVar("R", bound=Report)
 
 
 def write_stamp(folder: Path, key: str, files: list[str], report: object) -> None:
@@ -39,3 +45,24 @@ def read_stamp(out: Path, key: str) -> dict | None:  # type: ignore[type-arg]
     if previous.get("key") != key or not all((out / f).is_file() for f in previous["files"]):
         return None
     return previous["report"]  # type: ignore[no-any-return]
+
+
+def reuse(
+    out: Path,
+    key: str,
+    kind: type[R],
+    segments: int,
+    started: float,
+    progress: Progress | None,
+) -> R | None:
+    """The report of the published output in `out` when it is up to date with `key`
+    (every clip counted as from the cache), or None when it must be built."""
+    previous = read_stamp(out, key)
+    if previous is None:
+        return None
+    report = kind(**previous)
+    report.status, report.seconds = "up to date", time.perf_counter() - started
+    report.cache_hits, report.synthesized = segments, 0
+    if progress:
+        progress(segments, segments, segments)
+    return report

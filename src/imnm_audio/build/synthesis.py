@@ -11,9 +11,8 @@ from pathlib import Path
 
 from ..cache import ClipCache
 from ..content import Lexicon, Podcast
-from ..engines import Engine, get_engine
+from ..engines import Engine, Voice, get_engine
 from ..script import Script
-from ..engines import Voice
 from ..synth import Progress, Synthesis, choose_voice, synthesize
 
 
