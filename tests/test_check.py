@@ -218,3 +218,17 @@ def test_thresholds_come_from_the_podcast_settings(copy: Path) -> None:
     podcast.write_text(podcast.read_text() + "check:\n  loudness_tolerance_lu: 0.01\n")
     assert check(copy, "--no-speech") == 1
     assert "loudness" in failed(copy)
+
+
+def test_an_episode_with_a_hold_line_has_its_phone_files_checked(
+    tmp_path: Path, shared_cache: Path
+) -> None:
+    from conftest import write_project
+    from test_export_hold import HOLD_FACTSHEET
+
+    root = write_project(tmp_path / "p", factsheet=HOLD_FACTSHEET)
+    assert main(["build", "-q", "--formats", "none", *folders(root, shared_cache)]) == 0
+    assert check(root, "--no-speech") == 0
+    findings = {f["name"]: f for f in report(root)["findings"]}
+    assert {"hold-line format", "hold-line band", "hold-line level"} <= set(findings)
+    assert all(findings[n]["passed"] for n in ("hold-line format", "hold-line band"))

@@ -79,7 +79,7 @@ def check_hold(
     report: CheckReport, folder: Path, level_dbov: float, thresholds: Thresholds
 ) -> None:
     """The hold-line files: codec, rate, band and level of the narrowband loop."""
-    from .export.hold import active_speech_level
+    from ..export.hold import active_speech_level
 
     loop = folder / f"{folder.name}-hold-loop-ulaw.wav"
     if not loop.is_file():
@@ -109,7 +109,7 @@ def check_hold(
 def run_ffmpeg_probe(path: Path) -> str:
     import subprocess
 
-    from .ffmpeg import ffmpeg_exe
+    from ..ffmpeg import ffmpeg_exe
 
     return subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True, check=False
