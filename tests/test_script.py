@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import folders
 from imnm_audio.build import script_source_hash
 from imnm_audio.cli import main
 from imnm_audio.content import load_project
@@ -79,7 +80,7 @@ def test_an_old_format_script_is_refused_with_the_command_that_migrates_it(
     run(project, "script", "-q")
     path = project / "scripts" / "tcf.yaml"
     path.write_text(path.read_text().replace("format: 2", "format: 1"))
-    assert run(project, "build", "--formats", "none") == 2
+    assert main(["build", "--formats", "none", *folders(project)]) == 2
     err = capsys.readouterr().err
     assert "tcf.yaml, line" in err and "imnm-audio script --migrate" in err
 
@@ -215,3 +216,16 @@ def test_migrating_keeps_hand_edits_and_marks_their_terms(
     assert script.edited_by_hand
     assert run(project, "script", "-q") == 0  # fresh: nothing to regenerate, edit kept
     assert "{TCF} is not real at all." in path.read_text()
+
+
+def test_a_marked_term_the_lexicon_lacks_is_named_before_any_synthesis(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(project, "script", "-q")
+    path = project / "scripts" / "tcf.yaml"
+    path.write_text(path.read_text().replace("spoken: It is not real.", "spoken: It is {unreal}."))
+    assert main(["build", "--formats", "none", "--no-cache", *folders(project)]) == 2
+    err = capsys.readouterr().err
+    assert "marks {unreal} as a lexicon term, but the lexicon has no entry for it" in err
+    assert "lexicon.yaml" in err and "remove the braces" in err
+    assert not (project / "audio" / "tcf").exists()
