@@ -27,10 +27,12 @@ from .build import (
 )
 from .build.migrate import migrate_script
 from .cache import ClipCache
+from .cli_lexicon import cmd_lexicon
 from .cli_parser import make_parser
 from .content import Factsheet, Project, load_project
 from .engines import ENGINES, get_engine
 from .errors import ImnmError, TooShortForHold, UsageError
+from .script import Script
 
 log = logging.getLogger("imnm_audio")
 err_console = Console(stderr=True)
@@ -58,7 +60,25 @@ def cmd_script(args: argparse.Namespace) -> int:
                     f"{kind.path(args.scripts, factsheet.slug)}: {what} "
                     f"({len(script.chapters)} chapters, {len(script.segments)} segments)"
                 )
+                if kind is EPISODE:
+                    _print_review(factsheet, script, listed=what != "up to date")
     return 0
+
+
+def _print_review(factsheet: Factsheet, script: Script, listed: bool) -> None:
+    """The words the voice may say wrongly, with their factsheet lines."""
+    words = script.review
+    if not words:
+        return
+    print(
+        f"  {len(words)} word{'s' if len(words) != 1 else ''} to review (the lexicon does "
+        f"not say how): 'imnm-audio lexicon suggest {factsheet.slug}' drafts entries"
+    )
+    if listed:
+        for w in words:
+            where = f"{factsheet.path}:{w.line}" if w.line else str(factsheet.path)
+            uses = f", {w.count} uses" if w.count > 1 else ""
+            print(f"    {where}: {w.word} ({w.why}{uses})")
 
 
 def _migrate_scripts(project: Project, args: argparse.Namespace) -> int:
@@ -277,6 +297,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "hold": cmd_hold,
     "check": cmd_check,
     "serve": cmd_serve,
+    "lexicon": cmd_lexicon,
 }
 
 

@@ -136,6 +136,39 @@ def make_parser() -> argparse.ArgumentParser:
     _verbosity(p)
 
     p = sub.add_parser(
+        "lexicon",
+        help="draft lexicon entries for the words to review; hear how words are said",
+        description="Help with content/lexicon.yaml: 'suggest' prints an entry, ready to "
+        "paste, for every word a factsheet's voice may say wrongly; 'try' speaks words or "
+        "sentences several times and prints what the recogniser heard.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser(
+        "suggest",
+        help="print lexicon entries for the words to review",
+        description="Print a lexicon entry for every word to review (rare words, names "
+        "with digits, unknown acronyms), with a drafted 'say:' where the CMU Pronouncing "
+        "Dictionary has the word.",
+    )
+    a.add_argument("slugs", nargs="*", metavar="SLUG", help="factsheets (default: all)")
+    _folders(a)
+    _verbosity(a)
+    a = actions.add_parser(
+        "try",
+        help="speak words or sentences and print what the recogniser heard",
+        description="Narrate each text with the lexicon, speak it --times times (Piper "
+        "varies from take to take) and print what the recogniser heard. Exit 1 if a key "
+        "word was missed in most takes.",
+    )
+    a.add_argument("texts", nargs="*", metavar="TEXT", help="a word or a sentence")
+    a.add_argument("--times", type=int, default=3, help="takes of each text (default: 3)")
+    a.add_argument("--engine", choices=sorted(ENGINES), help="default: podcast.yaml's")
+    a.add_argument("--voice", help="voice id (default: podcast.yaml's)")
+    a.add_argument("--save", type=Path, metavar="DIR", help="also write each take as a WAV file")
+    _folders(a)
+    _verbosity(a)
+
+    p = sub.add_parser(
         "voices",
         help="list engines and voices, and whether each works now",
         description="List speech engines, their voices and languages.",

@@ -14,6 +14,7 @@ from . import __version__
 from .content import SLUG_RE, FactsheetMeta, VoiceSettings, parse_meta, url_problem
 from .errors import ContentError
 from .fsutil import atomic_write_text
+from .vocabulary import ReviewWord
 from .yamlio import Field, check_fields, line_of, load_yaml_file
 
 # Format 2: lexicon terms are written {term}; each engine gives them its own sound.
@@ -48,6 +49,9 @@ class Script:
     meta: FactsheetMeta
     voice: VoiceSettings
     chapters: tuple[Chapter, ...]
+    # Words the voice may say wrongly: not in the lexicon, and rare, acronyms or names
+    # with digits (vocabulary.py). Listed for the reviewer; not part of what is spoken.
+    review: tuple[ReviewWord, ...] = ()
 
     @property
     def segments(self) -> list[Segment]:
@@ -75,9 +79,10 @@ def new_script(
     meta: FactsheetMeta,
     voice: VoiceSettings,
     chapters: tuple[Chapter, ...],
+    review: tuple[ReviewWord, ...] = (),
 ) -> Script:
     return Script(
-        slug, source, source_hash, body_hash(meta, voice, chapters), meta, voice, chapters
+        slug, source, source_hash, body_hash(meta, voice, chapters), meta, voice, chapters, review
     )
 
 
@@ -95,6 +100,11 @@ _HEADER = """\
 # edit this file by hand; the tool then refuses to overwrite it unless you pass
 # --force. Prefer fixing a pronunciation in content/lexicon.yaml, so every
 # factsheet and every voice gets the fix.
+#
+# 'review' lists the words the voice may say wrongly: not in the lexicon, and rare
+# in English, acronyms or names with digits. Listen to each ('imnm-audio lexicon
+# try WORD'); add an entry for any said wrongly ('imnm-audio lexicon suggest' prints
+# them ready to paste). The check listens for these words too.
 """
 
 
@@ -114,8 +124,28 @@ def dump_script(script: Script) -> str:
         "source": script.source,
         "source_hash": script.source_hash,
         "generated_hash": script.generated_hash,
-        "episode": {k: v for k, v in meta.items() if v not in (None, [], ())},
+        # Resources stay even when empty: the episode block requires them.
+        "episode": {k: v for k, v in meta.items() if v not in (None, [], ()) or k == "resources"},
         "voice": asdict(script.voice),
+        **(
+            {
+                "review": [
+                    {
+                        k: v
+                        for k, v in {
+                            "word": w.word,
+                            "line": w.line,
+                            "uses": w.count,
+                            "why": w.why,
+                        }.items()
+                        if v is not None
+                    }
+                    for w in script.review
+                ]
+            }
+            if script.review
+            else {}
+        ),
         "chapters": [
             {
                 "id": c.id,
@@ -154,6 +184,7 @@ def load_script(path: Path, migrating: bool = False) -> Script:
             Field("episode", "map", True),
             Field("voice", "map", True),
             Field("chapters", "list", True),
+            Field("review", "list"),
         ],
         path,
         "the script",
@@ -273,4 +304,25 @@ def load_script(path: Path, migrating: bool = False) -> Script:
         meta,
         voice,
         tuple(chapters),
+        _review(top.get("review", []), path),
     )
+
+
+def _review(raw: list[Any], path: Path) -> tuple[ReviewWord, ...]:
+    words = []
+    for n, item in enumerate(raw, 1):
+        entry = check_fields(
+            item,
+            [
+                Field("word", "str", True),
+                Field("line", "int"),
+                Field("uses", "int"),
+                Field("why", "str"),
+            ],
+            path,
+            f"review word {n}",
+        )
+        words.append(
+            ReviewWord(entry["word"], entry.get("why", ""), entry.get("line"), entry.get("uses", 1))
+        )
+    return tuple(words)

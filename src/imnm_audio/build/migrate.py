@@ -55,6 +55,7 @@ def migrate_script(project: Project, factsheet: Factsheet, kind: ScriptKind, pat
         old.meta,
         old.voice,
         tuple(chapters),
+        fresh.review,
     )
     save_script(migrated, path)
     edits = f"{kept} segment{'s' if kept != 1 else ''} edited by hand kept" if kept else ""

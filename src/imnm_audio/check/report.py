@@ -9,6 +9,7 @@ from typing import Any
 
 from ..content import Lexicon
 from ..fsutil import atomic_write_bytes, atomic_write_text
+from ..vocabulary import covering_term
 
 
 @dataclass
@@ -40,6 +41,7 @@ class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     segments: list[SegmentResult] = field(default_factory=list)
     loudness_curve: list[tuple[float, float]] = field(default_factory=list)
+    suspects: list[Any] = field(default_factory=list)  # terms.Suspect, most missed first
 
     @property
     def passed(self) -> bool:
@@ -55,12 +57,27 @@ class CheckReport:
 
 def lexicon_hint(term: str, lexicon: Lexicon, engine: str = "") -> str:
     """The entry to fix, with the form the engine was actually given."""
-    for entry in lexicon.terms:
-        if entry.term == term:
-            form = dict(entry.engines).get(engine)
-            said = f"{engine}: {form!r}" if form else f"say: {entry.say!r}"
-            return f"lexicon entry '{term}' ({said})"
-    return f"no lexicon entry for '{term}': add one to content/lexicon.yaml"
+    entry = covering_term(term, lexicon)
+    if entry is not None:
+        form = dict(entry.engines).get(engine)
+        said = f"{engine}: {form!r}" if form else f"say: {entry.say!r}"
+        return f"lexicon entry '{entry.term}' ({said})"
+    return (
+        f"no lexicon entry for '{term}': add one to content/lexicon.yaml "
+        "('imnm-audio lexicon suggest' drafts it)"
+    )
+
+
+def suspect_lines(report: CheckReport, lexicon: Lexicon) -> list[str]:
+    """Each suspect term: how often heard, what was heard instead, the entry to edit."""
+    lines = []
+    for s in report.suspects:
+        instead = "; ".join(f'"{h}"' for h in dict.fromkeys(s.heard_as) if h) or "(not placed)"
+        lines.append(
+            f"{s.term}: heard {s.heard} of {s.wanted} times; heard instead: {instead}; "
+            f"{lexicon_hint(s.term, lexicon, report.engine)}"
+        )
+    return lines
 
 
 def worst_first(segments: list[SegmentResult], worst: int) -> list[SegmentResult]:
@@ -84,6 +101,10 @@ def write_reports(
         "key_terms_heard": report.key_terms_heard,
         "key_terms_total": report.key_terms_total,
         "findings": [asdict(f) for f in report.findings],
+        "suspects": [
+            {**asdict(s), "entry": lexicon_hint(s.term, lexicon, report.engine)}
+            for s in report.suspects
+        ],
         "segments": [asdict(s) for s in sorted(report.segments, key=lambda s: -s.wer)],
     }
     atomic_write_text(folder / f"{slug}.check.json", json.dumps(data, indent=1) + "\n")
@@ -106,6 +127,9 @@ def render_markdown(report: CheckReport, lexicon: Lexicon, worst: int = 10) -> s
         f"| {f.check} | {f.name} | {'pass' if f.passed else 'FAIL'} | {f.detail} |"
         for f in report.findings
     ]
+    if report.suspects:
+        lines += ["", "## Suspect terms (missed in most mentions: fix these first)", ""]
+        lines += [f"- {line}" for line in suspect_lines(report, lexicon)]
     lines += [
         "",
         f"![Short-term loudness over time]({report.slug}.check.png)",
@@ -131,6 +155,9 @@ def summary(report: CheckReport, lexicon: Lexicon, worst: int = 5) -> str:
         f"  {'ok  ' if f.passed else 'FAIL'} {f.check}: {f.name}: {f.detail}"
         for f in report.findings
     ]
+    if report.suspects:
+        out.append("  suspect terms (missed in most mentions: fix these first):")
+        out += [f"    {line}" for line in suspect_lines(report, lexicon)]
     bad = worst_first(report.segments, worst)
     if bad:
         out.append("  segments heard least well (every missed key term first):")

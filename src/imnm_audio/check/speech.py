@@ -2,62 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 
 from ..content import CheckSettings as Thresholds
 from ..content import Lexicon
-from ..listen import compare, normalise, transcribe, word_errors
-from ..pronounce import heard_as
+from ..listen import compare, transcribe, word_errors
+from ..pronounce import TERM_MARK_RE, heard_as
 from ..script import Script
 from .report import CheckReport, SegmentResult
+from .terms import count, heard_instead, key_terms, suspects
 
-
-def key_terms(display: str, lexicon: Lexicon, spoken: str | None = None) -> list[str]:
-    """Lexicon terms and capitalised acronyms in a piece of display text, once per use.
-
-    With `spoken`, only the terms the narration actually says (a "QR code" the
-    narration drops is not a term the listener should hear).
-    """
-    found = _terms_in(display, lexicon)
-    if spoken is None:
-        return found
-    said = " ".join(normalise(heard_as(spoken, lexicon)))
-    return [
-        t for t in found if _canonical(t) in _canonical_text(said) or " ".join(normalise(t)) in said
-    ]
-
-
-def _canonical(term: str) -> str:
-    """A web address or term with no spaces, dots or 'www': how to find it in any spelling."""
-    return re.sub(r"[^a-z0-9]", "", term.lower().removeprefix("www."))
-
-
-def _canonical_text(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", re.sub(r"\bdot\b", "", text.lower()))
-
-
-def _terms_in(display: str, lexicon: Lexicon) -> list[str]:
-    found: list[str] = []
-    taken: list[tuple[int, int]] = []
-    for term in sorted(lexicon.terms, key=lambda t: -len(t.term)):
-        flags = 0 if term.match_case else re.IGNORECASE
-        for m in re.finditer(
-            r"(?<![\w/.])" + re.escape(term.term) + r"(?![\w/]|\.\w)", display, flags
-        ):
-            if not any(a < m.end() and m.start() < b for a, b in taken):
-                found.append(term.term)
-                taken.append(m.span())
-    for m in re.finditer(r"(?<![\w.-])([A-Z]{2,6})(?![\w])", display):
-        if not any(a < m.end() and m.start() < b for a, b in taken):
-            found.append(m.group(1))
-    return found
-
-
-def _term_heard(term: str, heard: list[str]) -> bool:
-    return _count(term, heard) > 0
+__all__ = ["check_speech", "key_terms"]
 
 
 def check_speech(
@@ -75,9 +32,11 @@ def check_speech(
     Episode scores compare whole chapters, so a word the recogniser places a little
     early or late is not counted twice; segment scores show where to listen.
     """
-    glossary = sorted({t.term for t in lexicon.terms if " " not in t.term and "/" not in t.term})
-    everything = transcribe(samples16, glossary)
+    everything = transcribe(samples16, glossary(script, lexicon))
     errors = words = 0
+    wanted: dict[str, int] = {}
+    found: dict[str, int] = {}
+    instead: dict[str, list[str]] = {}
     for chapter, timing in zip(script.chapters, timings, strict=True):
         begin = timing["segments"][0]["start"] - 0.3
         finish = timing["segments"][-1]["end"] + 0.3
@@ -92,7 +51,9 @@ def check_speech(
             heard_words = [w.text for w, o in zip(heard, owner, strict=True) if o == index]
             ref, hyp = compare(heard_as(segment.spoken, lexicon), " ".join(heard_words))
             terms = key_terms(segment.display, lexicon, segment.spoken)
-            missed = [t for t in terms if not _term_heard(t, hyp)]
+            missed = [t for t in dict.fromkeys(terms) if count(t, hyp) < terms.count(t)]
+            for t in missed:
+                instead.setdefault(t, []).append(heard_instead(t, ref, hyp))
             report.segments.append(
                 SegmentResult(
                     chapter.id,
@@ -107,10 +68,13 @@ def check_speech(
         # Key terms are counted over the whole chapter, occurrence by occurrence.
         terms = [t for s in chapter.segments for t in key_terms(s.display, lexicon, s.spoken)]
         for term in set(terms):
-            wanted = terms.count(term)
-            found = _count(term, hypothesis)
-            report.key_terms_total += wanted
-            report.key_terms_heard += min(wanted, found)
+            n = terms.count(term)
+            heard_n = min(n, count(term, hypothesis))
+            report.key_terms_total += n
+            report.key_terms_heard += heard_n
+            wanted[term] = wanted.get(term, 0) + n
+            found[term] = found.get(term, 0) + heard_n
+    report.suspects = suspects(wanted, found, instead)
     report.wer = errors / max(1, words)
     report.add(
         "speech",
@@ -125,6 +89,26 @@ def check_speech(
         f"{report.key_terms_heard} of {report.key_terms_total} heard as intended "
         f"({report.recall:.1%}; at least {thresholds.min_key_term_recall:.0%})",
     )
+    report.add(
+        "speech",
+        "no suspect terms",
+        not report.suspects,
+        "every key term heard in most of its mentions"
+        if not report.suspects
+        else "missed in most mentions: "
+        + ", ".join(f"{s.term} ({s.heard} of {s.wanted})" for s in report.suspects),
+    )
+
+
+def glossary(script: Script, lexicon: Lexicon) -> list[str]:
+    """Words the recogniser is told to expect: lexicon terms, the words to review and
+    the words the factsheet respells, so it can spell them when they are said right."""
+    words = {t.term for t in lexicon.terms if " " not in t.term and "/" not in t.term}
+    words |= {w.word for w in script.review}
+    words |= {
+        m.split("|")[0] for s in script.segments for m in TERM_MARK_RE.findall(s.spoken) if "|" in m
+    }
+    return sorted(words, key=str.lower)
 
 
 def _owner(spans: list[dict[str, Any]], t: float) -> int:
@@ -134,12 +118,3 @@ def _owner(spans: list[dict[str, Any]], t: float) -> int:
         for s in spans
     ]
     return int(np.argmin(distances))
-
-
-def _count(term: str, heard: list[str]) -> int:
-    """How often a term was heard: as its words, or (web addresses) in any spacing."""
-    if "." in term:
-        return _canonical_text(" ".join(heard)).count(_canonical(term))
-    wanted = normalise(term)
-    n = len(wanted)
-    return sum(heard[i : i + n] == wanted for i in range(len(heard) - n + 1))

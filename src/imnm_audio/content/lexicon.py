@@ -17,6 +17,7 @@ class Term:
     expand: str | None = None
     match_case: bool = True
     note: str | None = None
+    derived: bool = False  # also said this way at the end of longer words (dermato-myositis)
 
     def spoken_for(self, engine: str) -> str:
         return dict(self.engines).get(engine, self.say)
@@ -44,6 +45,7 @@ def load_lexicon(path: Path) -> Lexicon:
                 Field("expand", "str"),
                 Field("match_case", "bool"),
                 Field("note", "str"),
+                Field("derived", "bool"),
             ],
             path,
             what,
@@ -58,6 +60,14 @@ def load_lexicon(path: Path) -> Lexicon:
                 fix="Merge the two entries into one.",
             )
         seen[key] = line_of(raw, "term")
+        if "TODO" in entry["say"]:
+            raise ContentError(
+                f"the entry for '{term}' still says TODO: the voice would read it aloud.",
+                path=path,
+                line=line_of(raw, "say"),
+                fix="Write how it sounds in 'say:' (syllables, the stressed one in "
+                "capitals: rih-TUK-sih-mab), or remove the entry.",
+            )
         engines = entry.get("engines", {})
         for engine_name, form in engines.items():
             if not isinstance(form, str) or not form.strip():
@@ -82,6 +92,7 @@ def load_lexicon(path: Path) -> Lexicon:
                 expand=entry.get("expand"),
                 match_case=entry.get("match_case", term != term.lower()),
                 note=entry.get("note"),
+                derived=entry.get("derived", False),
             )
         )
     return Lexicon(path=path, terms=tuple(terms))

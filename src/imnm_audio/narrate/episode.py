@@ -19,12 +19,13 @@ from ..content import (
 from ..errors import ContentError
 from ..pronounce import render
 from ..script import Chapter, Script, Segment, new_script
+from ..vocabulary import review_words
 from .addresses import spell_words
 from .rules import Context, speak
 from .sentences import split_sentences
 
 # Bump when a rule changes what is spoken, so existing scripts are reported stale.
-NARRATION_VERSION = 5
+NARRATION_VERSION = 6
 
 PAUSE_SENTENCE = 350
 PAUSE_PARAGRAPH = 700
@@ -35,13 +36,15 @@ PAUSE_CHAPTER_END = 1200
 
 def narration_hash(factsheet: Factsheet, lexicon: Lexicon, voice: VoiceSettings) -> str:
     """What a script's words depend on: the factsheet, the lexicon's wording, the voice
-    settings and these rules. How a term sounds (`say:` for a word, `engines:`, `note:`)
+    settings and these rules (`derived` included: it decides which words are marked).
+    How a term sounds (`say:` for a word, `engines:`, `note:`)
     is not among them: the script names the term, and the build gives each engine its
     form, so a pronunciation fix re-synthesises the clips that hold the term without
     asking for a script review. Web addresses are the exception: their `say:` form is
     spelled out letter by letter into the closing."""
     wording = [
-        (t.term, t.match_case, t.expand, t.say if "." in t.term else None) for t in lexicon.terms
+        (t.term, t.match_case, t.expand, t.say if "." in t.term else None, t.derived)
+        for t in lexicon.terms
     ]
     body = json.dumps(
         {
@@ -73,7 +76,15 @@ def narrate(
     chapters = [_introduction(factsheet, ctx)]
     chapters += [_section_chapter(section, ctx) for section in factsheet.sections]
     chapters.append(_closing(factsheet, ctx))
-    return new_script(factsheet.slug, source, source_hash, factsheet.meta, voice, tuple(chapters))
+    review = review_words(
+        (s.display for c in chapters for s in c.segments),
+        lexicon,
+        factsheet.meta.language,
+        factsheet.path.read_text(encoding="utf-8") if factsheet.path.is_file() else None,
+    )
+    return new_script(
+        factsheet.slug, source, source_hash, factsheet.meta, voice, tuple(chapters), tuple(review)
+    )
 
 
 def segment(display: str, ctx: Context, pause_ms: int, rate: float = 1.0) -> Segment:

@@ -15,13 +15,14 @@ from ..content import (
     Lexicon,
     Term,
 )
-from ..pronounce import mark
+from ..pronounce import mark, mark_respelled
+from ..respell import looks_like_respelling, respells
+from ..vocabulary import CAPITAL_WORDS, covering_term, is_rare
 from .addresses import spoken_url
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _PROTECTED_RE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
-# Capitals that are ordinary words, not acronyms to spell out.
-_CAPITAL_WORDS = {"OK", "NOT", "AND", "OR", "THE", "NO", "YES", "ALL", "DO", "DON'T", "NEVER"}
+_CAPITAL_WORDS = CAPITAL_WORDS
 
 
 @dataclass
@@ -65,6 +66,52 @@ def rewrite_visual_references(text: str, ctx: Context) -> str:
     )
 
 
+_WORDS_THEN_PARENS_RE = re.compile(r"((?:[\w'’-]+[ \t]+){0,3}[\w'’-]+)[ \t]*\(([^()\n]+)\)")
+
+
+def read_respellings(text: str, ctx: Context) -> str:
+    """Say "inflammation (IN fluh MAY shun)" once, the way the respelling says: the
+    word is marked `{inflammation|IN fluh MAY shun}` and each engine is given the
+    respelling in its own form (pronounce.py), never its capitals as letter names.
+
+    The respelling must look like one (syllables, stressed ones in capitals) and be
+    like the words before it, so "(IMNM)" and "(see below)" stay as they are.
+    """
+
+    def respelled(match: re.Match[str]) -> str:
+        words, inside = match.group(1).split(), match.group(2).strip()
+        if not looks_like_respelling(inside):
+            return match.group(0)
+        # Hyphens join one word's syllables, so spaces then part words; without hyphens
+        # ("IN fluh MAY shun") the syllables are one word's.
+        best = len(inside.split()) if "-" in inside else 1
+        if best > len(words):
+            return match.group(0)
+        written = " ".join(words[-best:])
+        if not respells(written, inside):
+            return match.group(0)
+        kept = " ".join(words[:-best])
+        return (kept + " " if kept else "") + ctx.protect(mark_respelled(written, inside))
+
+    return _WORDS_THEN_PARENS_RE.sub(respelled, text)
+
+
+def define_synonyms_in_parentheses(text: str, ctx: Context) -> str:
+    """Read "swallowing (dysphagia)" as "swallowing, or dysphagia," like an acronym: a
+    rare or lexicon word in parentheses names what came before it. Ordinary
+    parentheses ("(see below)", "(rare)") stay a pause."""
+
+    def define(match: re.Match[str]) -> str:
+        words = match.group(1).split()
+        if looks_like_respelling(match.group(1)):
+            return match.group(0)  # not like the word before it: left as written
+        if any(covering_term(w, ctx.lexicon) or (len(w) >= 4 and is_rare(w)) for w in words):
+            return f", or {match.group(1)},"
+        return match.group(0)
+
+    return re.sub(r"\s*\(([A-Za-z][A-Za-z'’-]*(?: [A-Za-z][A-Za-z'’-]*)?)\)", define, text)
+
+
 def define_acronyms_in_parentheses(text: str, ctx: Context) -> str:
     """Read "Words (ABC)" as "Words, or ABC," so the acronym is said once, after its meaning.
 
@@ -100,11 +147,16 @@ def apply_lexicon(text: str, ctx: Context) -> str:
     One pass over all terms, longest first: a marked term is never rewritten again, so
     entries that mention each other cannot loop.
     """
-    pattern, lookup = _lexicon_pattern(ctx.lexicon.terms)
+    pattern = _lexicon_pattern(ctx.lexicon.terms)
     if pattern is None:
         return text
 
-    return pattern.sub(lambda match: ctx.protect(mark(match.group(0))), text)
+    def marked(match: re.Match[str]) -> str:
+        found = match.groupdict()
+        term = found["term"] or found.get("derived")
+        return ctx.protect((found.get("prefix") or "") + mark(term) + (found["suffix"] or ""))
+
+    return pattern.sub(marked, text)
 
 
 def spell_acronyms(text: str, ctx: Context) -> str:
@@ -152,7 +204,9 @@ def tidy_punctuation(text: str, ctx: Context) -> str:
 RULES: list[Rule] = [
     remove_markup,
     rewrite_visual_references,
+    read_respellings,
     define_acronyms_in_parentheses,
+    define_synonyms_in_parentheses,
     expand_first_use,
     apply_lexicon,
     speak_urls,
@@ -204,16 +258,21 @@ def _term_pattern(term: str, match_case: bool) -> re.Pattern[str]:
 # Keyed by the terms themselves (frozen, hashable), not by the lexicon's id(): a new
 # lexicon can be given a freed one's id, and would then have been read with its terms.
 @functools.lru_cache(maxsize=16)
-def _lexicon_pattern(entries: tuple[Term, ...]) -> tuple[re.Pattern[str] | None, dict[str, Term]]:
-    """One pattern for every term, longest first, and each match's entry by its text."""
+def _lexicon_pattern(entries: tuple[Term, ...]) -> re.Pattern[str] | None:
+    """One pattern for every term, longest first, so an exact entry for a longer word
+    wins: a whole word, or (`derived` entries) the end of a longer word; either with a
+    plural or possessive ending."""
     terms = sorted(entries, key=lambda t: -len(t.term))
     if not terms:
-        return None, {}
-    alternatives = [
-        re.escape(t.term) if t.match_case else f"(?i:{re.escape(t.term)})" for t in terms
-    ]
-    pattern = re.compile(_TERM_BEFORE + "(?:" + "|".join(alternatives) + ")" + _TERM_AFTER)
-    lookup: dict[str, Term] = {}
-    for t in terms:
-        lookup.setdefault(t.term if t.match_case else t.term.lower(), t)
-    return pattern, lookup
+        return None
+
+    def alternatives(chosen: list[Term]) -> str:
+        return "|".join(
+            re.escape(t.term) if t.match_case else f"(?i:{re.escape(t.term)})" for t in chosen
+        )
+
+    derived = [t for t in terms if t.derived]
+    body = f"(?P<term>{alternatives(terms)})"
+    if derived:
+        body = f"(?:{body}|(?P<prefix>[A-Za-z]+?)(?P<derived>{alternatives(derived)}))"
+    return re.compile(_TERM_BEFORE + body + r"(?P<suffix>['’]s|es|s)?" + _TERM_AFTER)

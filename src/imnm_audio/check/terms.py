@@ -1,0 +1,129 @@
+"""Key terms: the words a listener must hear right, found in the text and in what was heard.
+
+A key term is a lexicon term (a longer word built on a `derived` entry counts as that
+whole word), a word the factsheet respells, or a word to review (vocabulary.py: rare
+in English, a name with digits, an acronym the lexicon lacks). Each is counted per
+occurrence. A term missed in most of its mentions is *suspect*: it fails the check.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from ..content import Lexicon
+from ..listen import normalise
+from ..pronounce import TERM_MARK_RE, heard_as
+from ..vocabulary import TOKEN_RE, classify, without_addresses
+
+# A heard word this like a long term counts as it: the recogniser's spelling of a
+# rare word varies ("retuximab"); a wrong pronunciation is much further off.
+FUZZY_RATIO = 0.85  # one heard word
+FUZZY_RATIO_JOINED = 0.9  # two heard words closed up ("tacro limus")
+FUZZY_MIN_LENGTH = 7
+
+
+@dataclass
+class Suspect:
+    term: str
+    wanted: int
+    heard: int
+    heard_as: list[str] = field(default_factory=list)
+
+
+def key_terms(display: str, lexicon: Lexicon, spoken: str | None = None) -> list[str]:
+    """The key terms in a piece of display text, once per use, in order.
+
+    With `spoken`, only the terms the narration actually says (a "QR code" the
+    narration drops is not a term the listener should hear), plus the words it
+    says the factsheet's way (`{word|respelling}`).
+    """
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    text = without_addresses(display) if spoken is not None else display
+    for term in sorted(lexicon.terms, key=lambda t: -len(t.term)):
+        flags = 0 if term.match_case else re.IGNORECASE
+        start = r"(?<![\w/.])" + (r"([A-Za-z]*)" if term.derived else "()")
+        pattern = start + re.escape(term.term) + r"(?![\w/]|\.\w)"
+        for m in re.finditer(pattern, display, flags):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                found.append((m.start(), m.group(0) if m.group(1) else term.term))
+                taken.append(m.span())
+    for m in TOKEN_RE.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        found += [(m.start(), word) for word, _ in classify(m.group(0), lexicon)]
+    terms = [t for _, t in sorted(found)]
+    if spoken is None:
+        return terms
+    said = " ".join(normalise(heard_as(spoken, lexicon)))
+    canonical = _canonical_text(said)
+    kept = [t for t in terms if _canonical(t) in canonical or " ".join(normalise(t)) in said]
+    respelled = [m.split("|")[0] for m in TERM_MARK_RE.findall(spoken) if "|" in m]
+    return kept + [w for w in respelled if w not in kept]
+
+
+def count(term: str, heard: list[str]) -> int:
+    """How often a term was heard: as its words (a long term also in a close
+    spelling, or with one more word break), or (web addresses) in any spacing."""
+    if "." in term:
+        return _canonical_text(" ".join(heard)).count(_canonical(term))
+    wanted = normalise(term)
+    n = len(wanted)
+    exact = sum(heard[i : i + n] == wanted for i in range(len(heard) - n + 1))
+    if n == 1 and not exact:  # "Antiku": a short name glued to "anti"
+        exact = sum(h == "anti" + wanted[0] for h in heard)
+    if exact or len("".join(wanted)) < FUZZY_MIN_LENGTH:
+        return exact
+    target = "".join(wanted)
+    hits = i = 0
+    while i < len(heard):
+        for width in (n, n + 1):
+            joined = "".join(heard[i : i + width])
+            need = FUZZY_RATIO if width == n else FUZZY_RATIO_JOINED
+            if difflib.SequenceMatcher(None, target, joined).ratio() >= need:
+                hits += 1
+                i += width - 1
+                break
+        i += 1
+    return hits
+
+
+def heard_instead(term: str, reference: list[str], heard: list[str]) -> str:
+    """What the recogniser wrote where the script has `term` (aligned word by word)."""
+    wanted = normalise(term)
+    n = len(wanted)
+    starts = [i for i in range(len(reference) - n + 1) if reference[i : i + n] == wanted]
+    if not starts:
+        return ""
+    matcher = difflib.SequenceMatcher(None, reference, heard, autojunk=False)
+    begin, end = starts[0], starts[0] + n
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i2 <= begin or i1 >= end:
+            continue
+        if tag == "equal":
+            out += heard[j1 + max(0, begin - i1) : j1 + min(i2, end) - i1]
+        else:
+            out += heard[j1:j2]
+    return " ".join(out) or "(nothing)"
+
+
+def suspects(wanted: dict[str, int], heard: dict[str, int], heard_as: dict[str, list[str]]):
+    """Terms missed in most of their mentions, most missed first."""
+    out = [
+        Suspect(t, n, heard.get(t, 0), heard_as.get(t, []))
+        for t, n in wanted.items()
+        if (n - heard.get(t, 0)) * 2 > n
+    ]
+    return sorted(out, key=lambda s: (s.heard - s.wanted, s.term.lower()))
+
+
+def _canonical(term: str) -> str:
+    """A web address or term with no spaces, dots or 'www': how to find it in any spelling."""
+    return re.sub(r"[^a-z0-9]", "", term.lower().removeprefix("www."))
+
+
+def _canonical_text(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"\bdot\b", "", text.lower()))

