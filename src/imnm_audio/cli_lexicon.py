@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import io
-import math
-import wave
-
-import numpy as np
 
 from .build import EPISODE
 from .build.synthesis import engine_for_script
+from .cache import encode_wav
 from .content import Project, load_project
 from .errors import UsageError
 from .narrate.rules import Context, speak
@@ -85,7 +81,8 @@ def _try(args: argparse.Namespace) -> int:
     """Speak each text several times and print what the recogniser heard: a word the
     lexicon or the factsheet spells right should be heard in most takes."""
     from .check.terms import count, key_terms
-    from .listen import compare, transcribe
+    from .ffmpeg import decode_pcm
+    from .listen import RATE, compare, transcribe
 
     if not args.texts:
         raise UsageError(
@@ -107,12 +104,10 @@ def _try(args: argparse.Namespace) -> int:
         print(f'"{text}"\n  {engine.name} is given: {given}')
         heard_count = dict.fromkeys(terms, 0)
         for take in range(1, args.times + 1):
-            clip = engine.synthesize(given, voice, project.podcast.voice.rate)
+            wav = encode_wav(engine.synthesize(given, voice, project.podcast.voice.rate))
             if args.save:
-                (args.save / f"{number}-{take}.wav").write_bytes(
-                    _wav(clip.samples, clip.sample_rate)
-                )
-            heard = " ".join(w.text for w in transcribe(_to_16k(clip), glossary))
+                (args.save / f"{number}-{take}.wav").write_bytes(wav)
+            heard = " ".join(w.text for w in transcribe(decode_pcm(wav, RATE), glossary))
             _, hyp = compare(heard_as(spoken, project.lexicon), heard)
             marks = []
             for t in terms:
@@ -138,21 +133,3 @@ def _default_voice(project: Project, engine: str) -> str:
         "voice.",
         fix="Pick one from 'imnm-audio voices'.",
     )
-
-
-def _to_16k(clip) -> np.ndarray:  # type: ignore[no-untyped-def]
-    from scipy.signal import resample_poly
-
-    g = math.gcd(16000, clip.sample_rate)
-    out = resample_poly(clip.samples.astype(np.float32), 16000 // g, clip.sample_rate // g)
-    return np.clip(out, -32768, 32767).astype(np.int16)
-
-
-def _wav(samples: np.ndarray, rate: int) -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(samples.astype("<i2").tobytes())
-    return buffer.getvalue()

@@ -19,9 +19,6 @@ TERM_MARK_RE = re.compile(r"\{([^{}\n]+)\}")
 # and a plural or possessive ending ("{statin}s", "{IMNM}'s").
 _MARK_IN_WORD_RE = re.compile(r"([A-Za-z]*)\{([^{}\n]+)\}(['’]s|es|s)?(?![A-Za-z])")
 _PHONEMES_RE = re.compile(r"^\[\[\s*(.*?)\s*\]\]$")
-# A stress respelling: syllables joined by hyphens, the stressed one in capitals
-# ("rih-TUK-sih-mab"). The capitals are for a reader; an engine would spell them.
-_RESPELLING_RE = re.compile(r"^[A-Za-z]+(?:-[A-Za-z]+)+$")
 
 
 def engine_form(term: Term, engine: str | None) -> str:
@@ -32,14 +29,11 @@ def engine_form(term: Term, engine: str | None) -> str:
     form = dict(term.engines).get(engine or "")
     if form is not None:
         return form
-    if engine == "piper" and is_stress_respelling(term.say):
-        return f"[[ {to_phonemes(term.say)} ]]"
-    if engine == "piper" and any(is_stress_respelling(w) for w in term.say.split()):
+    words = term.say.split()
+    if engine and any(is_stress_respelling(w) for w in words):
         return " ".join(
-            f"[[ {to_phonemes(w)} ]]" if is_stress_respelling(w) else w for w in term.say.split()
+            respelled_form(w, w, engine) if is_stress_respelling(w) else w for w in words
         )
-    if engine and any(_RESPELLING_RE.match(word) for word in term.say.split()):
-        return " ".join(w.lower() if _RESPELLING_RE.match(w) else w for w in term.say.split())
     return term.say
 
 

@@ -127,25 +127,7 @@ def dump_script(script: Script) -> str:
         # Resources stay even when empty: the episode block requires them.
         "episode": {k: v for k, v in meta.items() if v not in (None, [], ()) or k == "resources"},
         "voice": asdict(script.voice),
-        **(
-            {
-                "review": [
-                    {
-                        k: v
-                        for k, v in {
-                            "word": w.word,
-                            "line": w.line,
-                            "uses": w.count,
-                            "why": w.why,
-                        }.items()
-                        if v is not None
-                    }
-                    for w in script.review
-                ]
-            }
-            if script.review
-            else {}
-        ),
+        **({"review": [_review_entry(w) for w in script.review]} if script.review else {}),
         "chapters": [
             {
                 "id": c.id,
@@ -160,6 +142,11 @@ def dump_script(script: Script) -> str:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=88)
     return _HEADER.format(slug=script.slug, version=__version__, source=script.source) + text
+
+
+def _review_entry(word: ReviewWord) -> dict[str, Any]:
+    entry = {"word": word.word, "line": word.line, "uses": word.count, "why": word.why}
+    return {k: v for k, v in entry.items() if v is not None}
 
 
 def save_script(script: Script, path: Path) -> None:

@@ -17,7 +17,7 @@ from ..cache import ClipCache, package_fingerprint
 from ..content import Lexicon, Podcast
 from ..export.cover import make_cover
 from ..export.splice import frame_in_input
-from ..fsutil import recover, staged_folder
+from ..fsutil import staged_folder
 from ..script import Script
 from ..synth import Progress, Synthesis, choose_voice, segment_keys
 from .encoding import codec_gain
@@ -84,12 +84,15 @@ def start_episode(
     key = build_key(
         podcast, script, segment_keys(script, lexicon, engine, voice), cover, options.formats
     )
-    out = options.out_dir / script.slug
-    recover(options.out_dir, script.slug)
-    done = (
-        reuse(out, key, EpisodeReport, len(script.segments), started, progress)
-        if options.use_cache
-        else None
+    done = reuse(
+        options.out_dir,
+        script.slug,
+        key,
+        EpisodeReport,
+        len(script.segments),
+        started,
+        progress,
+        options.use_cache,
     )
     if done is not None:
         return lambda: done

@@ -35,7 +35,7 @@ from ..export.splice import (
     join_chapters,
     read_stream,
 )
-from ..fsutil import recover, staged_folder
+from ..fsutil import staged_folder
 from ..script import Script
 from ..synth import Progress, Synthesis, choose_voice, segment_keys
 from .encoding import encode_all
@@ -88,13 +88,15 @@ def start_hold(
             sort_keys=True,
         ).encode()
     ).hexdigest()
-    hold_dir = options.out_dir / "hold"
-    out = hold_dir / script.slug
-    recover(hold_dir, script.slug)
-    done = (
-        reuse(out, key, HoldReport, len(script.segments), started, progress)
-        if options.use_cache
-        else None
+    done = reuse(
+        options.out_dir / "hold",
+        script.slug,
+        key,
+        HoldReport,
+        len(script.segments),
+        started,
+        progress,
+        options.use_cache,
     )
     if done is not None:
         return lambda: done

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from ..fsutil import atomic_write_text
+from ..fsutil import atomic_write_text, recover
 from ..synth import Progress
 
 
@@ -48,15 +48,22 @@ def read_stamp(out: Path, key: str) -> dict | None:  # type: ignore[type-arg]
 
 
 def reuse(
-    out: Path,
+    parent: Path,
+    name: str,
     key: str,
     kind: type[R],
     segments: int,
     started: float,
     progress: Progress | None,
+    use_cache: bool = True,
 ) -> R | None:
-    """The report of the published output in `out` when it is up to date with `key`
-    (every clip counted as from the cache), or None when it must be built."""
+    """The report of the published output `parent/name` when it is up to date with
+    `key` (every clip counted as from the cache), or None when it must be built. A
+    crash between the swap's two renames is mended first (fsutil.recover)."""
+    recover(parent, name)
+    if not use_cache:
+        return None
+    out = parent / name
     previous = read_stamp(out, key)
     if previous is None:
         return None

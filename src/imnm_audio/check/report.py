@@ -10,6 +10,7 @@ from typing import Any
 from ..content import Lexicon
 from ..fsutil import atomic_write_bytes, atomic_write_text
 from ..vocabulary import covering_term
+from .terms import Suspect
 
 
 @dataclass
@@ -41,7 +42,7 @@ class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     segments: list[SegmentResult] = field(default_factory=list)
     loudness_curve: list[tuple[float, float]] = field(default_factory=list)
-    suspects: list[Any] = field(default_factory=list)  # terms.Suspect, most missed first
+    suspects: list[Suspect] = field(default_factory=list)  # most missed first
 
     @property
     def passed(self) -> bool:

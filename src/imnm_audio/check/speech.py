@@ -47,10 +47,12 @@ def check_speech(
         words += len(reference)
         spans = timing["segments"]
         owner = [_owner(spans, (w.start + w.end) / 2) for w in heard]
+        chapter_terms: list[str] = []
         for index, segment in enumerate(chapter.segments):
             heard_words = [w.text for w, o in zip(heard, owner, strict=True) if o == index]
             ref, hyp = compare(heard_as(segment.spoken, lexicon), " ".join(heard_words))
             terms = key_terms(segment.display, lexicon, segment.spoken)
+            chapter_terms += terms
             missed = [t for t in dict.fromkeys(terms) if count(t, hyp) < terms.count(t)]
             for t in missed:
                 instead.setdefault(t, []).append(heard_instead(t, ref, hyp))
@@ -66,9 +68,8 @@ def check_speech(
                 )
             )
         # Key terms are counted over the whole chapter, occurrence by occurrence.
-        terms = [t for s in chapter.segments for t in key_terms(s.display, lexicon, s.spoken)]
-        for term in set(terms):
-            n = terms.count(term)
+        for term in set(chapter_terms):
+            n = chapter_terms.count(term)
             heard_n = min(n, count(term, hypothesis))
             report.key_terms_total += n
             report.key_terms_heard += heard_n

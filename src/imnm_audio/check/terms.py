@@ -32,16 +32,14 @@ class Suspect:
     heard_as: list[str] = field(default_factory=list)
 
 
-def key_terms(display: str, lexicon: Lexicon, spoken: str | None = None) -> list[str]:
-    """The key terms in a piece of display text, once per use, in order.
-
-    With `spoken`, only the terms the narration actually says (a "QR code" the
-    narration drops is not a term the listener should hear), plus the words it
-    says the factsheet's way (`{word|respelling}`).
+def key_terms(display: str, lexicon: Lexicon, spoken: str) -> list[str]:
+    """The key terms in a piece of display text, once per use, in order: only those the
+    narration (`spoken`) says (a "QR code" it drops is not a term the listener should
+    hear), plus the words it says the factsheet's way (`{word|respelling}`).
     """
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
-    text = without_addresses(display) if spoken is not None else display
+    text = without_addresses(display)
     for term in sorted(lexicon.terms, key=lambda t: -len(t.term)):
         flags = 0 if term.match_case else re.IGNORECASE
         start = r"(?<![\w/.])" + (r"([A-Za-z]*)" if term.derived else "()")
@@ -55,8 +53,6 @@ def key_terms(display: str, lexicon: Lexicon, spoken: str | None = None) -> list
             continue
         found += [(m.start(), word) for word, _ in classify(m.group(0), lexicon)]
     terms = [t for _, t in sorted(found)]
-    if spoken is None:
-        return terms
     said = " ".join(normalise(heard_as(spoken, lexicon)))
     canonical = _canonical_text(said)
     kept = [t for t in terms if _canonical(t) in canonical or " ".join(normalise(t)) in said]
@@ -110,7 +106,9 @@ def heard_instead(term: str, reference: list[str], heard: list[str]) -> str:
     return " ".join(out) or "(nothing)"
 
 
-def suspects(wanted: dict[str, int], heard: dict[str, int], heard_as: dict[str, list[str]]):
+def suspects(
+    wanted: dict[str, int], heard: dict[str, int], heard_as: dict[str, list[str]]
+) -> list[Suspect]:
     """Terms missed in most of their mentions, most missed first."""
     out = [
         Suspect(t, n, heard.get(t, 0), heard_as.get(t, []))

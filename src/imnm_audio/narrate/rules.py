@@ -22,7 +22,6 @@ from .addresses import spoken_url
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _PROTECTED_RE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
-_CAPITAL_WORDS = CAPITAL_WORDS
 
 
 @dataclass
@@ -164,7 +163,7 @@ def spell_acronyms(text: str, ctx: Context) -> str:
 
     def spell(match: re.Match[str]) -> str:
         word, plural = match.group(1), match.group(2) or ""
-        if word in _CAPITAL_WORDS:
+        if word in CAPITAL_WORDS:
             return match.group(0)
         letters = " ".join(word)
         return ctx.protect(letters + ("'s" if plural else ""))
