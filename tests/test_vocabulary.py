@@ -18,7 +18,7 @@ from imnm_audio.listen import normalise
 from imnm_audio.narrate.rules import Context, speak
 from imnm_audio.pronounce import render
 from imnm_audio.respell import from_arpabet, looks_like_respelling, respells, to_phonemes
-from imnm_audio.vocabulary import review_words
+from imnm_audio.vocabulary import classify, review_words
 
 LEXICON = Lexicon(
     Path("lexicon.yaml"),
@@ -160,6 +160,16 @@ def test_words_to_review_are_rare_words_digit_names_and_unknown_acronyms() -> No
     assert words["Azathioprine"].line == 1 and words["MDA5"].line == 2
     assert "rare in English" in words["tacrolimus"].why
     assert "antibody" in words["Jo-1"].why and "acronym" in words["DMARD"].why
+
+
+def test_a_name_after_anti_is_an_antibody_and_a_word_after_it_is_not() -> None:
+    def listed(token: str) -> list[tuple[str, str]]:
+        return classify(token, Lexicon(Path("x"), ()))
+
+    assert listed("anti-PM-Scl") == [("PM-Scl", "an antibody name: how is it said?")]
+    assert [w for w, _ in listed("Anti-Ku")] == ["Ku"]
+    assert listed("Anti-Inflammatory") == []  # a common word, in a heading's capitals
+    assert [w for w, _ in listed("anti-rheumatic")] == ["rheumatic"]  # rare, not a name
 
 
 def test_script_lists_the_words_to_review_with_their_lines(

@@ -118,9 +118,10 @@ def classify(token: str, lexicon: Lexicon, language: str = "en") -> list[tuple[s
         token = token[antibody.end() :]
         if covering_term(token, lexicon) is not None:
             return []
-        if not is_rare(token, language) or len(token) < 4 or token.isupper():
-            if not token.islower() or re.search(r"\d", token):
-                return [(token, "an antibody name: how is it said?")]
+        # A name, not a word: digits, capitals after its first letter, or very short
+        # ("Jo-1", "PM-Scl", "SRP", "Ku"); "Anti-Inflammatory" is a word.
+        if re.search(r"\d|.[A-Z]", token) or len(token) <= 3:
+            return [(token, "an antibody name: how is it said?")]
     if re.search(r"\d", token):
         if re.fullmatch(r"x\d+", token):
             return []
