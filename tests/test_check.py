@@ -139,6 +139,48 @@ def test_a_correct_build_passes_and_writes_its_reports(
     assert "tcf: passed" in capsys.readouterr().out
 
 
+def test_every_sentence_is_heard_even_when_the_recogniser_skips_a_window(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whisper sometimes stops early in a window and drops the rest: as if it heard
+    nothing of the first window, each of its sentences is heard again on its own."""
+    import imnm_audio.check.speech as speech
+
+    real, calls = speech.transcribe, []
+
+    def skips_the_first_window(samples, glossary, offset=0.0):  # type: ignore[no-untyped-def]
+        calls.append(offset)
+        return [] if len(calls) == 1 else real(samples, glossary, offset)
+
+    monkeypatch.setattr(speech, "transcribe", skips_the_first_window)
+    timings = json.loads((copy / "audio" / "tcf" / "timings.json").read_text())
+    first = timings[0]["segments"]
+    check(copy)
+    segments = [s for s in report(copy)["segments"] if s["chapter"] == "introduction"]
+    assert len(calls) == len(speech.windows(timings)) + len(first)
+    assert all(s["heard"] for s in segments), segments
+
+
+def test_recognition_windows_stay_under_whisper_s_and_cut_between_sentences() -> None:
+    from imnm_audio.check.speech import WINDOW_S, windows
+
+    def chapter(*spans: tuple[float, float]) -> dict:  # type: ignore[type-arg]
+        return {"segments": [{"start": a, "end": b} for a, b in spans]}
+
+    timings = [
+        chapter((0.5, 3.0), (3.4, 8.0)),
+        chapter((9.0, 20.0), (20.4, 31.0), (31.5, 40.0), (40.4, 70.0)),
+    ]
+    cut = windows(timings)
+    assert [(round(a, 2), round(b, 2)) for a, b in cut] == [
+        (0.35, 8.15),
+        (8.85, 31.15),
+        (31.35, 40.15),
+        (40.25, 70.15),  # a sentence longer than a window is heard whole
+    ]
+    assert all(b - a <= WINDOW_S + 0.3 for a, b in cut[:-1])
+
+
 def test_a_mispronounced_term_is_caught_and_named(
     copy: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

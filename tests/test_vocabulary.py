@@ -238,6 +238,12 @@ def test_key_terms_are_lexicon_terms_and_words_to_review_per_use() -> None:
     assert count("tacrolimus", normalise("takrolimus is used")) == 1
     assert count("tacrolimus", normalise("taco limbs is used")) == 0
     assert count("azathioprine", normalise("as of the operating")) == 0
+    # Exact and close spellings in one passage both count, each heard word once.
+    heard = normalise("dermatomyositis, then dermethomyositis, then dermatomyositis")
+    assert count("dermatomyositis", heard) == 3
+    # A spelled acronym's plural is the acronym heard.
+    assert count("DMARD", normalise("D M A R D's help")) == 1
+    assert count("DMARD", normalise("the DMARDs help")) == 1
 
 
 # ---------------------------------------------------------------- the check hears them
@@ -280,10 +286,8 @@ terms:
 """
 
 
-# The correct build's pass ("ay-zuh-THY-oh-preen", True) is not asserted yet: on some
-# syntheses tiny.en missed the correctly said word in both mentions (#21, calibration).
 @pytest.mark.slow
-@pytest.mark.parametrize(("say", "passes"), [("banana", False)])
+@pytest.mark.parametrize(("say", "passes"), [("ay-zuh-THY-oh-preen", True), ("banana", False)])
 def test_a_word_said_wrongly_is_suspect_and_fails_the_check(
     tmp_path: Path,
     shared_cache: Path,

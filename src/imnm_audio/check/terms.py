@@ -61,28 +61,28 @@ def key_terms(display: str, lexicon: Lexicon, spoken: str) -> list[str]:
 
 
 def count(term: str, heard: list[str]) -> int:
-    """How often a term was heard: as its words (a long term also in a close
-    spelling, or with one more word break), or (web addresses) in any spacing."""
+    """How often a term was heard: as its words (also as a plural, or a short name
+    glued to "anti"; a long term also in a close spelling, or with one more word
+    break), or (web addresses) in any spacing. Each heard word counts once."""
     if "." in term:
         return _canonical_text(" ".join(heard)).count(_canonical(term))
     wanted = normalise(term)
     n = len(wanted)
-    exact = sum(heard[i : i + n] == wanted for i in range(len(heard) - n + 1))
-    if n == 1 and not exact:  # "Antiku": a short name glued to "anti"
-        exact = sum(h == "anti" + wanted[0] for h in heard)
-    if exact or len("".join(wanted)) < FUZZY_MIN_LENGTH:
-        return exact
     target = "".join(wanted)
+    fuzzy = len(target) >= FUZZY_MIN_LENGTH
     hits = i = 0
     while i < len(heard):
-        for width in (n, n + 1):
-            joined = "".join(heard[i : i + width])
-            need = FUZZY_RATIO if width == n else FUZZY_RATIO_JOINED
-            if difflib.SequenceMatcher(None, target, joined).ratio() >= need:
-                hits += 1
-                i += width - 1
-                break
-        i += 1
+        used = 0
+        if _same(heard[i : i + n], wanted) or (n == 1 and heard[i] == "anti" + target):
+            used = n
+        elif fuzzy:
+            for width, need in ((n, FUZZY_RATIO), (n + 1, FUZZY_RATIO_JOINED)):
+                joined = "".join(heard[i : i + width])
+                if difflib.SequenceMatcher(None, target, joined).ratio() >= need:
+                    used = width
+                    break
+        hits += bool(used)
+        i += max(1, used)
     return hits
 
 
@@ -90,7 +90,7 @@ def heard_instead(term: str, reference: list[str], heard: list[str]) -> str:
     """What the recogniser wrote where the script has `term` (aligned word by word)."""
     wanted = normalise(term)
     n = len(wanted)
-    starts = [i for i in range(len(reference) - n + 1) if reference[i : i + n] == wanted]
+    starts = [i for i in range(len(reference) - n + 1) if _same(reference[i : i + n], wanted)]
     if not starts:
         return ""
     matcher = difflib.SequenceMatcher(None, reference, heard, autojunk=False)
@@ -116,6 +116,15 @@ def suspects(
         if (n - heard.get(t, 0)) * 2 > n
     ]
     return sorted(out, key=lambda s: (s.heard - s.wanted, s.term.lower()))
+
+
+def _same(words: list[str], wanted: list[str]) -> bool:
+    """The term's words, its last one also as a plural ("DMARDs" for a DMARD)."""
+    return words == wanted or (
+        len(words) == len(wanted) > 0
+        and words[:-1] == wanted[:-1]
+        and words[-1] == wanted[-1] + "s"
+    )
 
 
 def _canonical(term: str) -> str:
