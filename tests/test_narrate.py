@@ -116,8 +116,13 @@ def test_and_or_is_read_as_a_choice() -> None:
     assert said("tests and/or rest", c) == "tests and, or rest"
 
 
-def test_urls_are_spoken_as_typed() -> None:
-    assert spoken_url("https://www.example.org/get-help/") == "example dot org slash get dash help"
+def test_urls_are_spoken_as_a_listener_can_write_them_down() -> None:
+    # The site by its parts; a path as what the page is, never spelled or "slash"-ed.
+    assert spoken_url("https://www.example.org/get-help/") == "the get help page on example dot org"
+    assert spoken_url("https://example.org") == "example dot org"
+    assert speak("Go to nhs.uk/conditions/myositis.", ctx()) == (
+        "Go to the myositis page on nhs dot uk."
+    )
     assert speak_urls("See www.example.org today.", ctx()).startswith("See \ue000")
     assert speak("See www.example.org today.", ctx()) == "See example dot org today."
 

@@ -97,9 +97,11 @@ def _try(args: argparse.Namespace) -> int:
         args.save.mkdir(parents=True, exist_ok=True)
     failed = False
     for number, text in enumerate(args.texts, 1):
-        spoken = speak(text, Context(project.lexicon))
+        spoken = speak(text, Context(project.lexicon, project.podcast.language))
         given = render(spoken, project.lexicon, engine.name)
-        terms = list(dict.fromkeys(key_terms(text, project.lexicon, spoken)))
+        terms = list(
+            dict.fromkeys(key_terms(text, project.lexicon, spoken, project.podcast.language))
+        )
         glossary = [t for t in terms if " " not in t]
         print(f'"{text}"\n  {engine.name} is given: {given}')
         heard_count = dict.fromkeys(terms, 0)

@@ -120,7 +120,8 @@ def normalise(text: str) -> list[str]:
         lambda m: m.group(0).replace(",", ""),
         text,
     )
-    text = text.replace("&", " and ")
+    text = text.replace("&", " and ").replace("%", " percent ")
+    text = re.sub(r"°\s?C\b", " degrees Celsius ", re.sub(r"°\s?F\b", " degrees Fahrenheit ", text))
     # A spelled acronym's plural ("D M A R D's") is the acronym's: "dmards".
     text = re.sub(r"(?<=\b[A-Z] [A-Z])['’]s\b", " s", text)
     # The recogniser sometimes glues a spelled letter to the next word ("IM and
@@ -128,6 +129,9 @@ def normalise(text: str) -> list[str]:
     text = re.sub(r"\b([A-Z]+)(?=[A-Z][a-z]{2,})", r"\1 ", text)
     text = text.lower().replace("’", "'")
     text = re.sub(r"(?<=[a-z0-9])\.(?=[a-z0-9])", "", text)  # web addresses: "myositis.org"
+    # Longer numbers digit by digit, so "0800" and "0 8 0 0" (a phone number as it
+    # is read) compare equal, and "2025" against "2025" still does.
+    text = re.sub(r"\b\d{3,}\b", lambda m: " ".join(m.group(0)), text)
     text = re.sub(r"\b(\d{1,2})\b", lambda m: _number(int(m.group(1))), text)
     text = re.sub(r"[.,;:!?()]+", " | ", text)  # punctuation ends a run of spelled letters
     text = re.sub(r"[^a-z0-9'| ]+", " ", text).replace("'s ", "s ")
@@ -149,7 +153,23 @@ def normalise(text: str) -> list[str]:
         out.append(word)
     if run:
         out.append(run)
-    return out
+    return [unit for word in out for unit in _UNIT_WORDS.get(word, (word,))]
+
+
+# A unit as written and as said are the same word to compare: "mg" and "milligrams".
+_UNIT_WORDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("mg", "milligram", "milligrams"), ("milligrams",)),
+    **dict.fromkeys(("mcg", "microgram", "micrograms"), ("micrograms",)),
+    **dict.fromkeys(("kg", "kilogram", "kilograms"), ("kilograms",)),
+    **dict.fromkeys(("gram", "grams"), ("grams",)),
+    **dict.fromkeys(
+        ("ml", "millilitre", "millilitres", "milliliter", "milliliters"), ("millilitres",)
+    ),
+    **dict.fromkeys(("litre", "litres", "liter", "liters"), ("litres",)),
+    "iu": ("international", "units"),
+    "mmhg": ("millimetres", "of", "mercury"),
+    **dict.fromkeys(("millimeters", "millimetres"), ("millimetres",)),
+}
 
 
 def word_errors(reference: list[str], heard: list[str]) -> int:

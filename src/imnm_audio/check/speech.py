@@ -67,7 +67,7 @@ def check_speech(
         for index, segment in enumerate(chapter.segments):
             heard_words = [w.text for w, o in zip(heard, owner, strict=True) if o == index]
             ref, hyp = compare(heard_as(segment.spoken, lexicon), " ".join(heard_words))
-            terms = key_terms(segment.display, lexicon, segment.spoken)
+            terms = key_terms(segment.display, lexicon, segment.spoken, script.meta.language)
             chapter_terms += terms
             missed = [t for t in dict.fromkeys(terms) if count(t, hyp) < terms.count(t)]
             for t in missed:
@@ -137,8 +137,13 @@ def windows(timings: list[dict[str, Any]]) -> list[tuple[float, float]]:
 
 
 def _hear(samples16: np.ndarray, begin: float, finish: float, glossary: list[str]) -> list[Word]:
+    """The words heard in one stretch. Whisper fills the silence after the end of a short
+    stretch with words of its own ("Thank you for watching"), timed at its very end in
+    no time at all: words shorter than 40 ms, or after the speech, are not what was said."""
     begin = max(0.0, begin)
-    return transcribe(samples16[int(begin * RATE) : int(finish * RATE)], glossary, offset=begin)
+    words = transcribe(samples16[int(begin * RATE) : int(finish * RATE)], glossary, offset=begin)
+    speech_end = finish - PAD_S
+    return [w for w in words if w.end - w.start >= 0.04 and (w.start + w.end) / 2 <= speech_end]
 
 
 def glossary(script: Script, lexicon: Lexicon) -> list[str]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from ..content import Lexicon
 from ..listen import normalise
+from ..narrate.context import PROTECTED_RE, Context
+from ..narrate.numbers import speak_doses, speak_phone_numbers
 from ..pronounce import TERM_MARK_RE, heard_as
 from ..vocabulary import TOKEN_RE, classify, without_addresses
 
@@ -32,7 +34,16 @@ class Suspect:
     heard_as: list[str] = field(default_factory=list)
 
 
-def key_terms(display: str, lexicon: Lexicon, spoken: str) -> list[str]:
+def numbers_said(text: str, lexicon: Lexicon, language: str) -> list[str]:
+    """The doses and phone numbers in a text, as the narration says them ("2
+    milligrams per kilogram per day", "0 8 0 0, 1 2 3, 4 5 6 7"): the same rules
+    find them, so the check listens for exactly what was spoken."""
+    ctx = Context(lexicon, language)
+    marked = speak_doses(speak_phone_numbers(text, ctx), ctx)
+    return [ctx.protected[int(m.group(1))] for m in PROTECTED_RE.finditer(marked)]
+
+
+def key_terms(display: str, lexicon: Lexicon, spoken: str, language: str = "en-US") -> list[str]:
     """The key terms in a piece of display text, once per use, in order: only those the
     narration (`spoken`) says (a "QR code" it drops is not a term the listener should
     hear), plus the words it says the factsheet's way (`{word|respelling}`).
@@ -56,6 +67,9 @@ def key_terms(display: str, lexicon: Lexicon, spoken: str) -> list[str]:
     said = " ".join(normalise(heard_as(spoken, lexicon)))
     canonical = _canonical_text(said)
     kept = [t for t in terms if _canonical(t) in canonical or " ".join(normalise(t)) in said]
+    # A dose or phone number is listened for whatever the script says: the factsheet's
+    # number is the one the listener must hear.
+    kept += numbers_said(text, lexicon, language)
     respelled = [m.split("|")[0] for m in TERM_MARK_RE.findall(spoken) if "|" in m]
     return kept + [w for w in respelled if w not in kept]
 
@@ -66,10 +80,13 @@ def count(term: str, heard: list[str]) -> int:
     break), or (web addresses) in any spacing. Each heard word counts once."""
     if "." in term:
         return _canonical_text(" ".join(heard)).count(_canonical(term))
+    if PHONE_TERM_RE.fullmatch(term):  # a phone number: its digits, however written
+        return _digits(heard).count(re.sub(r"\D", "", term))
     wanted = normalise(term)
     n = len(wanted)
     target = "".join(wanted)
-    fuzzy = len(target) >= FUZZY_MIN_LENGTH
+    # Never for a number: "4 milligrams" is not close enough to "2 milligrams".
+    fuzzy = len(target) >= FUZZY_MIN_LENGTH and not re.search(r"\d", term)
     hits = i = 0
     while i < len(heard):
         used = 0
@@ -125,6 +142,18 @@ def _same(words: list[str], wanted: list[str]) -> bool:
         and words[:-1] == wanted[:-1]
         and words[-1] == wanted[-1] + "s"
     )
+
+
+PHONE_TERM_RE = re.compile(r"(?:plus )?\d(?:[ ,]+\d)+")
+_DIGIT_WORDS = {
+    w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine".split())
+}
+_DIGIT_WORDS["oh"] = "0"
+
+
+def _digits(heard: list[str]) -> str:
+    """Every digit heard, in order: written ("0800") or said ("zero eight")."""
+    return "".join(w if w.isdigit() else _DIGIT_WORDS.get(w, "") for w in heard)
 
 
 def _canonical(term: str) -> str:

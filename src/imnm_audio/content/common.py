@@ -27,6 +27,25 @@ def url_problem(value: Any) -> str | None:
     return None
 
 
+def resource_url_problem(value: Any) -> str | None:
+    """A resource is a web address, or a phone number as a tel: link in international
+    form ("tel:+448001234567"), which the closing reads digit by digit."""
+    if isinstance(value, str) and value.strip().startswith("tel:"):
+        import phonenumbers
+
+        try:
+            valid = phonenumbers.is_valid_number(phonenumbers.parse(value.strip()[4:], None))
+        except phonenumbers.NumberParseException:
+            valid = False
+        if not valid:
+            return (
+                f"is not a phone number a listener can call: '{value}'. Write it in "
+                "international form, e.g. tel:+448001234567."
+            )
+        return None
+    return url_problem(value)
+
+
 def positive(value: Any) -> str | None:
     return None if value > 0 else "must be more than zero."
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import ContentError
 from ..yamlio import Field, check_fields, line_of, parse_yaml, read_text
-from .common import SLUG_RE, language_problem, positive, url_problem
+from .common import SLUG_RE, language_problem, positive, resource_url_problem, url_problem
 from .markdown import Section, parse_sections
 
 
@@ -147,7 +147,7 @@ def parse_meta(front: Any, path: Path, what: str) -> FactsheetMeta:
     for raw in top["resources"]:
         entry = check_fields(
             raw,
-            [Field("title", "str", True), Field("url", "str", True, url_problem)],
+            [Field("title", "str", True), Field("url", "str", True, resource_url_problem)],
             path,
             "a resource",
         )

@@ -12,8 +12,8 @@ SPEEDS = ("0.75", "1", "1.25", "1.5", "1.75", "2", "2.25", "2.5")
 
 
 def safe_url(url: str) -> str:
-    """Only http and https links reach the page; anything else becomes inert."""
-    return url if urlsplit(url).scheme in ("http", "https") else "#"
+    """Only http, https and tel links reach the page; anything else becomes inert."""
+    return url if urlsplit(url).scheme in ("http", "https", "tel") else "#"
 
 
 def _clock(seconds: float) -> str:

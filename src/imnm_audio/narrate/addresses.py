@@ -1,28 +1,78 @@
-"""Web addresses as a listener would say them, and spelled out to write them down."""
+"""Web addresses as a listener would say them, and spelled out to write them down.
+
+A listener can write down a site's name, not a path: "nhs dot uk" is something to
+type, "slash conditions slash polymyositis slash" is not, and a spelled path of 50
+letters is lost by the tenth. So an address with a path is said as what the page is
+(from its last wordy part) and where it is: "the polymyositis page on nhs dot uk";
+the spelled-out repeat spells the site only.
+"""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
+
+import phonenumbers
+
+_COMMON_WORDS_IN_URLS = {"dot", "slash", "dash", "org", "com", "net", "uk", "gov", "edu", "www"}
+_INDEX_PAGES = {"index", "default", "home", "en", "en-gb", "en-us"}
+
+
+def host_of(url: str) -> str:
+    """'https://www.example.org/get-help/' -> 'example.org'."""
+    return urlsplit(url if "://" in url else "https://" + url).netloc.lower().removeprefix("www.")
+
+
+def spoken_host(host: str) -> str:
+    """'nhs.uk' -> 'nhs dot uk'; 'my-site.org' -> 'my dash site dot org'."""
+    return " ".join(host.replace(".", " dot ").replace("-", " dash ").split())
+
+
+def page_name(url: str) -> str:
+    """What a page is, from the last part of its path that is words: '/conditions/
+    polymyositis/' -> 'polymyositis'; a part with digits ('drc-20353192') or an index
+    page is passed over. Empty for a site's front page."""
+    parts = [p for p in urlsplit(url if "://" in url else "https://" + url).path.split("/") if p]
+    for part in reversed(parts):
+        stem = re.sub(r"\.(?:html?|php|aspx?)$", "", part.lower())
+        if stem in _INDEX_PAGES or re.search(r"\d", stem) or not re.search(r"[a-z]{2}", stem):
+            continue
+        return " ".join(re.split(r"[-_+.]+", stem)).strip()
+    return ""
 
 
 def spoken_url(url: str) -> str:
-    """'https://www.example.org/get-help/' -> 'example dot org slash get dash help'."""
-    parts = urlsplit(url if "://" in url else "https://" + url)
-    host = parts.netloc.lower().removeprefix("www.")
-    path = parts.path.strip("/")
-    spoken = host.replace(".", " dot ")
-    if path:
-        spoken += " slash " + path.replace("/", " slash ")
-    spoken = spoken.replace("-", " dash ").replace("_", " underscore ")
-    return " ".join(spoken.split())
-
-
-_COMMON_WORDS_IN_URLS = {"dot", "slash", "dash", "org", "com", "net", "uk", "gov", "edu", "www"}
+    """'https://www.nhs.uk/conditions/polymyositis/' -> 'the polymyositis page on nhs dot
+    uk'; 'https://www.example.org/' -> 'example dot org'."""
+    page = page_name(url)
+    host = spoken_host(host_of(url))
+    return f"the {page} page on {host}" if page else host
 
 
 def spell_words(spoken: str) -> str:
-    """Spell each unusual word of a spoken address letter by letter ("myo" -> "m, y, o")."""
+    """Spell each unusual word of a spoken site letter by letter ("myo" -> "m, y, o"):
+    letters and digits only, never punctuation read as a letter."""
     out = []
     for word in spoken.split():
-        out.append(word if word.lower() in _COMMON_WORDS_IN_URLS else ", ".join(word))
-    return "; ".join(out)
+        if word.lower() in _COMMON_WORDS_IN_URLS:
+            out.append(word)
+        else:
+            out.append(", ".join(c for c in word if c.isalnum()))
+    return "; ".join(w for w in out if w)
+
+
+def phone_number(link_url: str, home_region: str) -> str:
+    """A tel: link as people write the number: nationally at home ("0800 123 4567"),
+    internationally from abroad ("+44 800 123 4567")."""
+    number = phonenumbers.parse(link_url.removeprefix("tel:"), None)
+    style = phonenumbers.PhoneNumberFormat
+    home = phonenumbers.region_code_for_number(number) == home_region
+    return phonenumbers.format_number(number, style.NATIONAL if home else style.INTERNATIONAL)
+
+
+def learn_more(title: str, url: str, home_region: str) -> str:
+    """The sentence that sends a listener to a resource: a site, or a number to call."""
+    if url.startswith("tel:"):
+        return f"To reach {title}, call {phone_number(url, home_region)}."
+    display = url.removeprefix("https://").removeprefix("http://").rstrip("/")
+    return f"To learn more, visit {title} at {display}."

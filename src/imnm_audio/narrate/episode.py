@@ -6,12 +6,14 @@ import hashlib
 import json
 import re
 from dataclasses import asdict
+from urllib.parse import urlsplit
 
 from ..content import (
     BulletList,
     Factsheet,
     Heading,
     Lexicon,
+    Link,
     Paragraph,
     Section,
     VoiceSettings,
@@ -20,18 +22,21 @@ from ..errors import ContentError
 from ..pronounce import render
 from ..script import Chapter, Script, Segment, new_script
 from ..vocabulary import review_words
-from .addresses import spell_words
+from .addresses import host_of, learn_more, phone_number, spell_words
+from .numbers import region
 from .rules import Context, speak
 from .sentences import split_sentences
 
 # Bump when a rule changes what is spoken, so existing scripts are reported stale.
-NARRATION_VERSION = 6
+NARRATION_VERSION = 7
 
 PAUSE_SENTENCE = 350
 PAUSE_PARAGRAPH = 700
 PAUSE_HEADING = 800
 PAUSE_LEAD = 450
 PAUSE_CHAPTER_END = 1200
+# A heading's own number in print: "1.1 ", "2. ", "3) ".
+_PRINT_NUMBER = r"\d+(?:\.\d+)*[.)]?\s+(?=\D)"
 
 
 def narration_hash(factsheet: Factsheet, lexicon: Lexicon, voice: VoiceSettings) -> str:
@@ -62,7 +67,7 @@ def narrate(
     factsheet: Factsheet, lexicon: Lexicon, voice: VoiceSettings, source: str, source_hash: str
 ) -> Script:
     """Turn a factsheet into the narration script, intro and outro included."""
-    ctx = Context(lexicon=lexicon)
+    ctx = Context(lexicon=lexicon, language=factsheet.meta.language)
     reserved = {"introduction", "closing"}
     for section in factsheet.sections:
         if section.id in reserved:
@@ -114,17 +119,27 @@ def _introduction(factsheet: Factsheet, ctx: Context) -> Chapter:
         lines.append((f"{number}. {section.title}", PAUSE_SENTENCE))
     segments = []
     for display, pause in lines:
-        spoken_source = re.sub(r"^(\d+)\. ", r"\1: ", display)  # "1. What" is not "1.What"
+        # "1. What" is not "1.What"; the section's own print number ("1.1") is left
+        # out, so the listener hears the chapter number their player shows, once.
+        spoken_source = re.sub(r"^(\d+)\. ", r"\1: ", display)
+        spoken_source = re.sub(r"^(\d+: )" + _PRINT_NUMBER, r"\1", spoken_source)
         seg = segment(spoken_source, ctx, pause)
         segments.append(Segment(display, seg.spoken, pause))
     return Chapter("introduction", "Introduction", _end_chapter(segments))
 
 
+def _heading(text: str, ctx: Context) -> Segment:
+    """A heading, said without its print number ("1.1 What is it?" -> "What is it?"):
+    the chapter is the listener's way through, and a decimal is noise to the ear."""
+    seg = segment(re.sub("^" + _PRINT_NUMBER, "", text), ctx, PAUSE_HEADING)
+    return Segment(text, seg.spoken, PAUSE_HEADING)
+
+
 def _section_chapter(section: Section, ctx: Context) -> Chapter:
-    segments = [segment(section.title, ctx, PAUSE_HEADING)]
+    segments = [_heading(section.title, ctx)]
     for block in section.blocks:
         if isinstance(block, Heading):
-            segments.append(segment(block.text, ctx, PAUSE_HEADING))
+            segments.append(_heading(block.text, ctx))
         elif isinstance(block, Paragraph):
             segments += _sentences(block.text, ctx)
         elif isinstance(block, BulletList):
@@ -148,20 +163,7 @@ def _closing(factsheet: Factsheet, ctx: Context) -> Chapter:
     meta = factsheet.meta
     segments = []
     for link in meta.resources:
-        display_url = link.url.removeprefix("https://").removeprefix("http://").rstrip("/")
-        segments.append(
-            segment(f"To learn more, visit {link.title} at {display_url}.", ctx, PAUSE_SENTENCE)
-        )
-        # Spelled from the engine-neutral respelling: never from an engine's phonemes.
-        spoken_address = render(speak(display_url, Context(ctx.lexicon)), ctx.lexicon, None)
-        segments.append(
-            Segment(
-                display=f"That address again, spelled out: {display_url}.",
-                spoken=f"That address again, spelled out: {spell_words(spoken_address)}.",
-                pause_ms=PAUSE_PARAGRAPH,
-                rate=0.85,
-            )
-        )
+        segments += _phone(link, ctx) if link.url.startswith("tel:") else _address(link, ctx)
     segments += _sentences(
         "This recording is general information, not medical advice. "
         "Talk with your doctor about your own care.",
@@ -170,5 +172,37 @@ def _closing(factsheet: Factsheet, ctx: Context) -> Chapter:
     segments += _sentences(
         f"This was {meta.title}, from {meta.organisation}. Thank you for listening.", ctx
     )
-    urls = tuple(dict.fromkeys(link.url for link in meta.resources))
+    urls = tuple(dict.fromkeys(r.url for r in meta.resources if not r.url.startswith("tel:")))
     return Chapter("closing", "Closing", _end_chapter(segments), urls)
+
+
+def _address(link: Link, ctx: Context) -> list[Segment]:
+    """Where to learn more, said as what the page is and where; then the site spelled
+    out slowly, host only (a path cannot be written down from hearing it)."""
+    site = urlsplit(link.url).netloc
+    # Spelled from the engine-neutral respelling: never from an engine's phonemes.
+    spoken_site = render(speak(site, Context(ctx.lexicon, ctx.language)), ctx.lexicon, None)
+    return [
+        segment(learn_more(link.title, link.url, region(ctx.language)), ctx, PAUSE_SENTENCE),
+        Segment(
+            display=f"That address again, spelled out: {host_of(link.url)}.",
+            spoken=f"That address again, spelled out: {spell_words(spoken_site)}.",
+            pause_ms=PAUSE_PARAGRAPH,
+            rate=0.85,
+        ),
+    ]
+
+
+def _phone(link: Link, ctx: Context) -> list[Segment]:
+    """A phone number to call, digit by digit in its groups; then once more, slowly."""
+    written = phone_number(link.url, region(ctx.language))
+    said = speak(written, Context(ctx.lexicon, ctx.language))
+    return [
+        segment(learn_more(link.title, link.url, region(ctx.language)), ctx, PAUSE_SENTENCE),
+        Segment(
+            display=f"That number again: {written}.",
+            spoken=f"That number again: {said}.",
+            pause_ms=PAUSE_PARAGRAPH,
+            rate=0.85,
+        ),
+    ]

@@ -14,7 +14,9 @@ from ..content import (
 )
 from ..errors import TooShortForHold
 from ..script import Chapter, Script, new_script
+from .addresses import learn_more
 from .episode import segment
+from .numbers import region
 from .rules import Context
 from .sentences import split_sentences
 
@@ -54,7 +56,7 @@ def narrate_hold(
             "welcome",
             "Welcome",
             tuple(
-                segment(text, Context(lexicon), HOLD_PAUSE)
+                segment(text, Context(lexicon, meta.language), HOLD_PAUSE)
                 for text in (
                     f"Thank you for calling {meta.organisation}.",
                     "Please stay on the line; we will be with you as soon as we can.",
@@ -63,13 +65,9 @@ def narrate_hold(
             ),
         )
     ]
-    learn_more = [
-        f"To learn more, visit {r.title} at "
-        f"{r.url.removeprefix('https://').removeprefix('http://').rstrip('/')}."
-        for r in meta.resources[:1]
-    ]
+    learn = [learn_more(r.title, r.url, region(meta.language)) for r in meta.resources[:1]]
     for section in factsheet.sections:
-        ctx = Context(lexicon)
+        ctx = Context(lexicon, meta.language)
         chosen: list[str] = []
         words = 0
         for sentence in _hold_sentences(section):
@@ -86,10 +84,10 @@ def narrate_hold(
         )
         # The heading is a question: explaining a term inside it would garble it, so
         # the first sentence after it does the explaining.
-        quiet = Context(lexicon, introduced={t.term for t in lexicon.terms})
+        quiet = Context(lexicon, meta.language, introduced={t.term for t in lexicon.terms})
         segments = (
             segment(section.title, quiet, HOLD_PAUSE),
-            *(segment(t, ctx, HOLD_PAUSE) for t in chosen + ([] if mentioned else learn_more)),
+            *(segment(t, ctx, HOLD_PAUSE) for t in chosen + ([] if mentioned else learn)),
         )
         chapters.append(Chapter(section.id, section.title, segments, section.urls))
     if len(chapters) == 1:
@@ -104,7 +102,7 @@ def narrate_hold(
             "please-hold",
             "Please hold",
             tuple(
-                segment(t, Context(lexicon), HOLD_PAUSE)
+                segment(t, Context(lexicon, meta.language), HOLD_PAUSE)
                 for t in ("Your call is important to us.", "Please continue to hold.")
             ),
         )

@@ -8,34 +8,31 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..content import (
     URL_IN_TEXT_RE,
-    Lexicon,
     Term,
 )
 from ..pronounce import mark, mark_respelled
 from ..respell import looks_like_respelling, respells
 from ..vocabulary import CAPITAL_WORDS, covering_term, is_rare
 from .addresses import spoken_url
+from .context import CLOSE, OPEN, PROTECTED_RE, Context
+from .numbers import (
+    speak_abbreviations,
+    speak_around_the_clock,
+    speak_blood_pressure,
+    speak_comparisons,
+    speak_dashes,
+    speak_dates,
+    speak_doses,
+    speak_emails,
+    speak_fractions_and_counts,
+    speak_phone_numbers,
+    speak_times,
+)
 
-_OPEN, _CLOSE = "\ue000", "\ue001"
-_PROTECTED_RE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
-
-
-@dataclass
-class Context:
-    """What the rules know: the lexicon, and what the listener has heard so far."""
-
-    lexicon: Lexicon
-    introduced: set[str] = field(default_factory=set)
-    protected: list[str] = field(default_factory=list)
-
-    def protect(self, spoken: str) -> str:
-        self.protected.append(spoken)
-        return f"{_OPEN}{len(self.protected) - 1}{_CLOSE}"
-
+__all__ = ["RULES", "Context", "speak"]
 
 Rule = Callable[[str, Context], str]
 
@@ -173,17 +170,33 @@ def spell_acronyms(text: str, ctx: Context) -> str:
 
 def join_hyphen_to_letters(text: str, ctx: Context) -> str:
     """Put a space where a hyphen joins a word to spelled letters ("Anti-H M G C R")."""
-    return re.sub(f"-(?={_OPEN})|(?<={_CLOSE})-", " ", text)
+    return re.sub(f"-(?={OPEN})|(?<={CLOSE})-", " ", text)
 
 
 def speak_urls(text: str, ctx: Context) -> str:
-    """Say web addresses the way a listener would type them ("example dot org slash help")."""
-    return URL_IN_TEXT_RE.sub(lambda m: ctx.protect(spoken_url(m.group(0))), text)
+    """Say web addresses so a listener can write them down: the site by its parts, a path
+    as what the page is ("the help page on example dot org"; addresses.py)."""
+
+    def address(match: re.Match[str]) -> str:
+        url = match.group(0)
+        end = re.search(r"[.,;:!?]+$", url)  # a sentence's full stop is not the address's
+        tail = end.group(0) if end else ""
+        return ctx.protect(spoken_url(url[: len(url) - len(tail)])) + tail
+
+    return _BARE_SITE_RE.sub(address, URL_IN_TEXT_RE.sub(address, text))
+
+
+# A site written without "www" or "https://" ("nhs.uk/conditions", "example.org").
+_BARE_SITE_RE = re.compile(
+    r"(?<![\w@/.\ue000])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org|com|net|uk|gov|edu|info|io|nhs)"
+    r"(?:/[^\s<>()\"']*)?(?![\w])",
+    re.IGNORECASE,
+)
 
 
 def speak_slashes(text: str, ctx: Context) -> str:
-    """Read "word/word" as "word or word" rather than "word slash word"."""
-    return re.sub(r"(?<=[A-Za-z])/(?=[A-Za-z])", " or ", text)
+    """Read "word/word" and "word / word" as "word or word", not "word slash word"."""
+    return re.sub(r"(?<=[A-Za-z])\s*/\s*(?=[A-Za-z])", " or ", text)
 
 
 def speak_symbols(text: str, ctx: Context) -> str:
@@ -208,7 +221,18 @@ RULES: list[Rule] = [
     define_synonyms_in_parentheses,
     expand_first_use,
     apply_lexicon,
+    speak_emails,
     speak_urls,
+    speak_dates,
+    speak_times,
+    speak_phone_numbers,
+    speak_around_the_clock,
+    speak_blood_pressure,
+    speak_comparisons,
+    speak_doses,
+    speak_fractions_and_counts,
+    speak_dashes,
+    speak_abbreviations,
     spell_acronyms,
     join_hyphen_to_letters,
     speak_slashes,
@@ -229,8 +253,8 @@ def speak(text: str, ctx: Context) -> str:
 
 
 def _restore(text: str, ctx: Context) -> str:
-    while _OPEN in text:
-        text = _PROTECTED_RE.sub(lambda m: ctx.protected[int(m.group(1))], text)
+    while OPEN in text:
+        text = PROTECTED_RE.sub(lambda m: ctx.protected[int(m.group(1))], text)
     return text
 
 
