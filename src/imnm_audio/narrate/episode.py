@@ -163,7 +163,7 @@ def _closing(factsheet: Factsheet, ctx: Context) -> Chapter:
     meta = factsheet.meta
     segments = []
     for link in meta.resources:
-        segments += _phone(link, ctx) if link.url.startswith("tel:") else _address(link, ctx)
+        segments += _resource(link, ctx)
     segments += _sentences(
         "This recording is general information, not medical advice. "
         "Talk with your doctor about your own care.",
@@ -176,33 +176,19 @@ def _closing(factsheet: Factsheet, ctx: Context) -> Chapter:
     return Chapter("closing", "Closing", _end_chapter(segments), urls)
 
 
-def _address(link: Link, ctx: Context) -> list[Segment]:
-    """Where to learn more, said as what the page is and where; then the site spelled
-    out slowly, host only (a path cannot be written down from hearing it)."""
-    site = urlsplit(link.url).netloc
-    # Spelled from the engine-neutral respelling: never from an engine's phonemes.
-    spoken_site = render(speak(site, Context(ctx.lexicon, ctx.language)), ctx.lexicon, None)
+def _resource(link: Link, ctx: Context) -> list[Segment]:
+    """Where to learn more, then the part to write down once more, slowly: a site spelled
+    out (host only: a path cannot be written down from hearing it), or a number to call
+    read again digit by digit."""
+    if link.url.startswith("tel:"):
+        written = phone_number(link.url, region(ctx.language))
+        again, said = "That number again:", speak(written, Context(ctx.lexicon, ctx.language))
+    else:
+        # Spelled from the engine-neutral respelling: never from an engine's phonemes.
+        site = speak(urlsplit(link.url).netloc, Context(ctx.lexicon, ctx.language))
+        written, said = host_of(link.url), spell_words(render(site, ctx.lexicon, None))
+        again = "That address again, spelled out:"
     return [
         segment(learn_more(link.title, link.url, region(ctx.language)), ctx, PAUSE_SENTENCE),
-        Segment(
-            display=f"That address again, spelled out: {host_of(link.url)}.",
-            spoken=f"That address again, spelled out: {spell_words(spoken_site)}.",
-            pause_ms=PAUSE_PARAGRAPH,
-            rate=0.85,
-        ),
-    ]
-
-
-def _phone(link: Link, ctx: Context) -> list[Segment]:
-    """A phone number to call, digit by digit in its groups; then once more, slowly."""
-    written = phone_number(link.url, region(ctx.language))
-    said = speak(written, Context(ctx.lexicon, ctx.language))
-    return [
-        segment(learn_more(link.title, link.url, region(ctx.language)), ctx, PAUSE_SENTENCE),
-        Segment(
-            display=f"That number again: {written}.",
-            spoken=f"That number again: {said}.",
-            pause_ms=PAUSE_PARAGRAPH,
-            rate=0.85,
-        ),
+        Segment(f"{again} {written}.", f"{again} {said}.", PAUSE_PARAGRAPH, rate=0.85),
     ]
