@@ -98,6 +98,8 @@ def test_acronyms_and_ordinary_parentheses_are_not_respellings(text: str) -> Non
 def test_what_is_and_is_not_a_respelling() -> None:
     assert looks_like_respelling("IN fluh MAY shun")
     assert looks_like_respelling("my-oh-sy-tis")  # hyphens with no capitals
+    assert looks_like_respelling("kor-tih-koh-STEER-oyd")  # a stressed syllable of five
+    assert looks_like_respelling("ih-MYOON")
     assert not looks_like_respelling("IMNM")
     assert not looks_like_respelling("NHS trust")  # no syllable without a vowel
     assert not looks_like_respelling("see below")

@@ -95,7 +95,7 @@ def looks_like_respelling(text: str) -> bool:
     if any(not (p.isupper() or p.islower()) for p in parts):
         return False  # "Jo", "Scl": names, not syllables
     capitals = [p for p in parts if p.isupper()]
-    if capitals and (len(capitals) == len(parts) or any(len(p) > 4 for p in capitals)):
+    if capitals and (len(capitals) == len(parts) or any(len(p) > 6 for p in capitals)):
         return False  # all capitals, or a capital "word" too long to be a syllable
     return bool(capitals) or "-" in text
 
