@@ -126,13 +126,15 @@ def test_a_correct_build_passes_and_writes_its_reports(
     copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Piper's voice varies a little with every synthesis and tiny.en sometimes mishears
-    # one of this short episode's eight key terms: allow one miss here (87.5%).
+    # a spelled "T C F" ("TC'd F"): of this short episode's 12 key terms (its words to
+    # review among them) allow two misses here, so long as no term is suspect (missed
+    # in most of its mentions), which the check fails on by itself.
     podcast = copy / "content" / "podcast.yaml"
-    podcast.write_text(podcast.read_text() + "check:\n  min_key_term_recall: 0.87\n")
+    podcast.write_text(podcast.read_text() + "check:\n  min_key_term_recall: 0.83\n")
     assert check(copy) == 0
     data = report(copy)
-    assert data["passed"] and data["wer"] <= 0.12
-    assert data["key_terms_heard"] >= data["key_terms_total"] - 1 > 0
+    assert data["passed"] and data["wer"] <= 0.12 and data["suspects"] == []
+    assert data["key_terms_heard"] >= data["key_terms_total"] - 2 > 0
     folder = copy / "audio" / "tcf"
     assert "PASSED" in (folder / "tcf.check.md").read_text()
     assert (folder / "tcf.check.png").read_bytes()[:4] == b"\x89PNG"
