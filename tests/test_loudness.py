@@ -111,3 +111,21 @@ def test_oversampling_by_matrix_matches_resample_poly(length: int) -> None:
     x = np.random.default_rng(length).normal(size=length) * 0.3
     reference = 20 * np.log10(max(np.abs(x).max(), np.abs(resample_poly(x, 4, 1)).max()))
     assert abs(true_peak_db(x) - reference) < 0.001
+
+
+def test_short_term_loudness_agrees_with_pyloudnorm_on_each_3_second_window() -> None:
+    import pyloudnorm
+
+    from imnm_audio.loudness import short_term_loudness
+
+    rate = 22050
+    rng = np.random.default_rng(7)
+    t = np.arange(rate * 10) / rate
+    x = 0.1 * np.sin(2 * np.pi * 440 * t) * (1 + np.sin(2 * np.pi * 0.2 * t)) / 2
+    x += 0.01 * rng.standard_normal(len(x))
+    curve = short_term_loudness(x, rate)
+    assert [round(c, 1) for c, _ in curve[:3]] == [1.5, 2.0, 2.5] and len(curve) == 14
+    meter = pyloudnorm.Meter(rate, block_size=3.0)
+    for middle, value in curve:
+        block = x[int((middle - 1.5) * rate) : int((middle + 1.5) * rate)]
+        assert value == pytest.approx(meter.integrated_loudness(block), abs=0.05)

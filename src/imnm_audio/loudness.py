@@ -77,6 +77,24 @@ def integrated_loudness(x: np.ndarray, rate: int, full_scale: float = 1.0) -> fl
     return float(-0.691 + 10 * np.log10(final.mean())) if len(final) else -np.inf
 
 
+def short_term_loudness(
+    x: np.ndarray, rate: int, full_scale: float = 1.0, step_s: float = 0.5
+) -> list[tuple[float, float]]:
+    """EBU Tech 3341 short-term loudness: (middle of window, LUFS) for 3-second windows
+    every `step_s`, ungated, floored at -70 LUFS. One pass of K-weighting for them all."""
+    window, step = int(3.0 * rate), int(step_s * rate)
+    if len(x) <= window:
+        return []
+    starts = np.arange(0, len(x) - window, step)
+    positions = np.unique(np.concatenate([starts, starts + window]))
+    energy = _weighted_energy(x, rate, full_scale, positions)
+    begin = np.searchsorted(positions, starts)
+    z = (energy[np.searchsorted(positions, starts + window)] - energy[begin]) / window
+    with np.errstate(divide="ignore"):
+        levels = np.maximum(-0.691 + 10 * np.log10(np.maximum(z, 0.0)), -70.0)
+    return [(float(s / rate + 1.5), float(v)) for s, v in zip(starts, levels, strict=True)]
+
+
 def _weighted_energy(
     x: np.ndarray, rate: int, full_scale: float, positions: np.ndarray
 ) -> np.ndarray:

@@ -10,7 +10,7 @@ from ..assemble import CUE_GAP_MS
 from ..content import CheckSettings as Thresholds
 from ..content import Podcast
 from ..ffmpeg import decode_pcm
-from ..loudness import measure
+from ..loudness import measure, short_term_loudness
 from ..script import Script
 from .report import CheckReport
 
@@ -57,22 +57,7 @@ def check_sound(
         longest <= allowed,
         f"longest gap {longest:.2f} s (at most {allowed:.2f} s)",
     )
-    report.loudness_curve = _short_term_loudness(samples, rate)
-
-
-def _short_term_loudness(samples: np.ndarray, rate: int) -> list[tuple[float, float]]:
-    """BS.1770 short-term loudness (3 s windows) every 0.5 s, for the report's picture."""
-    import pyloudnorm
-
-    meter = pyloudnorm.Meter(rate, block_size=3.0)
-    x = samples.astype(np.float64) / 32768.0
-    curve = []
-    for start in np.arange(0, max(0.0, len(x) / rate - 3.0), 0.5):
-        block = x[int(start * rate) : int((start + 3.0) * rate)]
-        with np.errstate(divide="ignore"):
-            value = meter.integrated_loudness(block)
-        curve.append((float(start + 1.5), float(max(value, -70.0))))
-    return curve
+    report.loudness_curve = short_term_loudness(samples, rate, full_scale=32768.0)
 
 
 def check_hold(

@@ -103,6 +103,40 @@ def count(term: str, heard: list[str]) -> int:
     return hits
 
 
+def clean_mentions(term: str, reference: list[str], heard: list[str]) -> int:
+    """Mentions of `term` heard exactly, with the words either side heard in place and
+    nothing heard between them: the evidence a second listening must give before a
+    miss is forgiven. Prompted with the term, the recogniser writes it for a wrong
+    reading too ("Roman IV fluids" for an IV read as a Roman numeral), but then the
+    words around it do not line up."""
+    wanted = normalise(term)
+    n, target = len(wanted), "".join(wanted)
+    fuzzy = len(target) >= FUZZY_MIN_LENGTH and not re.search(r"\d", term)
+    matched: dict[int, int] = {}
+    for a, b, size in difflib.SequenceMatcher(
+        None, reference, heard, autojunk=False
+    ).get_matching_blocks():
+        matched.update({a + k: b + k for k in range(size)})
+    clean = 0
+    for i in range(len(reference) - n + 1):
+        if not n or not _same(reference[i : i + n], wanted):
+            continue
+        # The words either side heard as written (the sentence's ends as its ends)...
+        before = matched.get(i - 1) if i > 0 else -1
+        after = matched.get(i + n) if i + n < len(reference) else len(heard)
+        if before is None or after is None:
+            continue
+        # ...and between them the term, nothing more or less.
+        inside = heard[before + 1 : after]
+        close = (
+            fuzzy
+            and len(inside) == 1
+            and difflib.SequenceMatcher(None, target, inside[0]).ratio() >= FUZZY_RATIO
+        )
+        clean += _same(inside, wanted) or close
+    return clean
+
+
 def heard_instead(term: str, reference: list[str], heard: list[str]) -> str:
     """What the recogniser wrote where the script has `term` (aligned word by word)."""
     wanted = normalise(term)
