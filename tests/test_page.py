@@ -232,3 +232,73 @@ def test_markup_in_content_is_shown_as_text_and_never_runs(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_review_page_plays_each_passage_alone_and_passes_axe(  # type: ignore[no-untyped-def]
+    browser, built: Path, tmp_path: Path
+) -> None:
+    """The proof-listening review page, over the real episode: each player plays its
+    passage only, keyboard users reach every player, and axe finds nothing serious."""
+    import json
+
+    from conftest import copy_project
+    from imnm_audio.check import CheckReport, SegmentResult
+    from imnm_audio.check.review import review_page
+    from imnm_audio.check.terms import Suspect
+    from imnm_audio.content import load_project
+
+    root = copy_project(built, tmp_path / "p")
+    folder = root / "audio" / "tcf"
+    timings = json.loads((folder / "timings.json").read_text())
+    spans = [(c["id"], s) for c in timings for s in c["segments"]]
+    chapter, iv = next((c, s) for c, s in spans if "IV" in s["display"])
+    report = CheckReport("tcf", "piper", model="tiny.en (bundled)", title="TCF", language="en-US")
+    report.segments = [
+        SegmentResult(chapter, iv["start"], iv["end"], iv["display"], "four fluids", 0.5, ["IV"]),
+        SegmentResult(spans[1][0], spans[1][1]["start"], spans[1][1]["end"], "x", "y", 0.3),
+    ]
+    report.suspects = [Suspect("IV", 1, 0, ["four fluids"])]
+    lexicon = load_project(root / "content").lexicon
+    (folder / "review.html").write_text(review_page(report, timings, lexicon), encoding="utf-8")
+    server, url = serve_in_background(root / "audio")
+    try:
+        page = browser.new_page()
+        page.goto(url + "tcf/review.html")
+        assert page.locator("h2").all_inner_texts() == [
+            "Suspect terms (1)",
+            "Sentences heard least well (1)",
+        ]
+        assert page.get_by_role("heading", name="IV", exact=True).count() == 1
+        # The first player plays the IV sentence and stops at its end by itself.
+        page.evaluate("document.querySelector('audio').play()")
+        page.wait_for_function(
+            "(() => { const a = document.querySelector('audio');"
+            " return a.currentTime > 0 && a.paused; })()",
+            timeout=20000,
+        )
+        stopped = page.evaluate("document.querySelector('audio').currentTime")
+        assert abs(stopped - (iv["end"] + 0.3)) < 0.25, (stopped, iv)
+        # Every player is reached with the keyboard, in order.
+        reached = []
+        for _ in range(30):  # a player's own buttons are tab stops of their own
+            page.keyboard.press("Tab")
+            at = page.evaluate(
+                "[...document.querySelectorAll('audio')].indexOf(document.activeElement)"
+            )
+            if at >= 0 and at not in reached:
+                reached.append(at)
+        assert reached == [0, 1]
+        axe = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
+        page.add_script_tag(content=axe.read_text())
+        result = page.evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+        )
+        bad = [(v["id"], v["impact"]) for v in result["violations"] if v["impact"]]
+        assert bad == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "review-page.png"), full_page=True)
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()

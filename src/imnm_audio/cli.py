@@ -156,9 +156,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import check_episode, summary, write_reports
+    from .listen import check_model_folder
     from .script import load_script
 
     project = load_project(args.content, args.slugs or None)
+    if args.model is not None and not args.no_speech:
+        check_model_folder(args.model)
     failed = False
     for factsheet in project.factsheets:
         script = load_script(EPISODE.path(args.scripts, factsheet.slug))
@@ -169,6 +172,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             args.out,
             project.podcast.check,
             speech=not args.no_speech,
+            model=args.model,
         )
         timings = json.loads((args.out / script.slug / "timings.json").read_text("utf-8"))
         written = write_reports(report, args.out / script.slug, timings, project.lexicon)
@@ -250,6 +254,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server = make_server(args.out, args.bind, args.port)
     host, port = server.server_address[:2]
     print(f"Serving {args.out} at http://{host}:{port}/ (Ctrl-C to stop)")
+    for review in sorted(args.out.glob("*/review.html")):
+        print(f"  proof-listening review: http://{host}:{port}/{review.parent.name}/review.html")
     try:
         server.serve_forever()
     finally:

@@ -126,6 +126,7 @@ def make_parser() -> argparse.ArgumentParser:
         help="talking books to make besides the episode: epub, daisy, both (default) or none",
     )
     p.add_argument("--check", action="store_true", help="proof-listen after building")
+    _model(p)
     p.add_argument(
         "--base-url",
         metavar="URL",
@@ -212,6 +213,7 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip speech recognition (structure and sound only)",
     )
+    _model(p)
     _folders(p)
     _verbosity(p)
 
@@ -236,3 +238,13 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _verbosity(p)
     return parser
+
+
+def _model(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--model",
+        type=Path,
+        metavar="DIR",
+        help="a stronger recogniser: any CTranslate2 Whisper model folder (faster-whisper's "
+        "format, with tokenizer.json); default: the bundled tiny.en",
+    )

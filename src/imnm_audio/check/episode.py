@@ -27,10 +27,13 @@ def check_episode(
     out_dir: Path,
     thresholds: Thresholds,
     speech: bool = True,
+    model: Path | None = None,
 ) -> CheckReport:
     folder = out_dir / script.slug
     mp3 = folder / f"{script.slug}.mp3"
-    report = CheckReport(script.slug, script.voice.engine)
+    report = CheckReport(
+        script.slug, script.voice.engine, title=script.meta.title, language=script.meta.language
+    )
     try:
         timings = json.loads((folder / "timings.json").read_text(encoding="utf-8"))
         ID3(mp3)
@@ -62,5 +65,5 @@ def check_episode(
         check_hold(report, hold, podcast.hold.level_dbov, thresholds)
     if speech:
         samples16 = decode_pcm(mp3, RATE)
-        check_speech(report, script, timings, samples16, lexicon, thresholds)
+        check_speech(report, script, timings, samples16, lexicon, thresholds, model)
     return report

@@ -21,7 +21,8 @@ class SegmentResult:
     spoken: str
     heard: str
     wer: float
-    missed_terms: list[str] = field(default_factory=list)
+    missed_terms: list[str] = field(default_factory=list)  # missed on both listenings
+    heard_again: str = ""  # a second listening to this sentence alone, when a term was missed
 
 
 @dataclass
@@ -43,6 +44,10 @@ class CheckReport:
     segments: list[SegmentResult] = field(default_factory=list)
     loudness_curve: list[tuple[float, float]] = field(default_factory=list)
     suspects: list[Suspect] = field(default_factory=list)  # most missed first
+    terms: dict[str, tuple[int, int]] = field(default_factory=dict)  # term: (said, heard)
+    model: str = ""  # the recogniser that listened
+    title: str = ""  # the factsheet's, for the review page
+    language: str = ""
 
     @property
     def passed(self) -> bool:
@@ -101,6 +106,8 @@ def write_reports(
         "wer": round(report.wer, 4),
         "key_terms_heard": report.key_terms_heard,
         "key_terms_total": report.key_terms_total,
+        "model": report.model,
+        "terms": {t: {"said": n, "heard": h} for t, (n, h) in sorted(report.terms.items())},
         "findings": [asdict(f) for f in report.findings],
         "suspects": [
             {**asdict(s), "entry": lexicon_hint(s.term, lexicon, report.engine)}
@@ -112,7 +119,10 @@ def write_reports(
     picture = _picture(report, timings)
     atomic_write_bytes(folder / f"{slug}.check.png", picture)
     atomic_write_text(folder / f"{slug}.check.md", render_markdown(report, lexicon))
-    return [f"{slug}.check.json", f"{slug}.check.md", f"{slug}.check.png"]
+    from .review import REVIEW, review_page
+
+    atomic_write_text(folder / REVIEW, review_page(report, timings, lexicon))
+    return [REVIEW, f"{slug}.check.md", f"{slug}.check.json", f"{slug}.check.png"]
 
 
 def render_markdown(report: CheckReport, lexicon: Lexicon, worst: int = 10) -> str:
@@ -120,6 +130,10 @@ def render_markdown(report: CheckReport, lexicon: Lexicon, worst: int = 10) -> s
         f"# Proof-listening report: {report.slug}",
         "",
         f"**{'PASSED' if report.passed else 'FAILED'}**",
+        "",
+        *([f"Heard by the recogniser {report.model}.", ""] if report.model else []),
+        "Listen to each passage named here on the [review page](review.html): a player "
+        "for each, the script and what was heard side by side, and the entry to edit.",
         "",
         "| check | what | result | details |",
         "| --- | --- | --- | --- |",
@@ -144,6 +158,8 @@ def render_markdown(report: CheckReport, lexicon: Lexicon, worst: int = 10) -> s
             f"  - expected: {s.spoken}",
             f"  - heard: {s.heard or '(nothing)'}",
         ]
+        if s.heard_again:
+            lines.append(f"  - heard on a second listening: {s.heard_again}")
         lines += [
             f"  - missed **{t}**: {lexicon_hint(t, lexicon, report.engine)}" for t in s.missed_terms
         ]
@@ -152,6 +168,8 @@ def render_markdown(report: CheckReport, lexicon: Lexicon, worst: int = 10) -> s
 
 def summary(report: CheckReport, lexicon: Lexicon, worst: int = 5) -> str:
     out = [f"{report.slug}: {'passed' if report.passed else 'FAILED'}"]
+    if report.model:
+        out.append(f"  heard by {report.model}")
     out += [
         f"  {'ok  ' if f.passed else 'FAIL'} {f.check}: {f.name}: {f.detail}"
         for f in report.findings
@@ -168,6 +186,8 @@ def summary(report: CheckReport, lexicon: Lexicon, worst: int = 5) -> str:
                 f"      expected: {s.spoken}",
                 f"      heard:    {s.heard or '(nothing)'}",
             ]
+            if s.heard_again:
+                out.append(f"      again:    {s.heard_again}")
             out += [
                 f"      missed {t}: {lexicon_hint(t, lexicon, report.engine)}"
                 for t in s.missed_terms
