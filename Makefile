@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: audio test lint scripts check bench stress clean
+.PHONY: audio test lint scripts check bench calibrate stress clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ scripts: $(STAMP)  ## regenerate narration scripts for review
 
 bench: $(STAMP)  ## measure build speed, rebuilds and memory; writes docs/BENCHMARKS.md
 	$(BIN)/python benchmarks/run.py --runs 3
+
+calibrate: $(STAMP)  ## the check's scores on 5 fresh syntheses of every factsheet (thresholds)
+	$(BIN)/python benchmarks/calibrate.py --runs 5
 
 stress: $(STAMP)  ## long fault-injection and fuzz runs (40 kills, 3000 fuzz examples)
 	IMNM_STRESS_KILLS=40 IMNM_FUZZ_EXAMPLES=3000 $(BIN)/python -m pytest -q \

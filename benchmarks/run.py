@@ -24,6 +24,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from check_speed import check_against_bare  # noqa: E402
+
 from imnm_audio.build import EPISODE, HOLD  # noqa: E402
 from imnm_audio.content import load_project  # noqa: E402
 
@@ -174,6 +176,8 @@ def main() -> None:
             run_cli(["build", "-q", *cache], root)
             edit.append(time.perf_counter() - started)
         episode_audio = audio_seconds(root)
+        checks = [check_against_bare(root, "imnm") for _ in range(args.runs)]
+        rows["check"] = {k: median([c[k] for c in checks]) for k in checks[0]}
         rows.update(
             floor=median(floors),
             cold=median(cold),
@@ -233,6 +237,7 @@ def report(r: dict, runs: int) -> str:  # type: ignore[type-arg]
     def ok(flag: bool) -> str:
         return "met" if flag else "**missed**"
 
+    c = r["check"]
     versions = ", ".join(
         f"{p} {metadata.version(p)}"
         for p in ("imnm-audio", "piper-tts", "onnxruntime", "numpy", "imageio-ffmpeg")
@@ -267,6 +272,20 @@ def report(r: dict, runs: int) -> str:  # type: ignore[type-arg]
         f"| synthesis real-time factor | {r['floor'] / r['speech']:.3f} s per s of speech | | | |",
         f"| build real-time factor | {r['cold'] / r['audio']:.3f} s per s of audio made "
         f"({r['audio']:.0f} s: episode and hold loop) | | | |",
+        "",
+        "## Proof-listening (`imnm-audio check imnm`)",
+        "",
+        "Bare recognition is one pass of the bundled tiny.en over the whole episode "
+        "(`benchmarks/check_speed.py`); both are fresh processes, model loading included.",
+        "",
+        "| figure | value | target | ratio | |",
+        "| --- | --- | --- | --- | --- |",
+        f"| bare recognition of the episode | {c['bare']:.2f} s | | 1.00 | |",
+        f"| the whole check | {c['check']:.2f} s | ≤ 1.5 × bare | {c['check'] / c['bare']:.2f} "
+        f"| {ok(c['check'] <= 1.5 * c['bare'])} |",
+        f"| peak memory of the check | {c['check_rss']:.0f} MB | < 600 MB | | "
+        f"{ok(c['check_rss'] < 600)} |",
+        f"| peak memory of bare recognition | {c['bare_rss']:.0f} MB | | | |",
         "",
         "## Scaling (episodes only, `--no-hold`)",
         "",

@@ -29,11 +29,24 @@ def test_report_has_every_figure_and_ratio() -> None:
         "speech": 270.0,
         "audio": 480.0,
         "scaling": [(1, 2.0, 500), (4, 2.1, 510)],
+        "check": {"bare": 20.0, "bare_rss": 400, "check": 32.0, "check_rss": 520},
     }
     text = bench.report(rows, 3)
     assert "| cold build (empty cache) | 12.00 s | ≤ 1.25 × floor | 1.20 | met |" in text
     assert "| one-sentence edit (script + build) | 1.50 s | ≤ 15 % of cold | 12% | met |" in text
     assert "| 4 | 2.10 s | 510 MB |" in text
+    assert "| the whole check | 32.00 s | ≤ 1.5 × bare | 1.60 | **missed** |" in text
+
+
+def test_the_check_is_timed_against_bare_recognition_of_the_same_episode(
+    built: Path, tmp_path: Path
+) -> None:
+    import check_speed
+
+    from conftest import copy_project
+
+    figures = check_speed.check_against_bare(copy_project(built, tmp_path / "p"), "tcf")
+    assert figures["check"] > figures["bare"] > 0 and figures["check_rss"] > 100
 
 
 def test_floor_synthesises_real_speech() -> None:

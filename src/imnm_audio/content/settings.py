@@ -50,10 +50,12 @@ class HoldSettings:
 
 @dataclass(frozen=True)
 class CheckSettings:
-    """Thresholds of `imnm-audio check`. Tighten them as the narration gets better."""
+    """Thresholds of `imnm-audio check`, set from 20 fresh syntheses of correct builds
+    (README: "How the check's thresholds were set"): the worst word error rate seen,
+    10.5%, plus a margin of 3.5 points; the lowest key-term recall seen, 90%, less 5."""
 
-    max_wer: float = 0.12
-    min_key_term_recall: float = 0.95
+    max_wer: float = 0.14
+    min_key_term_recall: float = 0.85
     loudness_tolerance_lu: float = 1.0
     hold_level_tolerance_db: float = 2.0
 
