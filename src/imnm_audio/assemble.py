@@ -20,7 +20,7 @@ with warnings.catch_warnings():  # pydub warns on import when no ffmpeg is on PA
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
     from pydub.generators import Sine
-from .script import Chapter, Script
+from .script import Chapter, Script, Segment
 
 LEAD_IN_MS = 500
 TAIL_MS = 1000
@@ -36,6 +36,8 @@ class SegmentTiming:
     display: str
     start: float  # seconds from the start of the episode
     end: float
+    block: str = ""  # Segment.block: the paragraph, heading or list item it belongs to
+    strong: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def stitch(
     parts: list[np.ndarray] = [_silence(lead_ms, rate)]
     position = len(parts[0])
     starts: list[int] = []
-    spans: list[list[tuple[str, int, int]]] = []
+    spans: list[list[tuple[Segment, int, int]]] = []
     clip_iter = iter(clips)
     for index, chapter in enumerate(chapters):
         if index > 0 and cue is not None:
@@ -137,7 +139,7 @@ def stitch(
         chapter_spans = []
         for segment in chapter.segments:
             speech = trim(next(clip_iter))
-            chapter_spans.append((segment.display, position, position + len(speech)))
+            chapter_spans.append((segment, position, position + len(speech)))
             pause = _silence(segment.pause_ms, rate)
             parts += [speech, pause]
             position += len(speech) + len(pause)
@@ -155,7 +157,10 @@ def stitch(
                 urls=chapter.urls,
                 start=starts[index] / rate if index else 0.0,
                 end=end / rate,
-                segments=tuple(SegmentTiming(d, s / rate, e / rate) for d, s, e in spans[index]),
+                segments=tuple(
+                    SegmentTiming(g.display, s / rate, e / rate, g.block, g.strong)
+                    for g, s, e in spans[index]
+                ),
             )
         )
     return samples, tuple(timings)

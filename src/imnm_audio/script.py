@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,11 @@ class Segment:
     spoken: str  # what the engine is given
     pause_ms: int = 300  # silence after this segment
     rate: float = 1.0  # relative to the voice's rate (the outro spells a URL slowly)
+    # Where it sits in the factsheet, for transcripts and books (structure.py): "p2"
+    # (paragraph 2 of the chapter), "h1" (a sub-heading), "ul1.3" (item 3 of list 1;
+    # "ol" numbered), "ul1.3.1" (item 1 of a list inside it); "" when unknown.
+    block: str = ""
+    strong: bool = False  # a bold lead-in ("Medications.")
 
 
 @dataclass(frozen=True)
@@ -66,10 +72,28 @@ class Script:
 
 
 def body_hash(meta: FactsheetMeta, voice: VoiceSettings, chapters: tuple[Chapter, ...]) -> str:
-    body = {"meta": asdict(meta), "voice": asdict(voice), "chapters": [asdict(c) for c in chapters]}
+    def chapter(c: Chapter) -> dict[str, Any]:
+        # Structure is hashed only where present, so a script written before it
+        # existed keeps its hash (and is not taken for one edited by hand).
+        out = asdict(c)
+        out["segments"] = [
+            {k: v for k, v in asdict(s).items() if k not in _LATER or v != _LATER[k]}
+            for s in c.segments
+        ]
+        return out
+
+    body = {
+        "meta": asdict(meta),
+        "voice": asdict(voice),
+        "chapters": [chapter(c) for c in chapters],
+    }
     return hashlib.sha256(
         json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
     ).hexdigest()
+
+
+_LATER = {"block": "", "strong": False}  # segment fields added after scripts were committed
+BLOCK_RE = re.compile(r"(?:[ph]\d+|[uo]l\d+(?:\.\d+)+)")
 
 
 def new_script(
@@ -113,6 +137,10 @@ def dump_script(script: Script) -> str:
         out: dict[str, Any] = {"display": s.display, "spoken": s.spoken, "pause_ms": s.pause_ms}
         if s.rate != 1.0:
             out["rate"] = s.rate
+        if s.block:
+            out["block"] = s.block
+        if s.strong:
+            out["strong"] = True
         return out
 
     meta = asdict(script.meta)
@@ -264,12 +292,31 @@ def load_script(path: Path, migrating: bool = False) -> Script:
                         False,
                         lambda v: None if 0.5 <= v <= 2.0 else "must be between 0.5 and 2.0.",
                     ),
+                    Field(
+                        "block",
+                        "str",
+                        False,
+                        lambda v: (
+                            None
+                            if BLOCK_RE.fullmatch(v)
+                            else "must be p<n> (a paragraph), h<n> (a sub-heading), or "
+                            "ul<n>.<item> / ol<n>.<item> (a list item; ul1.2.1 inside it)."
+                        ),
+                    ),
+                    Field("strong", "bool", False),
                 ],
                 path,
                 f"a segment of chapter '{ch['id']}'",
             )
             segments.append(
-                Segment(seg["display"], seg["spoken"], seg["pause_ms"], float(seg.get("rate", 1.0)))
+                Segment(
+                    seg["display"],
+                    seg["spoken"],
+                    seg["pause_ms"],
+                    float(seg.get("rate", 1.0)),
+                    seg.get("block", ""),
+                    bool(seg.get("strong", False)),
+                )
             )
         if not segments:
             raise ContentError(

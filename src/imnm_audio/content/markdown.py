@@ -31,7 +31,8 @@ class Heading:
 class ListItem:
     lead: str | None  # the bold lead-in ("Medications."), if any
     text: str
-    level: int = 1
+    level: int = 1  # 1 for the list's own items, 2 for the items of a list inside one
+    more: bool = False  # a further paragraph of the item before it
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,8 @@ def parse_sections(body: str, path: Path, body_line: int) -> tuple[Section, ...]
                 level = len(list_stack)
                 if not item_text:
                     list_stack[-1][1].append(ListItem(lead, text, level))
-                else:  # a second paragraph of the same item: its own item without a lead
-                    list_stack[-1][1].append(ListItem(None, text, level))
+                else:  # a second paragraph of the same item
+                    list_stack[-1][1].append(ListItem(None, text, level, more=True))
                 item_text.append(text)
             elif text:
                 section["blocks"].append(Paragraph(text))

@@ -15,8 +15,9 @@ from html import escape
 
 from ..assemble import ChapterTiming
 from ..content import FactsheetMeta
-from ..narrate import PAUSE_LEAD, PAUSE_PARAGRAPH
+from ..narrate import PAUSE_LEAD
 from ..script import Script
+from .structure import to_html, tree
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same inputs give the same bytes
 ACTIVE_CLASS = "-epub-media-overlay-active"
@@ -29,7 +30,13 @@ class Sentence:
     start: float
     end: float
     kind: str  # "heading", "lead" or "text"
-    ends_paragraph: bool
+    block: str = ""  # Segment.block: paragraph, sub-heading or list item (structure.py)
+    strong: bool = False
+    pause: int = 0
+
+    @property
+    def display(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -65,34 +72,38 @@ def book_chapters(script: Script, timings: tuple[ChapterTiming, ...]) -> list[Bo
             heading = index == 0 and segment.display == chapter.title
             kind = "heading" if heading else "lead" if segment.pause_ms == PAUSE_LEAD else "text"
             end = spans[index + 1].start if index + 1 < len(spans) else timing.end
-            ends_paragraph = segment.pause_ms >= PAUSE_PARAGRAPH or kind != "text"
             sentences.append(
-                Sentence(f"s{n:04d}", segment.display, t.start, end, kind, ends_paragraph)
+                Sentence(
+                    f"s{n:04d}",
+                    segment.display,
+                    t.start,
+                    end,
+                    kind,
+                    segment.block,
+                    segment.strong or (not segment.block and kind == "lead"),
+                    segment.pause_ms,
+                )
             )
         out.append(BookChapter(number, chapter.id, chapter.title, tuple(sentences), chapter.urls))
     return out
 
 
-def _body(chapter: BookChapter, heading_tag: str) -> str:
-    """A chapter as XHTML: its heading, then paragraphs of sentence spans."""
+def _body(chapter: BookChapter, heading_tag: str, subheading_tag: str) -> str:
+    """A chapter as XHTML: its heading, then its paragraphs, sub-headings and lists
+    (structure.py), every sentence a span with the id its media overlay points at."""
     parts: list[str] = []
-    paragraph: list[str] = []
-    if chapter.sentences[0].kind != "heading":
+    sentences = list(chapter.sentences)
+    if sentences[0].kind == "heading":
+        first = sentences.pop(0)
+        parts.append(f'<{heading_tag} id="{first.id}">{escape(first.text)}</{heading_tag}>')
+    else:
         parts.append(f"<{heading_tag}>{escape(chapter.title)}</{heading_tag}>")
-    for s in chapter.sentences:
-        if s.kind == "heading":
-            parts.append(f'<{heading_tag} id="{s.id}">{escape(s.text)}</{heading_tag}>')
-            continue
-        span = f'<span id="{s.id}">{escape(s.text)}</span>'
-        if s.kind == "lead":
-            parts.append(f"<p><strong>{span}</strong></p>")
-            continue
-        paragraph.append(span)
-        if s.ends_paragraph:
-            parts.append("<p>" + " ".join(paragraph) + "</p>")
-            paragraph = []
-    if paragraph:
-        parts.append("<p>" + " ".join(paragraph) + "</p>")
+
+    def span(i: int) -> str:
+        return f'<span id="{sentences[i].id}">{escape(sentences[i].text)}</span>'
+
+    nodes = tree(sentences, [s.pause for s in sentences])
+    parts.append(to_html(nodes, sentences, span, subheading_tag))
     for url in chapter.urls:
         parts.append(f'<p><a href="{escape(url)}">{escape(url)}</a></p>')
     return "\n".join(parts)
@@ -170,7 +181,7 @@ def make_epub(
 <head><meta charset="utf-8"/><title>{escape(c.title)}</title>
 <link rel="stylesheet" type="text/css" href="style.css"/></head>
 <body><section id="{c.id}" epub:type="chapter" role="doc-chapter" aria-label="{escape(c.title)}">
-{_body(c, "h2")}
+{_body(c, "h2", "h3")}
 </section></body></html>
 """
         pars = "\n".join(
@@ -280,7 +291,7 @@ def make_daisy(
     elapsed = 0.0
     for c in chapters:
         smil_name = f"chapter{c.number:02d}.smil"
-        body = _body(c, "h1")
+        body = _body(c, "h1", "h2")
         if c.sentences[0].kind != "heading":  # give the heading an id to point at
             body = body.replace("<h1>", f'<h1 id="h{c.number:02d}">', 1)
         content_parts.append(body)
@@ -289,6 +300,12 @@ def make_daisy(
             f'<h1 class="section" id="toc{c.number:02d}"><a href="{smil_name}#par-{first}">'
             f"{escape(c.title)}</a></h1>"
         )
+        # A chapter's sub-headings are the next level of the book's navigation.
+        toc += [
+            f'<h2 id="toc-{s.id}"><a href="{smil_name}#par-{s.id}">{escape(s.text)}</a></h2>'
+            for s in c.sentences
+            if s.kind != "heading" and s.block.startswith("h")
+        ]
         pars = []
         for s in c.sentences:
             pars.append(
@@ -349,9 +366,9 @@ def make_daisy(
         "ncc:pageSpecial": "0",
         "ncc:maxPageNormal": "0",
         "ncc:setInfo": "1 of 1",
-        "ncc:tocItems": str(len(chapters)),
+        "ncc:tocItems": str(len(toc)),
         "ncc:totalTime": _clock(elapsed),
-        "ncc:depth": "1",
+        "ncc:depth": "2" if len(toc) > len(chapters) else "1",
         "ncc:files": str(len(names)),
     }
     metas = "\n".join(f'<meta name="{k}" content="{escape(v)}"/>' for k, v in meta_tags.items())

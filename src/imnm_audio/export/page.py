@@ -5,8 +5,10 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlsplit
 
+from ..assemble import SegmentTiming
 from ..content import Podcast
 from .published import PublishedEpisode
+from .structure import to_html, tree
 
 SPEEDS = ("0.75", "1", "1.25", "1.5", "1.75", "2", "2.25", "2.5")
 
@@ -65,12 +67,15 @@ def episode_section(
             )
         else:
             transcript.append(f"<{subsub}>{e(c.title)}</{subsub}>")
-        spans = " ".join(
-            f'<span class="cue" data-start="{s.start:.3f}" data-end="{s.end:.3f}">'
-            f"{e(s.display)}</span>"
-            for s in segments
-        )
-        transcript.append(f"<p>{spans}</p>")
+
+        def cue(i: int, segments: list[SegmentTiming] = segments) -> str:
+            s = segments[i]
+            return (
+                f'<span class="cue" data-start="{s.start:.3f}" data-end="{s.end:.3f}">'
+                f"{e(s.display)}</span>"
+            )
+
+        transcript.append(to_html(tree(segments), segments, cue, f"h{min(6, level + 3)}"))
     downloads = [(f"{slug}.mp3", "The whole episode, MP3 with chapters")]
     downloads += [
         (name, f"Chapter {n}: {c.title}, MP3")
@@ -211,6 +216,8 @@ button:hover { background: #16406f; }
 .time { font-variant-numeric: tabular-nums; margin-left: .5rem; }
 .now { font-weight: 600; }
 .transcript p { margin: 0 0 1rem; }
+.transcript ul, .transcript ol { margin: 0 0 1rem; padding-left: 1.5rem; }
+.transcript li { margin: 0 0 .5rem; }
 .cue.current { background: var(--mark); outline: 2px solid #7a5a00; }
 .url { overflow-wrap: anywhere; }
 footer { margin-top: 2rem; border-top: 1px solid #767676; font-size: 1rem; }

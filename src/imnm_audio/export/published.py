@@ -40,7 +40,12 @@ def load_published(out_dir: Path, script: Script) -> PublishedEpisode | None:
             tuple(c["urls"]),
             c["start"],
             c["end"],
-            tuple(SegmentTiming(s["display"], s["start"], s["end"]) for s in c["segments"]),
+            tuple(
+                SegmentTiming(
+                    s["display"], s["start"], s["end"], s.get("block", ""), s.get("strong", False)
+                )
+                for s in c["segments"]
+            ),
         )
         for c in raw
     )

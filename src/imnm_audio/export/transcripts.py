@@ -6,6 +6,7 @@ import json
 
 from ..assemble import ChapterTiming, Episode
 from ..content import FactsheetMeta
+from .structure import to_text, tree
 
 
 def _clock(seconds: float, separator: str) -> str:
@@ -56,11 +57,14 @@ def srt(episode: Episode) -> str:
 
 
 def plain_text(meta: FactsheetMeta, episode: Episode) -> str:
-    """The transcript a reader wants: headings, then the text of each chapter as paragraphs."""
+    """The transcript a reader wants: each chapter's title, then its paragraphs,
+    sub-headings and lists ("- " and "1. " items), a blank line between blocks."""
     out = [meta.title, f"{meta.organisation}", ""]
     for chapter in episode.chapters:
         out += [chapter.title, "-" * len(chapter.title)]
-        out.append(" ".join(seg.display for seg in chapter.segments[_skip_heading(chapter) :]))
+        segments = chapter.segments[_skip_heading(chapter) :]
+        blocks = ["\n".join(to_text([node], segments)) for node in tree(segments)]
+        out.append("\n\n".join(blocks))
         for url in chapter.urls:
             out.append(f"Link: {url}")
         out.append("")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from urllib.parse import urlsplit
 
 from ..content import (
@@ -28,7 +28,7 @@ from .rules import Context, speak
 from .sentences import split_sentences
 
 # Bump when a rule changes what is spoken, so existing scripts are reported stale.
-NARRATION_VERSION = 7
+NARRATION_VERSION = 8
 
 PAUSE_SENTENCE = 350
 PAUSE_PARAGRAPH = 700
@@ -92,15 +92,20 @@ def narrate(
     )
 
 
-def segment(display: str, ctx: Context, pause_ms: int, rate: float = 1.0) -> Segment:
+def segment(
+    display: str, ctx: Context, pause_ms: int, rate: float = 1.0, block: str = ""
+) -> Segment:
     spoken = speak(display, ctx)
-    return Segment(display=display, spoken=spoken, pause_ms=pause_ms, rate=rate)
+    return Segment(display=display, spoken=spoken, pause_ms=pause_ms, rate=rate, block=block)
 
 
 def _end_chapter(segments: list[Segment]) -> tuple[Segment, ...]:
-    last = segments[-1]
-    segments[-1] = Segment(last.display, last.spoken, PAUSE_CHAPTER_END, last.rate)
+    segments[-1] = replace(segments[-1], pause_ms=PAUSE_CHAPTER_END)
     return tuple(segments)
+
+
+def _in(block: str, segments: list[Segment]) -> list[Segment]:
+    return [replace(s, block=block) for s in segments]
 
 
 def _introduction(factsheet: Factsheet, ctx: Context) -> Chapter:
@@ -118,13 +123,15 @@ def _introduction(factsheet: Factsheet, ctx: Context) -> Chapter:
     for number, section in enumerate(factsheet.sections, 1):
         lines.append((f"{number}. {section.title}", PAUSE_SENTENCE))
     segments = []
-    for display, pause in lines:
+    for index, (display, pause) in enumerate(lines):
         # "1. What" is not "1.What"; the section's own print number ("1.1") is left
         # out, so the listener hears the chapter number their player shows, once.
         spoken_source = re.sub(r"^(\d+)\. ", r"\1: ", display)
         spoken_source = re.sub(r"^(\d+: )" + _PRINT_NUMBER, r"\1", spoken_source)
         seg = segment(spoken_source, ctx, pause)
-        segments.append(Segment(display, seg.spoken, pause))
+        # The title, the organisation and the count are paragraphs; the sections a list.
+        block = f"p{index + 1}" if index < 3 else f"ul1.{index - 2}"
+        segments.append(Segment(display, seg.spoken, pause, block=block))
     return Chapter("introduction", "Introduction", _end_chapter(segments))
 
 
@@ -136,18 +143,32 @@ def _heading(text: str, ctx: Context) -> Segment:
 
 
 def _section_chapter(section: Section, ctx: Context) -> Chapter:
+    """The section's heading, then its blocks, each segment marked with the block it
+    came from (`Segment.block`), so transcripts and books keep the lists and headings."""
     segments = [_heading(section.title, ctx)]
+    count = {"p": 0, "h": 0, "l": 0}
     for block in section.blocks:
         if isinstance(block, Heading):
-            segments.append(_heading(block.text, ctx))
+            count["h"] += 1
+            segments.append(replace(_heading(block.text, ctx), block=f"h{count['h']}"))
         elif isinstance(block, Paragraph):
-            segments += _sentences(block.text, ctx)
+            count["p"] += 1
+            segments += _in(f"p{count['p']}", _sentences(block.text, ctx))
         elif isinstance(block, BulletList):
+            count["l"] += 1
+            path: list[int] = []  # the item's number at each level
             for item in block.items:
+                if not item.more:
+                    path = path[: item.level]
+                    path += [0] * (item.level - len(path))
+                    path[item.level - 1] += 1
+                kind = "ol" if block.ordered else "ul"
+                where = f"{kind}{count['l']}." + ".".join(map(str, path))
                 if item.lead:
-                    segments.append(segment(item.lead, ctx, PAUSE_LEAD))
+                    lead = segment(item.lead, ctx, PAUSE_LEAD, block=where)
+                    segments.append(replace(lead, strong=True))
                 if item.text:
-                    segments += _sentences(item.text, ctx)
+                    segments += _in(where, _sentences(item.text, ctx))
     return Chapter(section.id, section.title, _end_chapter(segments), section.urls)
 
 
@@ -162,16 +183,19 @@ def _sentences(text: str, ctx: Context) -> list[Segment]:
 def _closing(factsheet: Factsheet, ctx: Context) -> Chapter:
     meta = factsheet.meta
     segments = []
-    for link in meta.resources:
-        segments += _resource(link, ctx)
-    segments += _sentences(
-        "This recording is general information, not medical advice. "
-        "Talk with your doctor about your own care.",
-        ctx,
+    for n, link in enumerate(meta.resources, 1):
+        segments += _in(f"p{n}", _resource(link, ctx))
+    n = len(meta.resources)
+    segments += _in(
+        f"p{n + 1}",
+        _sentences(
+            "This recording is general information, not medical advice. "
+            "Talk with your doctor about your own care.",
+            ctx,
+        ),
     )
-    segments += _sentences(
-        f"This was {meta.title}, from {meta.organisation}. Thank you for listening.", ctx
-    )
+    farewell = f"This was {meta.title}, from {meta.organisation}. Thank you for listening."
+    segments += _in(f"p{n + 2}", _sentences(farewell, ctx))
     urls = tuple(dict.fromkeys(r.url for r in meta.resources if not r.url.startswith("tel:")))
     return Chapter("closing", "Closing", _end_chapter(segments), urls)
 
