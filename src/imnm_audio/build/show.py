@@ -1,4 +1,5 @@
-"""What the whole show publishes: the feed, the index page and the show's cover."""
+"""What the whole show publishes: the feed, the library page, the show's cover, and each
+episode's page with links to its neighbours."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import logging
 from ..content import load_project
 from ..export.cover import make_cover
 from ..export.feed import make_feed
-from ..export.page import index_page
+from ..export.library import library_page, neighbours
+from ..export.page import episode_page
 from ..export.published import load_published
 from ..fsutil import atomic_write_bytes
 from ..script import load_script
@@ -37,10 +39,18 @@ def publish_show(options: BuildOptions, base_url: str) -> list[str]:
         e.slug: {f: (options.out_dir / e.slug / f).stat().st_size for f in e.files}
         for e in episodes
     }
+    # Each episode's page again, now that its neighbours are known.
+    for episode in episodes:
+        atomic_write_bytes(
+            options.out_dir / episode.slug / "index.html",
+            episode_page(
+                podcast, episode, sizes[episode.slug], neighbours(episodes, episode.slug)
+            ).encode("utf-8"),
+        )
     outputs = {
         cover_name: cover,
         "feed.xml": make_feed(podcast, episodes, base_url, cover_name),
-        "index.html": index_page(podcast, episodes, sizes).encode("utf-8"),
+        "index.html": library_page(podcast, episodes, sizes).encode("utf-8"),
     }
     for name, data in outputs.items():
         atomic_write_bytes(options.out_dir / name, data)

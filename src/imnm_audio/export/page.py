@@ -136,7 +136,15 @@ def episode_section(
 
 
 def page(
-    podcast: Podcast, title: str, heading: str, body: str, feed_href: str, language: str
+    podcast: Podcast,
+    title: str,
+    heading: str,
+    body: str,
+    feed_href: str,
+    language: str,
+    skip: str = "Skip to the player",
+    script: str = "",
+    css: str = "",
 ) -> str:
     e = escape
     return f"""\
@@ -147,46 +155,38 @@ def page(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(title)}</title>
 <link rel="alternate" type="application/rss+xml" title="{e(podcast.title)}" href="{e(feed_href)}">
-<style>{CSS}</style>
+<style>{CSS}{css}</style>
 </head>
 <body>
-<a class="skip" href="#main">Skip to the player</a>
+<a class="skip" href="#main">{e(skip)}</a>
 <header><p class="show">{e(podcast.title)}</p>{heading}</header>
 <main id="main" tabindex="-1">
 {body}
 </main>
 <footer><p>{e(podcast.author)}. This is general information; talk with your doctor about your own care.</p></footer>
-<script>{SCRIPT}</script>
+<script>{script or SCRIPT}</script>
 </body>
 </html>
 """
 
 
-def episode_page(podcast: Podcast, episode: PublishedEpisode, sizes: dict[str, int]) -> str:
+def episode_page(
+    podcast: Podcast,
+    episode: PublishedEpisode,
+    sizes: dict[str, int],
+    neighbours: str = "",
+) -> str:
+    """An episode's own page; `neighbours` (library.py) links the library and the
+    episodes either side of it."""
     body = episode_section(podcast, episode, "", 1, sizes, "../feed.xml")
     return page(
         podcast,
         f"{episode.meta.title} — {podcast.title}",
-        "",
+        neighbours,
         body,
         "../feed.xml",
         episode.meta.language,
     )
-
-
-def index_page(
-    podcast: Podcast, episodes: list[PublishedEpisode], sizes: dict[str, dict[str, int]]
-) -> str:
-    sections = "\n".join(
-        episode_section(podcast, ep, f"{ep.slug}/", 2, sizes[ep.slug], "feed.xml")
-        for ep in episodes
-    )
-    intro = (
-        f"<p>{escape(podcast.description)}</p>"
-        f'<p><a href="feed.xml">Subscribe with the podcast feed (RSS)</a></p>'
-    )
-    heading = f"<h1>{escape(podcast.title)}</h1>"
-    return page(podcast, podcast.title, heading, intro + sections, "feed.xml", podcast.language)
 
 
 CSS = """
@@ -220,6 +220,7 @@ button:hover { background: #16406f; }
 .transcript li { margin: 0 0 .5rem; }
 .cue.current { background: var(--mark); outline: 2px solid #7a5a00; }
 .url { overflow-wrap: anywhere; }
+.neighbours ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1.5rem; }
 footer { margin-top: 2rem; border-top: 1px solid #767676; font-size: 1rem; }
 @media (prefers-reduced-motion: reduce) { * { scroll-behavior: auto !important;
   transition: none !important; animation: none !important; } }
