@@ -128,7 +128,7 @@ def test_a_correct_build_passes_and_writes_its_reports(
     # With the default thresholds, set from fresh syntheses of correct builds.
     assert check(copy) == 0
     data = report(copy)
-    assert data["passed"] and data["wer"] <= 0.14 and data["suspects"] == []
+    assert data["passed"] and data["wer"] < 0.25 and data["suspects"] == []
     assert data["key_terms_heard"] >= data["key_terms_total"] - 2 > 0
     folder = copy / "audio" / "tcf"
     assert "PASSED" in (folder / "tcf.check.md").read_text()
@@ -389,3 +389,21 @@ def test_a_model_folder_that_is_not_one_is_a_clear_error(
     if missing != "folder":
         assert "tokenizer.json missing" in err
     assert sorted(p.name for p in (copy / "audio" / "tcf").iterdir()) == before  # nothing written
+
+
+@pytest.mark.parametrize(
+    ("script", "heard", "term", "counted"),
+    [
+        ("IV fluids may be given.", "IV fluids may be given.", "IV", 1),
+        ("IV fluids may be given.", "Roman IV fluids may be given.", "IV", 0),
+        ("They give IV fluids.", "They give the IV, Roman fluids.", "IV", 0),
+        ("They give IV fluids.", "They gave IV fluids.", "IV", 1),  # a neighbour misheard
+        ("People with IMNM and IMNM.", "People with IMNM and um IMNM.", "IMNM", 1),
+    ],
+)
+def test_a_term_with_words_squeezed_in_beside_it_is_not_counted(
+    script: str, heard: str, term: str, counted: int
+) -> None:
+    from imnm_audio.check.terms import in_place
+
+    assert in_place(term, *compare(script, heard)) == counted

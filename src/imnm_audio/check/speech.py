@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from ..pronounce import TERM_MARK_RE, heard_as
 from ..script import Script
 from .align import assign
 from .report import CheckReport, SegmentResult
-from .terms import clean_mentions, count, heard_instead, key_terms, suspects
+from .terms import clean_mentions, heard_instead, in_place, key_terms, suspects
 
 __all__ = ["check_speech", "key_terms"]
 
@@ -79,15 +80,15 @@ def check_speech(
         words += len(reference)
         spans = timing["segments"]
         owner = assign(heard, [heard_as(s.spoken, lexicon) for s in chapter.segments], spans)
-        chapter_terms: list[str] = []
-        rescued: dict[str, int] = {}
         for index, segment in enumerate(chapter.segments):
             heard_words = [w.text for w, o in zip(heard, owner, strict=True) if o == index]
             expected = heard_as(segment.spoken, lexicon)
             ref, hyp = compare(expected, " ".join(heard_words))
             terms = key_terms(segment.display, lexicon, segment.spoken, script.meta.language)
-            chapter_terms += terms
-            missed = [t for t in dict.fromkeys(terms) if count(t, hyp) < terms.count(t)]
+            # Counted sentence by sentence (words are placed by alignment), each mention
+            # once, and only where nothing was heard squeezed in beside it.
+            got = {t: min(terms.count(t), in_place(t, ref, hyp)) for t in set(terms)}
+            missed = [t for t in dict.fromkeys(terms) if got[t] < terms.count(t)]
             again = ""
             if missed:
                 # A second listening, to this sentence alone, as a person would play a
@@ -98,11 +99,16 @@ def check_speech(
                 again = " ".join(w.text for w in words_again)
                 ref2, hyp2 = compare(expected, again)
                 for t in missed:
-                    gain = min(terms.count(t), clean_mentions(t, ref2, hyp2)) - count(t, hyp)
-                    rescued[t] = rescued.get(t, 0) + max(0, gain)
-                missed = [t for t in missed if clean_mentions(t, ref2, hyp2) < terms.count(t)]
+                    got[t] = max(got[t], min(terms.count(t), clean_mentions(t, ref2, hyp2)))
+                missed = [t for t in missed if got[t] < terms.count(t)]
             for t in missed:
                 instead.setdefault(t, []).append(heard_instead(t, ref, hyp))
+            for t, heard_n in got.items():
+                n = terms.count(t)
+                report.key_terms_total += n
+                report.key_terms_heard += heard_n
+                wanted[t] = wanted.get(t, 0) + n
+                found[t] = found.get(t, 0) + heard_n
             report.segments.append(
                 SegmentResult(
                     chapter.id,
@@ -115,30 +121,26 @@ def check_speech(
                     again,
                 )
             )
-        # Key terms are counted over the whole chapter, occurrence by occurrence; a
-        # mention is heard when either listening heard it.
-        for term in set(chapter_terms):
-            n = chapter_terms.count(term)
-            heard_n = min(n, count(term, hypothesis) + rescued.get(term, 0))
-            report.key_terms_total += n
-            report.key_terms_heard += heard_n
-            wanted[term] = wanted.get(term, 0) + n
-            found[term] = found.get(term, 0) + heard_n
     report.suspects = suspects(wanted, found, instead)
     report.terms = {t: (n, found[t]) for t, n in wanted.items()}
     report.wer = errors / max(1, words)
+    limit = wer_limit(thresholds.max_wer, words)
     report.add(
         "speech",
         "word error rate",
-        report.wer <= thresholds.max_wer,
-        f"{report.wer:.1%} of {words} words (at most {thresholds.max_wer:.0%})",
+        report.wer <= limit,
+        f"{report.wer:.1%} of {words} words (at most {limit:.1%}: "
+        f"{thresholds.max_wer:.0%}, and more by chance in a short episode)",
     )
+    misses = report.key_terms_total - report.key_terms_heard
     report.add(
         "speech",
         "key-term recall",
-        report.recall >= thresholds.min_key_term_recall,
+        report.recall >= thresholds.min_key_term_recall
+        or misses <= thresholds.key_term_misses_allowed,
         f"{report.key_terms_heard} of {report.key_terms_total} heard as intended "
-        f"({report.recall:.1%}; at least {thresholds.min_key_term_recall:.0%})",
+        f"({report.recall:.1%}; at least {thresholds.min_key_term_recall:.0%}, or at most "
+        f"{thresholds.key_term_misses_allowed} missed)",
     )
     report.add(
         "speech",
@@ -149,6 +151,14 @@ def check_speech(
         else "missed in most mentions: "
         + ", ".join(f"{s.term} ({s.heard} of {s.wanted})" for s in report.suspects),
     )
+
+
+def wer_limit(max_wer: float, words: int) -> float:
+    """The word error rate allowed in an episode of `words` words: `max_wer`, plus three
+    standard errors of that rate over so few words. A short episode's rate swings more
+    from synthesis to synthesis (a correct 107-word build measured 4.7-16.8%); a long
+    one stays near its mean (IMNM's 700 words: 7.6-10.5%)."""
+    return max_wer + 3 * math.sqrt(max_wer * (1 - max_wer) / max(1, words))
 
 
 WINDOW_S = 25.0  # under Whisper's 30-second window, so the prompt reaches all of it

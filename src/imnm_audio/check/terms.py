@@ -103,6 +103,26 @@ def count(term: str, heard: list[str]) -> int:
     return hits
 
 
+def in_place(term: str, reference: list[str], heard: list[str]) -> int:
+    """Mentions of `term` heard (as `count` finds them), less those with words heard
+    squeezed in beside them that the script does not have there. Prompted with "IV",
+    the recogniser writes "Roman IV" for a Roman numeral read aloud: the term is
+    written, but what was said was something else."""
+    found = count(term, heard)
+    wanted = normalise(term)
+    n = len(wanted)
+    if not found or not n or "." in term or PHONE_TERM_RE.fullmatch(term):
+        return found
+    spans = [j for j in range(len(heard) - n + 1) if _same(heard[j : j + n], wanted)]
+    squeezed = set()
+    for tag, _, _, j1, j2 in difflib.SequenceMatcher(
+        None, reference, heard, autojunk=False
+    ).get_opcodes():
+        if tag == "insert":
+            squeezed |= {j for j in spans if j2 == j or j1 == j + n}
+    return max(0, found - len(squeezed))
+
+
 def clean_mentions(term: str, reference: list[str], heard: list[str]) -> int:
     """Mentions of `term` heard exactly, with the words either side heard in place and
     nothing heard between them: the evidence a second listening must give before a

@@ -50,12 +50,16 @@ class HoldSettings:
 
 @dataclass(frozen=True)
 class CheckSettings:
-    """Thresholds of `imnm-audio check`, set from 20 fresh syntheses of correct builds
-    (README: "How the check's thresholds were set"): the worst word error rate seen,
-    10.5%, plus a margin of 3.5 points; the lowest key-term recall seen, 90%, less 5."""
+    """Thresholds of `imnm-audio check`, set from fresh syntheses of correct builds and
+    proven by controls (README: "How the check's thresholds were set")."""
 
-    max_wer: float = 0.14
+    # A long episode's limit; a short one is allowed more by chance (speech.wer_limit).
+    max_wer: float = 0.12
     min_key_term_recall: float = 0.85
+    # Misses always allowed, however few the key terms: on a short factsheet with 10,
+    # two slips of the recogniser are 20%. A word said wrongly is still caught: it is
+    # missed in most of its mentions (suspect), which fails the check on its own.
+    key_term_misses_allowed: int = 2
     loudness_tolerance_lu: float = 1.0
     hold_level_tolerance_db: float = 2.0
 
@@ -201,9 +205,17 @@ def _check(raw: Any, path: Path) -> CheckSettings:
         Field("min_key_term_recall", "float", False, _between(0, 1)),
         Field("loudness_tolerance_lu", "float", False, positive),
         Field("hold_level_tolerance_db", "float", False, positive),
+        Field(
+            "key_term_misses_allowed",
+            "int",
+            False,
+            lambda v: None if 0 <= v <= 100 else "must be between 0 and 100.",
+        ),
     ]
     check = check_fields(raw, fields, path, "'check'")
-    return CheckSettings(**{k: float(v) for k, v in check.items()})
+    return CheckSettings(
+        **{k: (int(v) if k == "key_term_misses_allowed" else float(v)) for k, v in check.items()}
+    )
 
 
 def _piper_voices(raw: dict[str, Any], path: Path) -> dict[str, Path]:
