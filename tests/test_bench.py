@@ -28,13 +28,14 @@ def test_report_has_every_figure_and_ratio() -> None:
         "rss": 500,
         "speech": 270.0,
         "audio": 480.0,
-        "scaling": [(1, 2.0, 500), (4, 2.1, 510)],
+        "scaling": [(1, 2.0, 500, 0.6, 120), (20, 2.1, 510, 1.4, 160)],
         "check": {"bare": 20.0, "bare_rss": 400, "check": 32.0, "check_rss": 520},
     }
     text = bench.report(rows, 3)
     assert "| cold build (empty cache) | 12.00 s | ≤ 1.25 × floor | 1.20 | met |" in text
     assert "| one-sentence edit (script + build) | 1.50 s | ≤ 15 % of cold | 12% | met |" in text
-    assert "| 4 | 2.10 s | 510 MB |" in text
+    assert "| 20 | 2.10 s | 510 MB | 1.40 s | 160 MB |" in text
+    assert "510 MB at most, 10 MB between the fewest and the most factsheets (met" in text
     assert "| the whole check | 32.00 s | ≤ 1.5 × bare | 1.60 | **missed** |" in text
 
 

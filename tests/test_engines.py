@@ -271,3 +271,20 @@ def test_voices_lists_engines_and_whether_they_work() -> None:
     assert "en_US-joe-medium" in done.stdout
     assert "gtts" in done.stdout and "online" in done.stdout and "en-GB" in done.stdout
     assert "espeak" in done.stdout
+
+
+def test_a_long_sentence_is_spoken_clause_by_clause_cut_only_at_punctuation() -> None:
+    from imnm_audio.engines.piper import clauses
+
+    def parts(text: str, limit: int) -> list[str]:
+        return ["".join(p) for p in clauses(list(text), limit)]
+
+    assert parts("short, sentence.", 100) == ["short, sentence."]
+    assert parts("abc, defgh, ij; klmnopqrstu, vw.", 10) == [
+        "abc,",
+        "defgh, ij;",
+        "klmnopqrstu,",  # longer than the limit: cut at the next comma instead
+        "vw.",
+    ]
+    assert parts("no marks at all in this long one.", 5) == ["no marks at all in this long one."]
+    assert parts("ends with a comma,", 5) == ["ends with a comma,"]  # never an empty part

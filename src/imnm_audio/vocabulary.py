@@ -51,6 +51,20 @@ def zipf(word: str, language: str = "en") -> float:
     return zipf_frequency(word, language.split("-")[0].lower())
 
 
+def release() -> None:
+    """Drop wordfreq's tables (about 50 MB) once the scripts are written: the build
+    synthesises next, and the voice needs the room (`build/pipeline.py`)."""
+    zipf.cache_clear()
+    try:
+        import wordfreq
+    except ImportError:
+        return
+    for cached in ("get_frequency_dict", "get_frequency_list"):
+        clear = getattr(getattr(wordfreq, cached, None), "cache_clear", None)
+        if clear is not None:
+            clear()
+
+
 def is_rare(word: str, language: str = "en") -> bool:
     """Rare in general English, and not a plain ending on a common word ("calms")."""
     lowered = word.lower()

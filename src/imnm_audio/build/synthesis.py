@@ -34,8 +34,13 @@ def release_engines() -> None:
     under 600 MB, and flat however many factsheets are built.
     """
     _engine_for.cache_clear()
+    trim_memory()
+
+
+def trim_memory() -> None:
+    """Collect, and hand freed memory back to the system (glibc only)."""
     gc.collect()
-    try:  # hand freed memory back to the system (glibc only)
+    try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
