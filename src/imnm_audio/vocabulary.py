@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,18 +52,19 @@ def zipf(word: str, language: str = "en") -> float:
     return zipf_frequency(word, language.split("-")[0].lower())
 
 
-def release() -> None:
+def release() -> bool:
     """Drop wordfreq's tables (about 50 MB) once the scripts are written: the build
-    synthesises next, and the voice needs the room (`build/pipeline.py`)."""
+    synthesises next, and the voice needs the room (`build/pipeline.py`). True when
+    there was something to drop."""
     zipf.cache_clear()
-    try:
-        import wordfreq
-    except ImportError:
-        return
+    wordfreq = sys.modules.get("wordfreq")  # never imported just to be emptied
+    if wordfreq is None:
+        return False
     for cached in ("get_frequency_dict", "get_frequency_list"):
         clear = getattr(getattr(wordfreq, cached, None), "cache_clear", None)
         if clear is not None:
             clear()
+    return True
 
 
 def is_rare(word: str, language: str = "en") -> bool:

@@ -15,7 +15,7 @@ from .. import __version__
 from ..assemble import assemble
 from ..cache import ClipCache, package_fingerprint
 from ..content import Lexicon, Podcast
-from ..export.cover import make_cover
+from ..export.cover import cached_cover, keep_cover
 from ..export.splice import frame_in_input
 from ..fsutil import staged_folder
 from ..script import Script
@@ -61,10 +61,11 @@ def build_key(
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _cover(podcast: Podcast, script: Script) -> bytes:
+def _cover(podcast: Podcast, script: Script, cache: ClipCache) -> bytes:
     if podcast.artwork is not None:
         return podcast.artwork.read_bytes()
-    return make_cover(script.meta.short_title, script.meta.title, script.meta.organisation)
+    meta = script.meta
+    return cached_cover(cache, meta.short_title, meta.title, meta.organisation, keep=False)
 
 
 def start_episode(
@@ -74,13 +75,14 @@ def start_episode(
     options: BuildOptions,
     cache: ClipCache,
     progress: Progress | None = None,
+    neighbours: str = "",
 ) -> Callable[[], EpisodeReport]:
     """Synthesise an episode's clips; the returned function assembles and publishes it
     (or returns the stored report when the published episode is up to date)."""
     started = time.perf_counter()
     engine = engine_for_script(script.voice.engine, podcast)
     voice = choose_voice(script, engine)
-    cover = _cover(podcast, script)
+    cover = _cover(podcast, script, cache)
     key = build_key(
         podcast, script, segment_keys(script, lexicon, engine, voice), cover, options.formats
     )
@@ -99,7 +101,7 @@ def start_episode(
 
     clips = synthesize_for_assembly(podcast, lexicon, script, engine, voice, cache, progress)
     return functools.partial(
-        finish_episode, podcast, script, options, cache, clips, cover, key, started
+        finish_episode, podcast, script, options, cache, clips, cover, key, started, neighbours
     )
 
 
@@ -112,6 +114,7 @@ def finish_episode(
     cover: bytes,
     key: str,
     started: float,
+    neighbours: str = "",
 ) -> EpisodeReport:
     synthesis = clips()
     out = options.out_dir / script.slug
@@ -130,7 +133,9 @@ def finish_episode(
         # Measured on the final samples while the files are written, plus the encoder's
         # level change (measured on a tone): `imnm-audio check` measures the decoded MP3.
         loudness = side.submit(lambda: episode.loudness_lufs)
-        files = write_outputs(staging, podcast, script, episode, cover, options.formats, cache)
+        files = write_outputs(
+            staging, podcast, script, episode, cover, options.formats, cache, neighbours
+        )
         lufs = loudness.result() + gain + (3.0103 if audio.channels == 2 else 0.0)
         report = EpisodeReport(
             slug=script.slug,
@@ -142,6 +147,9 @@ def finish_episode(
             files=files,
         )
         write_stamp(staging, key, files, report)
+    if podcast.artwork is None:
+        meta = script.meta
+        keep_cover(cache, meta.short_title, meta.title, meta.organisation, cover)
     report.cache_hits, report.synthesized = synthesis.cache_hits, synthesis.synthesized
     report.seconds = time.perf_counter() - started
     return report

@@ -37,8 +37,10 @@ def write_outputs(
     cover: bytes,
     formats: tuple[str, ...] = ("epub", "daisy"),
     cache: ClipCache | None = None,
+    neighbours: str = "",
 ) -> list[str]:
-    """Write every file of one episode into `folder`; return their names.
+    """Write every file of one episode into `folder`; return their names. `neighbours`:
+    the page's links to the library and the episodes either side (export/library.py).
 
     A chapter whose samples were encoded before with the same settings (found in
     `cache`) is not encoded again: an edit re-encodes only the chapters it changed.
@@ -123,12 +125,7 @@ def write_outputs(
         write_tags(folder / name, tags, chapters)
     files = [name for name, _, _ in tagging]
 
-    sizes = {name: (folder / name).stat().st_size for name in files}
-    published = PublishedEpisode(
-        slug, meta, episode.duration, sizes[f"{slug}.mp3"], episode.chapters, tuple(files)
-    )
     texts = {
-        "index.html": episode_page(podcast, published, sizes),
         f"{slug}.m3u": m3u(meta, episode, chapter_files),
         f"{slug}.vtt": webvtt(episode),
         f"{slug}.srt": srt(episode),
@@ -144,6 +141,15 @@ def write_outputs(
     files += write_books(folder, podcast, script, episode, cover, formats)
     (folder / "cover.png").write_bytes(cover)
     files.append("cover.png")
+    # The page last, with every other file's size: the same page the show's publishing
+    # would write (build/show.py), so it never has to be written twice.
+    sizes = {name: (folder / name).stat().st_size for name in files}
+    published = PublishedEpisode(
+        slug, meta, episode.duration, sizes[f"{slug}.mp3"], episode.chapters, tuple(files)
+    )
+    page = episode_page(podcast, published, sizes, neighbours)
+    (folder / "index.html").write_text(page, encoding="utf-8")
+    files.append("index.html")
     return files
 
 

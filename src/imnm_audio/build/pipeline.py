@@ -14,6 +14,7 @@ from ..content import (
     url_problem,
 )
 from ..errors import TooShortForHold, UsageError
+from ..export.library import neighbours
 from ..fsutil import output_lock
 from ..vocabulary import release as release_vocabulary
 from .episode import EpisodeReport, start_episode
@@ -68,8 +69,11 @@ def _build(
     # The scripts are written: wordfreq's tables (about 50 MB) are not needed while the
     # voice is loaded (with Piper's long sentences spoken clause by clause, the peak of
     # a cold build of 20 factsheets went from over 626 MB to 397 MB).
-    release_vocabulary()
-    trim_memory()
+    if release_vocabulary():
+        trim_memory()
+    # The whole show, for each episode page's links to its neighbours (written with the
+    # page, so no build leaves a page without them; publish_show mends what changed).
+    show = load_project(options.content_dir).factsheets if slugs else project.factsheets
     episode_of = {s.slug: s for s, _ in episode_plans}
     hold_of = {s.slug: s for s, _ in hold_plans}
     # First every factsheet's clips, with one voice load for the whole build; then the
@@ -87,7 +91,13 @@ def _build(
             script = episode_of[slug]
             progress = progress_for(slug, len(script.segments)) if progress_for else None
             finish_episode = start_episode(
-                project.podcast, project.lexicon, script, options, cache, progress
+                project.podcast,
+                project.lexicon,
+                script,
+                options,
+                cache,
+                progress,
+                neighbours(show, slug),
             )
         if slug in hold_of:
             script = hold_of[slug]

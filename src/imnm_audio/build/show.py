@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 
+from ..cache import ClipCache
 from ..content import load_project
-from ..export.cover import make_cover
+from ..export.cover import cached_cover
 from ..export.feed import make_feed
 from ..export.library import library_page, neighbours
 from ..export.page import episode_page
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def publish_show(options: BuildOptions, base_url: str) -> list[str]:
-    """Write the feed, the index page and the show's cover for every built episode."""
+    """Write the feed, the library page and the show's cover for every built episode."""
     project = load_project(options.content_dir)
     podcast = project.podcast
     episodes = []
@@ -34,19 +35,21 @@ def publish_show(options: BuildOptions, base_url: str) -> list[str]:
         cover_name, cover = "cover" + podcast.artwork.suffix.lower(), podcast.artwork.read_bytes()
     else:
         cover_name = "cover.png"
-        cover = make_cover(podcast.title.split(" — ")[0][:24], podcast.title, podcast.author)
+        cache = ClipCache(options.cache_dir, enabled=options.use_cache)
+        short = podcast.title.split(" — ")[0][:24]
+        cover = cached_cover(cache, short, podcast.title, podcast.author)
     sizes = {
         e.slug: {f: (options.out_dir / e.slug / f).stat().st_size for f in e.files}
         for e in episodes
     }
-    # Each episode's page again, now that its neighbours are known.
+    # An episode page whose neighbours changed since it was built (another factsheet
+    # added, retitled, or not built) is written again; the build writes the same page.
     for episode in episodes:
-        atomic_write_bytes(
-            options.out_dir / episode.slug / "index.html",
-            episode_page(
-                podcast, episode, sizes[episode.slug], neighbours(episodes, episode.slug)
-            ).encode("utf-8"),
-        )
+        path = options.out_dir / episode.slug / "index.html"
+        nav = neighbours(episodes, episode.slug)
+        page = episode_page(podcast, episode, sizes[episode.slug], nav).encode("utf-8")
+        if not path.is_file() or path.read_bytes() != page:
+            atomic_write_bytes(path, page)
     outputs = {
         cover_name: cover,
         "feed.xml": make_feed(podcast, episodes, base_url, cover_name),

@@ -11,14 +11,28 @@ as you type, and says how many are shown.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from html import escape
+from typing import Protocol, TypeVar
 
-from ..content import Podcast
+from ..content import FactsheetMeta, Podcast
 from .page import _size, _spoken_clock, page
 from .published import PublishedEpisode
 
 
-def newest_first(episodes: list[PublishedEpisode]) -> list[PublishedEpisode]:
+class _Listed(Protocol):
+    """A published episode or a factsheet: what the order needs."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def meta(self) -> FactsheetMeta: ...
+
+
+L = TypeVar("L", bound=_Listed)
+
+
+def newest_first(episodes: Sequence[L]) -> list[L]:
     """By publication date, then episode number, newest first; then by title."""
     by_title = sorted(episodes, key=lambda e: e.meta.title.lower())
     return sorted(by_title, key=lambda e: (e.meta.published, e.meta.episode or 0), reverse=True)
@@ -108,7 +122,7 @@ def _shown(total: int) -> str:
     return "The one episode shown." if total == 1 else f"All {total} episodes shown."
 
 
-def neighbours(episodes: list[PublishedEpisode], slug: str) -> str:
+def neighbours(episodes: Sequence[_Listed], slug: str) -> str:
     """The links at the top of an episode's page: the library, the newer and the older
     episode."""
     order = newest_first(episodes)
