@@ -219,3 +219,59 @@ def test_pauses_are_longer_between_sections_than_sentences(imnm_script) -> None:
     script, _, _ = imnm_script
     for chapter in script.chapters:
         assert chapter.segments[-1].pause_ms > max(s.pause_ms for s in chapter.segments[:-1])
+
+
+def _sheet(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "vis" / "factsheet.md"
+    path.parent.mkdir()
+    front = (
+        "---\ntitle: Visual Test\nshort_title: VT\norganisation: Test Charity\n"
+        "language: en-GB\nsource_url: https://example.org/\nsummary: A test.\n"
+        "published: 2026-01-01\nresources: []\n---\n\n"
+    )
+    path.write_text(front + body, encoding="utf-8")
+    return path
+
+
+def test_visual_only_text_is_shown_but_not_said(tmp_path: Path) -> None:
+    """<span class="visual"> (written by `imnm-audio import`): a clause stays in the
+    display and leaves the speech; a whole sentence of it leaves the script."""
+    path = _sheet(
+        tmp_path,
+        '## Help\n\nGo to www.example.org <span class="visual">or scan the QR code</span> '
+        'today. <span class="visual">Scan the code below.</span> Call us any time.\n\n'
+        '- <span class="visual">See the picture.</span>\n- Rest often.\n',
+    )
+    sheet = load_factsheet(path)
+    script = narrate(sheet, Lexicon(Path("l.yaml"), ()), VoiceSettings(), "x", "h")
+    help_ = next(c for c in script.chapters if c.id == "help")
+    displays = [s.display for s in help_.segments]
+    assert displays == [
+        "Help",
+        "Go to www.example.org or scan the QR code today.",
+        "Call us any time.",
+        "Rest often.",
+    ]
+    spoken = help_.segments[1].spoken
+    assert "QR" not in spoken and "scan" not in spoken and spoken.endswith("today.")
+    assert [s.block for s in help_.segments[1:]] == ["p1", "p1", "ul1.2"]
+
+
+def test_visual_span_cut_by_a_sentence_break_stays_paired() -> None:
+    text = "Go. \ue000Scan it. It is here.\ue001 Then go."
+    assert split_sentences(text) == [
+        "Go.",
+        "\ue000Scan it.\ue001",
+        "\ue000It is here.\ue001",
+        "Then go.",
+    ]
+
+
+def test_a_bold_lead_in_of_a_paragraph_is_said(tmp_path: Path) -> None:
+    path = _sheet(tmp_path, "## Medicines\n\n**Note:** take them with food.\n")
+    script = narrate(load_factsheet(path), Lexicon(Path("l.yaml"), ()), VoiceSettings(), "x", "h")
+    chapter = next(c for c in script.chapters if c.id == "medicines")
+    assert [(s.display, s.strong, s.block) for s in chapter.segments[1:]] == [
+        ("Note:", True, "p1"),
+        ("take them with food.", False, "p1"),
+    ]

@@ -18,6 +18,7 @@ from .common import URL_IN_TEXT_RE
 @dataclass(frozen=True)
 class Paragraph:
     text: str
+    lead: str | None = None  # a bold run that opens it ("Note:"), spoken as its own phrase
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,28 @@ class Section:
 _MD = MarkdownIt("commonmark")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
+# Text a reader sees but a listener is not told ("or scan this QR code"): written
+# <span class="visual">...</span> in a factsheet (`imnm-audio import` marks it), kept in
+# the parsed text between these two private-use characters. `shown` is the text with
+# it, `heard` the text without it.
+VISUAL_OPEN, VISUAL_CLOSE = "\ue000", "\ue001"
+_VISUAL_SPAN_RE = re.compile(r'<span\s+class\s*=\s*["\']?visual["\']?\s*>', re.I)
+_UNMARK = re.compile(f"[{VISUAL_OPEN}{VISUAL_CLOSE}]")
+_VISUAL_RE = re.compile(f"{VISUAL_OPEN}[^{VISUAL_CLOSE}]*(?:{VISUAL_CLOSE}|$)")
+
+
+def shown(text: str) -> str:
+    """The text as a reader sees it: visual-only parts kept, their marks taken out."""
+    return text.replace(VISUAL_OPEN, "").replace(VISUAL_CLOSE, "")
+
+
+def heard(text: str) -> str:
+    """The text as a listener hears it: visual-only parts left out, spacing mended."""
+    text = _VISUAL_RE.sub(" ", text.replace(VISUAL_CLOSE + VISUAL_OPEN, ""))
+    text = re.sub(r"\s+([,.;:!?)])", r"\1", " ".join(text.split()))
+    text = re.sub(r"^[,;:]\s*|(?<=[,;:])[,;:]+", "", text).strip()
+    return text if re.search(r"\w", text) else ""
+
 
 def parse_sections(body: str, path: Path, body_line: int) -> tuple[Section, ...]:
     tokens = _MD.parse(body)
@@ -84,6 +107,7 @@ def parse_sections(body: str, path: Path, body_line: int) -> tuple[Section, ...]
         if tok.type == "heading_open":
             inline = tokens[i + 1]
             title, _, urls = _flatten_inline(inline)
+            title = shown(title)
             if tok.tag == "h1":
                 i += 3
                 continue
@@ -131,8 +155,8 @@ def parse_sections(body: str, path: Path, body_line: int) -> tuple[Section, ...]
                 else:  # a second paragraph of the same item
                     list_stack[-1][1].append(ListItem(None, text, level, more=True))
                 item_text.append(text)
-            elif text:
-                section["blocks"].append(Paragraph(text))
+            elif text or lead:
+                section["blocks"].append(Paragraph(text, lead))
         elif tok.type in ("fence", "code_block", "html_block", "table_open", "hr"):
             kind = {
                 "fence": "a code block",
@@ -183,6 +207,7 @@ def _flatten_inline(tok: Token) -> tuple[str, str | None, list[str]]:
     in_strong = 0
     strong_at_start = False
     strong_parts: list[str] = []
+    visual_depth: list[bool] = []  # open <span>s: True for class="visual"
     for child in children:
         if child.type == "strong_open":
             in_strong += 1
@@ -205,9 +230,18 @@ def _flatten_inline(tok: Token) -> tuple[str, str | None, list[str]]:
         elif child.type == "image":
             piece = child.content  # the alt text
         elif child.type in ("text", "code_inline"):
-            piece = child.content
+            piece = _UNMARK.sub("", child.content)  # the marks are ours alone
         elif child.type == "html_inline":
-            piece = ""
+            if _VISUAL_SPAN_RE.fullmatch(child.content.strip()):
+                visual_depth.append(True)
+                piece = VISUAL_OPEN
+            elif re.fullmatch(r"<span\b[^>]*>", child.content.strip(), re.I):
+                visual_depth.append(False)
+                piece = ""
+            elif child.content.strip().lower() == "</span>" and visual_depth:
+                piece = VISUAL_CLOSE if visual_depth.pop() else ""
+            else:
+                piece = ""
         else:
             piece = ""
         parts.append(piece)
@@ -215,8 +249,10 @@ def _flatten_inline(tok: Token) -> tuple[str, str | None, list[str]]:
             strong_parts.append(piece)
     # Control characters mean nothing in a factsheet and are not allowed in XML (feed,
     # EPUB, DAISY): drop them at the edge.
+    if any(visual_depth):  # a span left open runs to the end of the paragraph
+        parts.append(VISUAL_CLOSE)
     text = " ".join(_CONTROL.sub("", "".join(parts)).split())
-    lead = _CONTROL.sub("", lead) if lead else lead
+    lead = " ".join(shown(_CONTROL.sub("", lead)).split()) if lead else lead
     urls.extend(
         u if u.lower().startswith("http") else "https://" + u
         for u in URL_IN_TEXT_RE.findall((lead or "") + " " + text)

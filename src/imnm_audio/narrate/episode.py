@@ -18,6 +18,7 @@ from ..content import (
     Section,
     VoiceSettings,
 )
+from ..content.markdown import heard, shown
 from ..errors import ContentError
 from ..pronounce import render
 from ..script import Chapter, Script, Segment, new_script
@@ -28,7 +29,7 @@ from .rules import Context, speak
 from .sentences import split_sentences
 
 # Bump when a rule changes what is spoken, so existing scripts are reported stale.
-NARRATION_VERSION = 8
+NARRATION_VERSION = 9
 
 PAUSE_SENTENCE = 350
 PAUSE_PARAGRAPH = 700
@@ -93,9 +94,15 @@ def narrate(
 
 
 def segment(
-    display: str, ctx: Context, pause_ms: int, rate: float = 1.0, block: str = ""
+    display: str,
+    ctx: Context,
+    pause_ms: int,
+    rate: float = 1.0,
+    block: str = "",
+    say: str | None = None,
 ) -> Segment:
-    spoken = speak(display, ctx)
+    """A sentence: `display` is shown, `say` (the display when not given) is spoken."""
+    spoken = speak(display if say is None else say, ctx)
     return Segment(display=display, spoken=spoken, pause_ms=pause_ms, rate=rate, block=block)
 
 
@@ -153,7 +160,11 @@ def _section_chapter(section: Section, ctx: Context) -> Chapter:
             segments.append(replace(_heading(block.text, ctx), block=f"h{count['h']}"))
         elif isinstance(block, Paragraph):
             count["p"] += 1
-            segments += _in(f"p{count['p']}", _sentences(block.text, ctx))
+            where = f"p{count['p']}"
+            if block.lead:
+                lead = segment(block.lead, ctx, PAUSE_LEAD, block=where)
+                segments.append(replace(lead, strong=True))
+            segments += _in(where, _sentences(block.text, ctx))
         elif isinstance(block, BulletList):
             count["l"] += 1
             path: list[int] = []  # the item's number at each level
@@ -173,9 +184,16 @@ def _section_chapter(section: Section, ctx: Context) -> Chapter:
 
 
 def _sentences(text: str, ctx: Context) -> list[Segment]:
-    sentences = split_sentences(text)
+    """A paragraph's sentences; one that is all visual-only ("Scan the QR code.") is
+    left out, and the visual-only part of one is shown but not said."""
+    sentences = [s for s in split_sentences(text) if heard(s)]
     return [
-        segment(s, ctx, PAUSE_PARAGRAPH if i == len(sentences) - 1 else PAUSE_SENTENCE)
+        segment(
+            shown(s),
+            ctx,
+            PAUSE_PARAGRAPH if i == len(sentences) - 1 else PAUSE_SENTENCE,
+            say=heard(s),
+        )
         for i, s in enumerate(sentences)
     ]
 

@@ -12,6 +12,7 @@ from ..content import (
     Section,
     VoiceSettings,
 )
+from ..content.markdown import heard
 from ..errors import TooShortForHold
 from ..script import Chapter, Script, new_script
 from .addresses import learn_more
@@ -28,13 +29,16 @@ def _hold_sentences(section: Section) -> list[str]:
     sentences: list[str] = []
     for block in section.blocks:
         if isinstance(block, Paragraph):
+            sentences += [block.lead] if block.lead else []
             sentences += split_sentences(block.text)
         elif isinstance(block, BulletList):
             for item in block.items:
                 if item.lead:
                     sentences.append(item.lead)
                 sentences += split_sentences(item.text) if item.text else []
-    return [s for s in sentences if not s.endswith(":")]
+    # On the phone only what is heard: visual-only parts ("scan the QR code") go.
+    heard_only = (heard(s) for s in sentences)
+    return [s for s in heard_only if s and not s.endswith(":")]
 
 
 def narrate_hold(
