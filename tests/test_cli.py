@@ -11,7 +11,7 @@ import pytest
 from conftest import FACTSHEET, write_project
 from imnm_audio.cli import main
 
-COMMANDS = ["script", "build", "voices", "cache"]
+COMMANDS = ["import", "script", "build", "voices", "cache"]
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -41,6 +41,25 @@ err_console = Console(stderr=True)
 # ---------------------------------------------------------------- commands
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import import_document
+
+    done = import_document(args.source, args.content, args.slug, args.force)
+    if not args.quiet:
+        print(
+            f"{done.path}: {done.sections} sections, {done.words} words, from the "
+            f"{done.kind} {args.source}."
+        )
+        for note in done.notes:
+            print(f"  note: {note}")
+        if done.placeholders:
+            print(
+                f"  To fill in before `imnm-audio script`: {', '.join(done.placeholders)} "
+                "(marked 'TODO (import)'). Read the text through as well."
+            )
+    return 0
+
+
 def cmd_script(args: argparse.Namespace) -> int:
     """Narration and hold-line scripts together: one lexicon change makes both stale."""
     project = load_project(args.content, args.slugs or None)
@@ -296,6 +315,7 @@ def _progress(
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "import": cmd_import,
     "script": cmd_script,
     "build": cmd_build,
     "voices": cmd_voices,

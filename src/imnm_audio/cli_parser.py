@@ -82,6 +82,30 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser(
+        "import",
+        help="make content/<slug>/factsheet.md from a PDF, Word document or saved web page",
+        description="Read a factsheet a charity already has (a text PDF, a .docx, or a web "
+        "page saved as .html) and write it as content/<slug>/factsheet.md: headings, lists "
+        "and bold lead-ins kept, front matter filled from what the document says, and "
+        "'TODO (import)' placeholders where it says nothing (`script` refuses them until "
+        "they are filled in). Exit 2, with nothing written, for a file that cannot be "
+        "imported.",
+    )
+    p.add_argument("source", type=Path, metavar="SOURCE", help="the .pdf, .docx or .html file")
+    p.add_argument(
+        "--slug", metavar="SLUG", help="the factsheet's folder name (default: from its title)"
+    )
+    p.add_argument("--force", action="store_true", help="replace a factsheet that is already there")
+    p.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        metavar="DIR",
+        help="where the factsheet goes (default: content/)",
+    )
+    _verbosity(p)
+
+    p = sub.add_parser(
         "script",
         help="write narration and hold-line scripts (scripts/<slug>.yaml, .hold.yaml)",
         description="Write or check the narration and hold-line scripts of each factsheet.",

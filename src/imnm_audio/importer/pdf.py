@@ -1,0 +1,313 @@
+"""A text PDF as blocks, with pdfplumber: each word's position, font and size are read,
+and the page is put back together the way a reader reads it.
+
+Rows, running headers and footers, and columns are found in pdf_layout.py. Here the
+lines become blocks: a heading by its size (or bold type alone on its line), a list
+item by its bullet or number (its depth by how far in it stands), a paragraph by the
+gap before it. Lines are re-joined, and a word hyphenated at a line end is made whole
+when the joined word is a word (wordfreq).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+from ..errors import ContentError
+from .document import Block, Document, Run
+from .pdf_layout import (
+    BULLETS,
+    CID_RE,
+    Furniture,
+    Line,
+    Word,
+    drop_furniture,
+    in_reading_order,
+    rows_of,
+)
+
+_NUMBER_RE = re.compile(r"^(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]$")
+
+_COPYRIGHT_RE = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?)?\s*(.+)", re.I)
+
+
+def read_pdf(path: Path) -> Document:
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(path)
+    except PdfminerException as err:
+        raise _unreadable(path, err) from None
+    with pdf:
+        try:
+            pages = list(pdf.pages)
+            rows = [rows_of(page, number) for number, page in enumerate(pages)]
+            heights = [float(page.height) for page in pages]
+            widths = [float(page.width) for page in pages]
+            has_pictures = any(page.images for page in pages)
+            links = _links(pages)
+            meta = dict(pdf.metadata or {})
+            lang = pdf.doc.catalog.get("Lang") if hasattr(pdf.doc, "catalog") else None
+        except PdfminerException as err:
+            raise _unreadable(path, err) from None
+    if not any(rows):
+        if has_pictures:
+            raise ContentError(
+                "this PDF has no text in it, only pictures of pages (a scan).",
+                path=path,
+                fix="Run it through OCR first (for example `ocrmypdf in.pdf out.pdf`), check "
+                "the recognised text, then import the new PDF; or import the Word file or "
+                "web page it was made from.",
+            )
+        raise ContentError(
+            "this PDF is empty: it has no text to import.",
+            path=path,
+            fix="Check it is the right file.",
+        )
+    furniture = Furniture()
+    rows = drop_furniture(rows, heights, furniture)
+    lines: list[Line] = []
+    for page_rows, width in zip(rows, widths, strict=True):
+        lines += in_reading_order(page_rows, width)
+    doc = Document("PDF", _blocks(lines), links=links)
+    _about(doc, meta, lang, furniture)
+    return doc
+
+
+def _unreadable(path: Path, err: Exception) -> ContentError:
+    cause = err.args[0] if err.args else err
+    name = type(cause).__name__
+    if "Password" in name or "Encrypt" in name:
+        return ContentError(
+            "this PDF is protected by a password, so its text cannot be read.",
+            path=path,
+            fix="Open it with the password and save or print an unprotected copy (or ask "
+            "its author for one), then import that.",
+        )
+    return ContentError(
+        f"this file cannot be read as a PDF ({cause}).",
+        path=path,
+        fix="Check it opens in a PDF viewer; save it again from the program that made it.",
+    )
+
+
+def _links(pages: list[Any]) -> list[tuple[str, str]]:
+    out = []
+    for page in pages:
+        for link in page.hyperlinks:
+            uri = link.get("uri")
+            if not uri:
+                continue
+            inside = page.crop(
+                (link["x0"], link["top"], link["x1"], link["bottom"]), strict=False
+            ).extract_text()
+            out.append((" ".join((inside or "").split()), uri))
+    return out
+
+
+# ----------------------------------------------------------------------- lines to blocks
+
+
+def _blocks(lines: list[Line]) -> list[Block]:
+    if not lines:
+        return []
+    sizes = Counter()
+    for line in lines:
+        for word in line.words:
+            sizes[round(word.size, 1)] += len(word.text)
+    body = sizes.most_common(1)[0][0]
+    heading_sizes = sorted({line.size for line in lines if line.size > body * 1.1}, reverse=True)
+    gaps = [
+        b.top - a.bottom
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.page == b.page
+        and a.column == b.column
+        and b.top > a.bottom
+        and abs(a.size - body) < 0.5
+        and abs(b.size - body) < 0.5
+    ]
+    line_gap = median(gaps) if gaps else body * 0.3
+    bullet_xs: dict[int, list[int]] = {}  # per column: where its bullets stand
+    for line in lines:
+        if _bullet(line):
+            bullet_xs.setdefault(line.column, []).append(round(line.x0))
+
+    right_edge: dict[tuple[int, int], float] = {}
+    for line in lines:
+        key = (line.page, line.column)
+        right_edge[key] = max(right_edge.get(key, 0.0), line.x1)
+
+    blocks: list[Block] = []
+    prev: Line | None = None
+    item_x = 0.0  # where the text of the current list item starts
+    for line in lines:
+        kind, level, ordered, words = _kind(
+            line, body, heading_sizes, sorted(set(bullet_xs.get(line.column, [])))
+        )
+        runs = [Run(w.text + " ", w.bold) for w in words]
+        if kind == "heading":
+            if (
+                blocks
+                and blocks[-1].kind == "heading"
+                and prev is not None
+                and blocks[-1].level == level
+                and 0 <= _gap(prev, line) < body
+            ):
+                _join(blocks[-1], runs)  # a heading over two lines
+            else:
+                blocks.append(Block("heading", runs, level=level))
+        elif kind == "li":
+            blocks.append(Block("li", runs, level=level, ordered=ordered))
+            item_x = words[0].x0
+        elif (
+            prev is None
+            or not blocks
+            or blocks[-1].kind == "heading"
+            or _gap(prev, line) > max(line_gap * 2.2, body * 0.5)
+            or abs(line.size - prev.size) > 0.5
+            or blocks[-1].kind == "li"
+            and line.x0 < item_x - 3
+            or _ended(prev, line, right_edge)
+        ):
+            blocks.append(Block("p", runs))
+        else:
+            _join(blocks[-1], runs)
+        prev = line
+    return blocks
+
+
+def _ended(prev: Line, line: Line, right_edge: dict[tuple[int, int], float]) -> bool:
+    """At a turn to the next column or page: did the paragraph end there (a short line
+    ending a sentence)?"""
+    if (prev.page, prev.column) == (line.page, line.column):
+        return False
+    edge = right_edge.get((prev.page, prev.column), prev.x1)
+    return prev.text.rstrip().endswith((".", "!", "?", ":")) and prev.x1 < edge - 40
+
+
+def _gap(a: Line, b: Line) -> float:
+    if a.page != b.page or a.column != b.column and b.top < a.top:
+        return 0.0  # the text runs on to the next column or page
+    return b.top - a.bottom
+
+
+def _is_bullet(text: str) -> bool:
+    return text in BULLETS or bool(CID_RE.fullmatch(text))
+
+
+def _bullet(line: Line) -> bool:
+    first = line.words[0].text
+    return (
+        _is_bullet(first)
+        or bool(_NUMBER_RE.match(first))
+        or (first[0] in BULLETS - {"-", "*"} and len(first) > 1)
+    )
+
+
+def _kind(
+    line: Line, body: float, heading_sizes: list[float], bullet_xs: list[int]
+) -> tuple[str, int, bool, list[Word]]:
+    """What the line starts: a heading (and its rank), a list item (its depth, numbered
+    or not), or more of the text before ("cont", or "p" for a new paragraph)."""
+    words = list(line.words)
+    if line.size in heading_sizes:
+        return "heading", heading_sizes.index(line.size) + 1, False, words
+    if _bullet(line):
+        first = words[0]
+        ordered = bool(_NUMBER_RE.match(first.text))
+        if _is_bullet(first.text) or ordered:
+            words = words[1:]
+        else:
+            words[0] = Word(
+                first.text[1:], first.x0, first.x1, first.top, first.bottom, first.size, first.bold
+            )
+        # Deeper by each bullet position to its left (4 pt apart or more).
+        stops: list[int] = []
+        for x in bullet_xs:
+            if not stops or x - stops[-1] > 4:
+                stops.append(x)
+        level = 1 + sum(1 for x in stops if x < round(line.x0) - 4)
+        if words:
+            return "li", min(level, 3), ordered, words
+    if line.bold and len(line.text) < 90 and not line.text.rstrip().endswith((".", ",", ";")):
+        return "heading", len(heading_sizes) + 1, False, words
+    return "cont", 0, False, words
+
+
+def _join(block: Block, runs: list[Run]) -> None:
+    """The next line's words onto the block, a hyphenated line end made whole."""
+    last = block.runs[-1] if block.runs else None
+    if last and runs:
+        text = last.text.rstrip()
+        first = runs[0].text
+        if text.endswith("-") and not text.endswith("--") and first[:1].islower():
+            head = re.search(r"([A-Za-z]+)-$", text)
+            tail = re.match(r"[a-z]+", first)
+            if head and tail and _is_word(head.group(1) + tail.group(0)):
+                block.runs[-1] = Run(text[:-1], last.bold, last.href)
+            else:
+                block.runs[-1] = Run(text, last.bold, last.href)
+    block.runs += runs
+
+
+def _is_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") > 1.0
+
+
+def _about(doc: Document, meta: dict[str, Any], lang: Any, furniture: Furniture) -> None:
+    """What the PDF says of itself: its visible title (the largest heading on the first
+    page), the metadata's title, author, subject and keywords, its language, its
+    date, and the copyright line of its footer."""
+    first = next((b for b in doc.blocks if b.kind == "heading"), None)
+    if first is not None and first is doc.blocks[0] and first.level == 1:
+        doc.title = first.text
+    title = _text(meta.get("Title"))
+    if not doc.title and title and not re.search(r"\.(docx?|pdf|indd)$|^microsoft", title, re.I):
+        doc.title = title
+    doc.author = _text(meta.get("Author"))
+    subject = _text(meta.get("Subject"))
+    if subject and len(subject.split()) >= 6:
+        doc.summary = subject
+    keywords = _text(meta.get("Keywords"))
+    if keywords:
+        doc.keywords = [k.strip() for k in re.split(r"[,;]", keywords) if k.strip()]
+    date = re.match(r"D:(\d{4})(\d{2})(\d{2})", _text(meta.get("CreationDate")) or "")
+    if date:
+        doc.date = "-".join(date.groups())
+    language = _text(lang)
+    if language and re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", language):
+        parts = language.split("-")
+        doc.language = "-".join(
+            [parts[0].lower()] + [p.upper() if len(p) == 2 else p for p in parts[1:]]
+        )
+    for text in furniture.texts + [doc.text[-400:]]:
+        found = _COPYRIGHT_RE.search(text)
+        if found:
+            holder = re.split(
+                r"\s[·|•]\s|\.\s|,\s*(?:registered|all rights)|\s(?:www\.|https?:)",
+                found.group(1),
+                flags=re.I,
+            )[0].strip(" .,")
+            if holder and len(holder.split()) <= 8:
+                doc.copyright = f"© {holder}"
+                doc.organisation = holder
+            break
+    doc.links += [("", u) for t in furniture.texts for u in re.findall(r"https?://\S+", t)]
+    for text in furniture.texts:
+        for found in re.findall(r"\bwww\.[a-z0-9-]+(?:\.[a-z0-9-]+)+", text, re.I):
+            doc.links.append(("", "https://" + found.lower() + "/"))
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if value is None:
+        return None
+    text = " ".join(str(value).split()).strip()
+    return text or None

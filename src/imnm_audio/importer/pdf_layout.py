@@ -1,0 +1,185 @@
+"""Where a PDF's words stand: rows, running headers and footers, and columns.
+
+1. Words become rows (the same baseline), page by page.
+2. Running headers and footers go: rows near the top or bottom edge that repeat on
+   other pages (numbers aside), page numbers, and small print in the margins. What
+   they said is kept (the copyright line and web address say who wrote the document).
+3. A page whose rows leave a clear gutter down the middle is read as two columns, left
+   then right, band by band between full-width rows (a title across both).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+BULLETS = set("•●▪■◦‣–—-*·○►✓✔\uf0b7\uf0a7\uf076\uf0d8\uf0fc")
+CID_RE = re.compile(r"\(cid:\d+\)")  # a glyph with no Unicode: in a list, its bullet
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^[-–]\s*\d{1,3}\s*[-–]$", re.I
+)
+_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+EDGE = 0.08  # the top and bottom 8% of a page hold its running header and footer
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    page: int
+    top: float = 0.0
+    bottom: float = 0.0
+    x0: float = 0.0
+    x1: float = 0.0
+    column: int = 0  # 0 full width or one column; 1 left, 2 right
+
+    def __post_init__(self) -> None:
+        self.words.sort(key=lambda w: w.x0)
+        self.top = min(w.top for w in self.words)
+        self.bottom = max(w.bottom for w in self.words)
+        self.x0 = min(w.x0 for w in self.words)
+        self.x1 = max(w.x1 for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def size(self) -> float:
+        sizes = Counter()
+        for w in self.words:
+            sizes[round(w.size, 1)] += len(w.text)
+        return sizes.most_common(1)[0][0]
+
+    @property
+    def bold(self) -> bool:
+        return all(w.bold for w in self.words if w.text not in BULLETS)
+
+    def __repr__(self) -> str:
+        return f"Line({self.page}:{self.column} {self.top:.0f} {self.text[:40]!r})"
+
+
+@dataclass
+class Furniture:
+    """What the running header and footer said."""
+
+    texts: list[str] = field(default_factory=list)
+
+
+def rows_of(page: Any, number: int) -> list[Line]:
+    words = page.extract_words(extra_attrs=["fontname", "size"], x_tolerance=1.5, y_tolerance=2)
+    found = [
+        Word(
+            w["text"].replace("\xad", "-") if not CID_RE.fullmatch(w["text"]) else w["text"],
+            float(w["x0"]),
+            float(w["x1"]),
+            float(w["top"]),
+            float(w["bottom"]),
+            float(w["size"]),
+            bool(_BOLD_RE.search(w["fontname"] or "")),
+        )
+        for w in words
+        if w["text"].strip() and (CID_RE.fullmatch(w["text"]) or CID_RE.sub("", w["text"]))
+    ]
+    for word in found:  # unknown glyphs inside words are dropped
+        if not CID_RE.fullmatch(word.text):
+            word.text = CID_RE.sub("", word.text)
+    found.sort(key=lambda w: (w.bottom, w.x0))
+    rows: list[list[Word]] = []
+    for word in found:
+        if rows and abs(rows[-1][-1].bottom - word.bottom) <= max(2.0, word.size * 0.25):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [Line(r, number) for r in rows]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+def drop_furniture(rows: list[list[Line]], heights: list[float], f: Furniture) -> list[list[Line]]:
+    sizes = Counter()
+    for page in rows:
+        for line in page:
+            for word in line.words:
+                sizes[round(word.size, 1)] += len(word.text)
+    body = sizes.most_common(1)[0][0]
+    edge_counts: Counter[str] = Counter()
+    for page, height in zip(rows, heights, strict=True):
+        for key in {_key(line.text) for line in page if _at_edge(line, height)}:
+            edge_counts[key] += 1
+    pages = len(rows)
+    out = []
+    for page, height in zip(rows, heights, strict=True):
+        kept = []
+        for line in page:
+            at_edge = _at_edge(line, height)
+            repeated = pages > 1 and edge_counts[_key(line.text)] >= max(2, pages // 2)
+            small = line.size < body * 0.9
+            if at_edge and (repeated or small or _PAGE_NUMBER_RE.match(line.text.strip())):
+                f.texts.append(line.text)
+            else:
+                kept.append(line)
+        out.append(kept)
+    return out
+
+
+def _at_edge(line: Line, height: float) -> bool:
+    return line.bottom < height * EDGE or line.top > height * (1 - EDGE)
+
+
+def in_reading_order(rows: list[Line], width: float) -> list[Line]:
+    """The page's lines in reading order: two columns are read left, then right, in
+    bands between the rows that run across both."""
+    gutter = _gutter(rows, width)
+    if gutter is None:
+        return rows
+    out: list[Line] = []
+    left: list[Line] = []
+    right: list[Line] = []
+    for row in rows:
+        if any(w.x0 < gutter < w.x1 for w in row.words):
+            out += left + right
+            left, right = [], []
+            out.append(row)
+            continue
+        lw = [w for w in row.words if w.x1 <= gutter]
+        rw = [w for w in row.words if w.x0 >= gutter]
+        if lw:
+            left.append(Line(lw, row.page, column=1))
+        if rw:
+            right.append(Line(rw, row.page, column=2))
+    return out + left + right
+
+
+def _gutter(rows: list[Line], width: float) -> float | None:
+    """The x of a clear gap between two columns, or None for a one-column page."""
+    if len(rows) < 6:
+        return None
+    best: tuple[int, float] | None = None
+    x = width * 0.3
+    while x < width * 0.7:
+        crossing = sum(1 for r in rows if any(w.x0 - 2 < x < w.x1 + 2 for w in r.words))
+        if best is None or crossing < best[0]:
+            best = (crossing, x)
+        x += 2.0
+    assert best is not None
+    crossing, x = best
+    left = sum(1 for r in rows if any(w.x1 <= x for w in r.words))
+    right = sum(1 for r in rows if any(w.x0 >= x for w in r.words))
+    if crossing <= len(rows) * 0.25 and min(left, right) >= len(rows) * 0.3:
+        return x
+    return None
