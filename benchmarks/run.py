@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from check_speed import check_against_bare  # noqa: E402
+from import_speed import measure as measure_import  # noqa: E402
 
 from imnm_audio.build import EPISODE, HOLD  # noqa: E402
 from imnm_audio.content import load_project  # noqa: E402
@@ -205,6 +206,7 @@ def main() -> None:
                 (count, median(per_minute), median(peaks), median(warm_s), median(warm_peaks))
             )
         rows["scaling"] = scaling
+        rows["import"] = measure_import(args.runs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     text = report(rows, args.runs)
@@ -310,6 +312,23 @@ def report(r: dict, runs: int) -> str:  # type: ignore[type-arg]
         f"Peak memory at most 600 MB and flat with the count: {max(peaks):.0f} MB at most, "
         f"{max(peaks) - min(peaks):.0f} MB between the fewest and the most factsheets "
         f"({ok(max(peaks) <= 600 and max(peaks) - min(peaks) <= 30)}; flat: within 30 MB).",
+    ]
+    imp = r["import"]
+    lines += [
+        "",
+        "## Importing a PDF (`imnm-audio import`)",
+        "",
+        f"The IMNM factsheet laid out as a print PDF (running header, footer, page numbers, "
+        f"bullets) and repeated to {imp['pages']:.0f} pages ({imp['words']:.0f} words written). "
+        "The import is the whole command in a fresh process; the bare figure is pdfplumber "
+        "reading every word with its font and size, and nothing else "
+        "(`benchmarks/import_speed.py`).",
+        "",
+        "| figure | value | target | ratio | |",
+        "| --- | --- | --- | --- | --- |",
+        f"| pdfplumber reading the words | {imp['bare']:.2f} s | | 1.00 | |",
+        f"| import of the {imp['pages']:.0f}-page PDF | {imp['import']:.2f} s | < 5 s | "
+        f"{imp['import'] / imp['bare']:.2f} | {ok(imp['import'] < 5)} |",
     ]
     return "\n".join(lines) + "\n"
 

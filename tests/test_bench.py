@@ -30,6 +30,7 @@ def test_report_has_every_figure_and_ratio() -> None:
         "audio": 480.0,
         "scaling": [(1, 2.0, 500, 0.6, 120), (20, 2.1, 510, 1.4, 160)],
         "check": {"bare": 20.0, "bare_rss": 400, "check": 32.0, "check_rss": 520},
+        "import": {"pages": 20, "words": 9874, "import": 3.0, "bare": 1.5},
     }
     text = bench.report(rows, 3)
     assert "| cold build (empty cache) | 12.00 s | ≤ 1.25 × floor | 1.20 | met |" in text
@@ -37,6 +38,15 @@ def test_report_has_every_figure_and_ratio() -> None:
     assert "| 20 | 2.10 s | 510 MB | 1.40 s | 160 MB |" in text
     assert "510 MB at most, 10 MB between the fewest and the most factsheets (met" in text
     assert "| the whole check | 32.00 s | ≤ 1.5 × bare | 1.60 | **missed** |" in text
+    assert "| import of the 20-page PDF | 3.00 s | < 5 s | 2.00 | met |" in text
+
+
+def test_the_import_benchmark_imports_a_real_20_page_pdf() -> None:
+    import import_speed
+
+    figures = import_speed.measure(1)
+    assert figures["pages"] >= 20 and figures["words"] > 9000
+    assert figures["import"] > figures["bare"] > 0
 
 
 def test_the_check_is_timed_against_bare_recognition_of_the_same_episode(

@@ -61,6 +61,7 @@ def fill_in(path: Path) -> None:
         "summary": "What IMNM is and how it is managed.",
         "published": "2026-11-24",
         "language": "en-US",
+        "source_url": "https://www.example.org/",
     }
     lines = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -352,3 +353,57 @@ def test_pdf_lines_are_rejoined_across_hyphens_and_pages_and_furniture_goes(
         'www.example.org <span class="visual">or scan the QR code below</span>.'
     )
     assert "Test Charity" not in body
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    from test_page import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("columns", [1, 2])
+def test_a_pdf_printed_by_a_browser_comes_back_as_the_same_factsheet(
+    browser, columns: int, project: Path, tmp_path: Path
+) -> None:
+    """Chromium's PDF: embedded subset fonts, CSS columns, a running header and a
+    'Page 1 of 2' footer, and list bullets drawn as shapes, not text."""
+    from documents import make_browser_pdf
+
+    source = make_browser_pdf(browser, IMNM, tmp_path / "printed.pdf", columns=columns)
+    assert main(["import", str(source), "--content", str(project / "content")]) == 0
+    target = project / "content" / "imnm" / "factsheet.md"
+    fill_in(target)
+    assert structure(target) == structure(IMNM)
+    assert "Page" not in target.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+
+
+def test_hyphens_at_line_ends_are_told_from_compounds() -> None:
+    from imnm_audio.importer.pdf import _hyphenated
+
+    assert _hyphenated("treat", "ment") and _hyphenated("inflam", "mation")
+    assert not _hyphenated("cholesterol", "lowering") and not _hyphenated("anti", "rheumatic")
+    assert not _hyphenated("long", "term") and not _hyphenated("self", "care")
+
+
+def test_visual_only_phrases_are_marked() -> None:
+    from imnm_audio.importer.document import mark_visual
+
+    assert mark_visual("Go to www.x.org or use this QR code to learn more!") == (
+        'Go to www.x.org <span class="visual">or use this QR code</span> to learn more!'
+    )
+    assert mark_visual("Call us. Scan the QR code to watch. Thanks.") == (
+        'Call us. <span class="visual">Scan the QR code to watch.</span> Thanks.'
+    )
+    assert mark_visual("Weak muscles (see diagram below) tire.") == (
+        'Weak muscles <span class="visual">(see diagram below)</span> tire.'
+    )
+    assert mark_visual("Rest when you can.") == "Rest when you can."

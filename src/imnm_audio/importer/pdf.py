@@ -137,18 +137,39 @@ def _blocks(lines: list[Line]) -> list[Block]:
             bullet_xs.setdefault(line.column, []).append(round(line.x0))
 
     right_edge: dict[tuple[int, int], float] = {}
+    left_edge: dict[tuple[int, int], float] = {}
     for line in lines:
         key = (line.page, line.column)
         right_edge[key] = max(right_edge.get(key, 0.0), line.x1)
+        left_edge[key] = min(left_edge.get(key, line.x0), line.x0)
+
+    def indent(line: Line, x: float) -> float:  # how far in from its column's edge
+        return x - left_edge[(line.page, line.column)]
+
+    def continues_item(line: Line) -> bool:
+        """Is the line more of the list item before (standing in past the bullets of
+        its column), rather than a paragraph after the list?"""
+        bullets = bullet_xs.get(line.column)
+        if bullets:
+            return line.x0 > min(bullets) + 3
+        return indent(line, line.x0) >= item_x - 3
 
     blocks: list[Block] = []
     prev: Line | None = None
-    item_x = 0.0  # where the text of the current list item starts
+    item_x = 0.0  # how far in the text of the current list item starts
     for line in lines:
         kind, level, ordered, words = _kind(
             line, body, heading_sizes, sorted(set(bullet_xs.get(line.column, [])))
         )
         runs = [Run(w.text + " ", w.bold) for w in words]
+        if (
+            kind == "heading"
+            and level > len(heading_sizes)  # bold type alone on its line ...
+            and blocks
+            and blocks[-1].kind in ("p", "li")
+            and blocks[-1].runs[-1].bold  # ... that carries on a bold lead-in
+        ):
+            kind = "cont"
         if kind == "heading":
             if (
                 blocks
@@ -162,7 +183,7 @@ def _blocks(lines: list[Line]) -> list[Block]:
                 blocks.append(Block("heading", runs, level=level))
         elif kind == "li":
             blocks.append(Block("li", runs, level=level, ordered=ordered))
-            item_x = words[0].x0
+            item_x = indent(line, words[0].x0)
         elif (
             prev is None
             or not blocks
@@ -170,7 +191,7 @@ def _blocks(lines: list[Line]) -> list[Block]:
             or _gap(prev, line) > max(line_gap * 2.2, body * 0.5)
             or abs(line.size - prev.size) > 0.5
             or blocks[-1].kind == "li"
-            and line.x0 < item_x - 3
+            and not continues_item(line)
             or _ended(prev, line, right_edge)
         ):
             blocks.append(Block("p", runs))
@@ -247,17 +268,21 @@ def _join(block: Block, runs: list[Run]) -> None:
         if text.endswith("-") and not text.endswith("--") and first[:1].islower():
             head = re.search(r"([A-Za-z]+)-$", text)
             tail = re.match(r"[a-z]+", first)
-            if head and tail and _is_word(head.group(1) + tail.group(0)):
+            if head and tail and _hyphenated(head.group(1), tail.group(0)):
                 block.runs[-1] = Run(text[:-1], last.bold, last.href)
             else:
                 block.runs[-1] = Run(text, last.bold, last.href)
     block.runs += runs
 
 
-def _is_word(word: str) -> bool:
+def _hyphenated(head: str, tail: str) -> bool:
+    """Was "head-" + "tail" one word broken at the line end ("treat-ment"), not a
+    compound ("cholesterol-lowering", "anti-rheumatic", "long-term")? The joined word
+    must be a word, and no rarer than the tail is on its own."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en") > 1.0
+    joined = zipf_frequency(head + tail, "en")
+    return joined > 1.0 and joined >= zipf_frequency(tail, "en")
 
 
 def _about(doc: Document, meta: dict[str, Any], lang: Any, furniture: Furniture) -> None:

@@ -103,7 +103,34 @@ def rows_of(page: Any, number: int) -> list[Line]:
             rows[-1].append(word)
         else:
             rows.append([word])
-    return [Line(r, number) for r in rows]
+    lines = [Line(r, number) for r in rows]
+    _drawn_bullets(page, lines)
+    return lines
+
+
+def _drawn_bullets(page: Any, lines: list[Line]) -> None:
+    """A bullet drawn as a shape (a browser prints list discs as curves): a small,
+    roughly square shape just left of a line's first word becomes its bullet."""
+    shapes = [
+        s
+        for s in list(page.curves) + list(page.rects)
+        if 1 < float(s["width"]) <= 8
+        and 1 < float(s["height"]) <= 8
+        and 0.6 < float(s["width"]) / float(s["height"]) < 1.6
+    ]
+    for shape in shapes:
+        x0, x1 = float(shape["x0"]), float(shape["x1"])
+        top, bottom = float(shape["top"]), float(shape["bottom"])
+        for line in lines:
+            if not (line.top - 2 <= top and bottom <= line.bottom + 2):
+                continue
+            after = [w for w in line.words if w.x0 >= x1 and w.x0 - x1 < 25]
+            before = [w for w in line.words if w.x1 <= x0 and x0 - w.x1 < 25]
+            if after and not (before and before[-1].text in BULLETS):
+                line.words.append(Word("•", x0, x1, top, bottom, after[0].size, False))
+                line.words.sort(key=lambda w: w.x0)
+                line.x0 = min(line.x0, x0)
+                break
 
 
 def _key(text: str) -> str:
@@ -166,20 +193,40 @@ def in_reading_order(rows: list[Line], width: float) -> list[Line]:
 
 
 def _gutter(rows: list[Line], width: float) -> float | None:
-    """The x of a clear gap between two columns, or None for a one-column page."""
-    if len(rows) < 6:
+    """The x of a clear gap between two columns, or None for a one-column page.
+
+    The gap is where the fewest rows have a word across it; it makes two columns when
+    at most a quarter of the rows cross it (titles, full-width boxes) and the rows on
+    its right start at one left edge, as a column's lines do. The right column may be
+    short (a last page), so its share of the rows is not asked for.
+    """
+    if len(rows) < 4:
         return None
-    best: tuple[int, float] | None = None
+    counts: list[tuple[float, int]] = []
     x = width * 0.3
     while x < width * 0.7:
-        crossing = sum(1 for r in rows if any(w.x0 - 2 < x < w.x1 + 2 for w in r.words))
-        if best is None or crossing < best[0]:
-            best = (crossing, x)
+        counts.append((x, sum(1 for r in rows if any(w.x0 - 2 < x < w.x1 + 2 for w in r.words))))
         x += 2.0
-    assert best is not None
-    crossing, x = best
-    left = sum(1 for r in rows if any(w.x1 <= x for w in r.words))
-    right = sum(1 for r in rows if any(w.x0 >= x for w in r.words))
-    if crossing <= len(rows) * 0.25 and min(left, right) >= len(rows) * 0.3:
-        return x
-    return None
+    fewest = min(c for _, c in counts)
+    run: list[float] = []
+    best: list[float] = []
+    for x, c in counts:  # the middle of the widest stretch with the fewest crossings
+        run = run + [x] if c == fewest else []
+        best = run if len(run) > len(best) else best
+    gutter = best[len(best) // 2]
+    if fewest > len(rows) * 0.25:
+        return None
+    starts = [
+        round(min(w.x0 for w in r.words if w.x0 >= gutter))
+        for r in rows
+        if any(w.x0 >= gutter for w in r.words)
+    ]
+    left = sum(1 for r in rows if any(w.x1 <= gutter for w in r.words))
+    if len(starts) < 3 or left < 3:
+        return None
+    # The column's left edge, or the indent of its list items' text.
+    aligned = max(
+        sum(1 for x0 in starts if abs(x0 - edge) <= 3)
+        for edge in (min(starts), Counter(starts).most_common(1)[0][0])
+    )
+    return gutter if aligned >= max(3, len(starts) * 0.25) else None

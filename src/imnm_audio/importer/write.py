@@ -184,6 +184,7 @@ def _same_url(a: str, b: str) -> bool:
 
 def _markdown(blocks: list[Block]) -> list[str]:
     lines: list[str] = []
+    seen: dict[str, int] = {}  # section ids: a heading used twice gets "(2)"
     numbers: dict[int, int] = {}  # depth -> the last number given, in a numbered list
     indents: dict[int, int] = {}  # depth -> the indent of its items' text
     previous = ""
@@ -195,6 +196,9 @@ def _markdown(blocks: list[Block]) -> list[str]:
         if not text:
             continue
         if block.kind == "heading":
+            if block.level == 2:
+                seen[slugify(text)] = seen.get(slugify(text), 0) + 1
+                text += f" ({seen[slugify(text)]})" if seen[slugify(text)] > 1 else ""
             lines += ([""] if lines and lines[-1] else []) + [f"{'#' * block.level} {text}", ""]
             numbers.clear()
         elif block.kind == "p":
