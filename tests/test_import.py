@@ -166,6 +166,11 @@ def _pdf_named_docx(folder: Path) -> Path:
     return make_pdf(IMNM, folder / "sheet.docx")
 
 
+def _zero_bytes(folder: Path) -> Path:
+    (folder / "download.pdf").write_bytes(b"")  # a download that never finished
+    return folder / "download.pdf"
+
+
 def _odt(folder: Path) -> Path:
     (folder / "sheet.odt").write_bytes(b"PK\x03\x04 not really")
     return folder / "sheet.odt"
@@ -196,6 +201,7 @@ def _page_without_content(folder: Path) -> Path:
         (_not_a_pdf, "the name says a PDF, but the file is plain text"),
         (_pdf_named_docx, "the name says a Word document (.docx), but the file is a PDF"),
         (lambda f: f / "missing.pdf", "no such file"),
+        (_zero_bytes, "this file is empty"),
     ],
     ids=[
         "encrypted",
@@ -207,6 +213,7 @@ def _page_without_content(folder: Path) -> Path:
         "text-named-pdf",
         "pdf-named-docx",
         "missing",
+        "zero-bytes",
     ],
 )
 def test_bad_input_exits_2_with_a_message_and_writes_nothing(
@@ -392,6 +399,13 @@ def test_hyphens_at_line_ends_are_told_from_compounds() -> None:
     assert _hyphenated("treat", "ment") and _hyphenated("inflam", "mation")
     assert not _hyphenated("cholesterol", "lowering") and not _hyphenated("anti", "rheumatic")
     assert not _hyphenated("long", "term") and not _hyphenated("self", "care")
+
+
+def test_ligatures_and_soft_hyphens_are_undone() -> None:
+    from imnm_audio.importer.pdf_layout import _plain
+
+    assert _plain("conﬁrmed ﬂares aﬀect") == "confirmed flares affect"
+    assert _plain("treat\xadment") == "treat-ment"
 
 
 def test_visual_only_phrases_are_marked() -> None:

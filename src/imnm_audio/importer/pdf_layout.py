@@ -82,7 +82,7 @@ def rows_of(page: Any, number: int) -> list[Line]:
     words = page.extract_words(extra_attrs=["fontname", "size"], x_tolerance=1.5, y_tolerance=2)
     found = [
         Word(
-            w["text"].replace("\xad", "-") if not CID_RE.fullmatch(w["text"]) else w["text"],
+            _plain(w["text"]) if not CID_RE.fullmatch(w["text"]) else w["text"],
             float(w["x0"]),
             float(w["x1"]),
             float(w["top"]),
@@ -106,6 +106,25 @@ def rows_of(page: Any, number: int) -> list[Line]:
     lines = [Line(r, number) for r in rows]
     _drawn_bullets(page, lines)
     return lines
+
+
+_LIGATURES = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+        "\xad": "-",
+    }
+)
+
+
+def _plain(text: str) -> str:
+    """Typesetting undone: ligatures ("ﬁ") as letters, a soft hyphen as a hyphen."""
+    return text.translate(_LIGATURES)
 
 
 def _drawn_bullets(page: Any, lines: list[Line]) -> None:
