@@ -362,20 +362,6 @@ def test_pdf_lines_are_rejoined_across_hyphens_and_pages_and_furniture_goes(
     assert "Test Charity" not in body
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    from test_page import CHROMIUM, CHROMIUM_ARGS
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("columns", [1, 2])
 def test_a_pdf_printed_by_a_browser_comes_back_as_the_same_factsheet(

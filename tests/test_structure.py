@@ -180,7 +180,7 @@ def test_the_daisy_book_has_the_lists_and_the_sub_headings_in_its_navigation(
 
 @pytest.fixture(scope="module")
 def page(structured: Path) -> Iterator[object]:
-    from test_page import CHROMIUM, CHROMIUM_ARGS
+    from conftest import CHROMIUM, CHROMIUM_ARGS
 
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
