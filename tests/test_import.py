@@ -407,3 +407,25 @@ def test_visual_only_phrases_are_marked() -> None:
         'Weak muscles <span class="visual">(see diagram below)</span> tire.'
     )
     assert mark_visual("Rest when you can.") == "Rest when you can."
+
+
+def test_a_scanned_page_among_text_pages_is_named(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdf = tmp_path / "both.pdf"
+    canvas = Canvas(str(pdf))
+    canvas.setFont("Helvetica-Bold", 16)
+    canvas.drawString(50, 780, "What is TCF?")
+    canvas.setFont("Helvetica", 10)
+    for n, line in enumerate(["TCF is a rare condition of the muscles.", "It can be treated."]):
+        canvas.drawString(50, 750 - 14 * n, line)
+    canvas.showPage()
+    canvas.drawImage(ImageReader(Image.new("L", (300, 400), 200)), 50, 300, 300, 400)
+    canvas.showPage()
+    canvas.save()
+    assert main(["import", str(pdf), "--content", str(project / "content"), "--slug", "tcf"]) == 0
+    assert "note: page 2 is a picture with no text (scanned?)" in capsys.readouterr().out

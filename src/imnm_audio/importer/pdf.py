@@ -49,6 +49,11 @@ def read_pdf(path: Path) -> Document:
             heights = [float(page.height) for page in pages]
             widths = [float(page.width) for page in pages]
             has_pictures = any(page.images for page in pages)
+            scanned = [
+                n + 1
+                for n, (page, page_rows) in enumerate(zip(pages, rows, strict=True))
+                if page.images and sum(len(r.words) for r in page_rows) < 10
+            ]
             links = _links(pages)
             meta = dict(pdf.metadata or {})
             lang = pdf.doc.catalog.get("Lang") if hasattr(pdf.doc, "catalog") else None
@@ -74,6 +79,13 @@ def read_pdf(path: Path) -> Document:
     for page_rows, width in zip(rows, widths, strict=True):
         lines += in_reading_order(page_rows, width)
     doc = Document("PDF", _blocks(lines), links=links)
+    if scanned:
+        pages_named = ", ".join(map(str, scanned))
+        doc.notes.append(
+            f"page {pages_named} {'is a picture' if len(scanned) == 1 else 'are pictures'} "
+            "with no text (scanned?): what they say is not in the factsheet. OCR the PDF "
+            "(e.g. ocrmypdf) and import it again, or add that text by hand."
+        )
     _about(doc, meta, lang, furniture)
     return doc
 
