@@ -407,3 +407,14 @@ def test_a_term_with_words_squeezed_in_beside_it_is_not_counted(
     from imnm_audio.check.terms import in_place
 
     assert in_place(term, *compare(script, heard)) == counted
+
+
+def test_what_was_heard_instead_shows_the_words_squeezed_in_beside_a_term() -> None:
+    """The review names why a mention was not counted: "roman iv", not "iv"."""
+    from imnm_audio.check.terms import heard_instead
+
+    assert heard_instead("IV", *compare("IV fluids may help.", "Roman IV fluids may help.")) == (
+        "roman iv"
+    )
+    assert heard_instead("IMNM", *compare("Go to IMNM now.", "Go to in them now.")) == "in them"
+    assert heard_instead("IV", *compare("They give IV fluids.", "They give IV fluids.")) == "iv"

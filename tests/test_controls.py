@@ -61,7 +61,9 @@ def _lexicon(broken: str | None) -> str:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("broken", "heard_instead"),
-    [(None, None), ("IMNM", None), ("IV", "for")],
+    # Piper reads a bare "IV" as "Roman four"; prompted with "IV", tiny.en writes that
+    # as "four", "for" or "Roman IV" (the term with a word squeezed in: not counted).
+    [(None, None), ("IMNM", None), ("IV", ("four", "for", "roman"))],
     ids=["correct", "IMNM-read-as-a-word", "IV-read-as-four"],
 )
 def test_a_control_fails_the_check_and_a_correct_build_passes(
@@ -69,7 +71,7 @@ def test_a_control_fails_the_check_and_a_correct_build_passes(
     shared_cache: Path,
     capsys: pytest.CaptureFixture[str],
     broken: str | None,
-    heard_instead: str | None,
+    heard_instead: tuple[str, ...] | None,
 ) -> None:
     root = write_project(tmp_path, FACTSHEET, _settings(), _lexicon(broken), slug="imnm")
     build = ["build", "-q", "--no-hold", "--formats", "none", *folders(root, shared_cache)]
@@ -87,7 +89,8 @@ def test_a_control_fails_the_check_and_a_correct_build_passes(
     assert suspect["term"] == broken, report["suspects"]
     assert suspect["heard"] * 2 < suspect["wanted"]  # missed in most of its mentions
     if heard_instead:
-        assert heard_instead in " ".join(suspect["heard_as"]).lower(), suspect
+        heard = " ".join(suspect["heard_as"]).lower().split()
+        assert any(word in heard for word in heard_instead), suspect
     # The review page puts it first, with a player for each passage where it was missed.
     review = (folder / "review.html").read_text()
     assert review.index(f">{broken}</h3>") < review.index("Sentences heard least well")

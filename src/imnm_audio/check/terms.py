@@ -158,7 +158,9 @@ def clean_mentions(term: str, reference: list[str], heard: list[str]) -> int:
 
 
 def heard_instead(term: str, reference: list[str], heard: list[str]) -> str:
-    """What the recogniser wrote where the script has `term` (aligned word by word)."""
+    """What the recogniser wrote where the script has `term` (aligned word by word),
+    with any words it heard squeezed in beside it ("roman iv" for an IV read as a
+    Roman numeral: the term alone would hide why it was not counted)."""
     wanted = normalise(term)
     n = len(wanted)
     starts = [i for i in range(len(reference) - n + 1) if _same(reference[i : i + n], wanted)]
@@ -168,6 +170,9 @@ def heard_instead(term: str, reference: list[str], heard: list[str]) -> str:
     begin, end = starts[0], starts[0] + n
     out: list[str] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "insert" and begin <= i1 <= end:
+            out += heard[j1:j2]
+            continue
         if i2 <= begin or i1 >= end:
             continue
         if tag == "equal":
