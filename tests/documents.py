@@ -233,6 +233,30 @@ def make_docx(factsheet: Path, target: Path) -> Path:
 # -------------------------------------------------------------------------- web page
 
 
+def html_blocks(body: list[tuple[str, object]], text_html: object) -> list[str]:
+    """The blocks as HTML elements; a deeper list item goes in a list inside the item
+    before it. `text_html(lead, text)` makes an item's or paragraph's content."""
+    out: list[str] = []
+    for kind, value in body:
+        if kind in ("h2", "h3"):
+            out.append(f"<{kind}>{html.escape(str(value))}</{kind}>")
+        elif kind == "p":
+            out.append(f"<p>{text_html(*value)}</p>")  # type: ignore[misc, operator]
+        else:
+            items, open_inner = "", False
+            for lead, text, level in value:  # type: ignore[union-attr]
+                if level > 1 and not open_inner:
+                    items = items.removesuffix("</li>") + f"<{kind}>"
+                    open_inner = True
+                elif level == 1 and open_inner:
+                    items += f"</{kind}></li>"
+                    open_inner = False
+                items += f"<li>{text_html(lead, text)}</li>"  # type: ignore[operator]
+            items += f"</{kind}></li>" if open_inner else ""
+            out.append(f"<{kind}>{items}</{kind}>")
+    return out
+
+
 def make_html(factsheet: Path, target: Path) -> Path:
     """A saved page from a charity's site: navigation, a cookie banner, a sidebar and a
     footer around the factsheet."""
@@ -249,24 +273,7 @@ def make_html(factsheet: Path, target: Path) -> Path:
         )
         return (f"<strong>{e(lead)}</strong> " if lead else "") + out
 
-    main: list[str] = [f"<h1>{e(title)}</h1>"]
-    for kind, value in body:
-        if kind in ("h2", "h3"):
-            main.append(f"<{kind}>{e(str(value))}</{kind}>")
-        elif kind == "p":
-            main.append(f"<p>{text_html(*value)}</p>")  # type: ignore[misc]
-        else:
-            items, open_inner = "", False
-            for lead, text, level in value:  # type: ignore[union-attr]
-                if level > 1 and not open_inner:
-                    items = items.removesuffix("</li>") + f"<{kind}>"
-                    open_inner = True
-                elif level == 1 and open_inner:
-                    items += f"</{kind}></li>"
-                    open_inner = False
-                items += f"<li>{text_html(lead, text)}</li>"
-            items += f"</{kind}></li>" if open_inner else ""
-            main.append(f"<{kind}>{items}</{kind}>")
+    main = [f"<h1>{e(title)}</h1>", *html_blocks(body, text_html)]
     menu = "".join(
         f'<li><a href="/{w.lower()}">{w}</a></li>'
         for w in ("Home", "About us", "Donate", "Events", "Shop", "Contact")
@@ -305,15 +312,7 @@ def article_html(factsheet: Path, columns: int = 1) -> str:
     def text_html(lead: str | None, text: str) -> str:
         return (f"<strong>{e(lead)}</strong> " if lead else "") + e(text)
 
-    parts = [f"<h1>{e(title)}</h1>"]
-    for kind, value in body:
-        if kind in ("h2", "h3"):
-            parts.append(f"<{kind}>{e(str(value))}</{kind}>")
-        elif kind == "p":
-            parts.append(f"<p>{text_html(*value)}</p>")  # type: ignore[misc]
-        else:
-            items = "".join(f"<li>{text_html(lead, text)}</li>" for lead, text, _ in value)  # type: ignore[union-attr]
-            parts.append(f"<{kind}>{items}</{kind}>")
+    parts = [f"<h1>{e(title)}</h1>", *html_blocks(body, text_html)]
     css = (
         "body { font: 11pt/1.4 'DejaVu Sans', sans-serif; } h1 { font-size: 22pt; } "
         "h2 { font-size: 15pt; } h3 { font-size: 12.5pt; } "
