@@ -3,7 +3,8 @@ saved web page becomes content/<slug>/factsheet.md, ready for a person to read t
 and for `imnm-audio script`.
 
     detect.py    what the file really is (by its bytes, not only its name)
-    pdf.py       text PDFs (pdfplumber): fonts, positions, columns, headers and footers
+    pdf_layout.py  a PDF's words as rows: running headers and footers, columns, bullets
+    pdf.py       text PDFs (pdfplumber): rows into headings, lists, lead-ins, paragraphs
     word.py      .docx (mammoth, to HTML) and saved pages (trafilatura), to blocks
     document.py  the blocks every reader hands on; visual-only phrases marked
     write.py     blocks and what the document says -> front matter and Markdown

@@ -12,11 +12,12 @@ import yaml
 
 from ..content.common import URL_IN_TEXT_RE, resource_url_problem
 
-# What `imnm-audio script` refuses to narrate until a person has written the value
-# (content/placeholders.py finds it). Always written in quotes, with what is wanted.
+# PLACEHOLDER: what `imnm-audio script` refuses to narrate until a person has written
+# the value (content/factsheet.refuse_placeholders finds it). Always written in
+# quotes, with what is wanted.
 from ..content.factsheet import PLACEHOLDER
 from ..content.markdown import slugify
-from .document import Block, Document, inline
+from .document import Block, Document, Run, inline
 
 WIDTH = 88
 
@@ -84,8 +85,6 @@ def factsheet_text(doc: Document, source_name: str, today: str) -> Written:
 
 
 def inline_text(text: str) -> str:
-    from .document import Run
-
     return inline([Run(text)])
 
 
@@ -112,8 +111,6 @@ def _body(doc: Document, title: str | None) -> tuple[list[Block], str | None]:
         if block.kind == "heading":
             block.level = 2 if block.level == ranks[0] else 3
     if blocks and not (blocks[0].kind == "heading" and blocks[0].level == 2):
-        from .document import Run
-
         opening = todo("a heading for the opening text, e.g. 'About this factsheet'")
         blocks.insert(0, Block("heading", [Run(opening)], level=2))
     return blocks, title
