@@ -429,3 +429,16 @@ def test_a_scanned_page_among_text_pages_is_named(
     canvas.save()
     assert main(["import", str(pdf), "--content", str(project / "content"), "--slug", "tcf"]) == 0
     assert "note: page 2 is a picture with no text (scanned?)" in capsys.readouterr().out
+
+
+def test_the_copyright_line_names_its_holder_in_any_format() -> None:
+    from imnm_audio.importer.document import copyright_holder
+
+    assert copyright_holder("© Test Charity · www.example.org   Page 2") == "Test Charity"
+    assert copyright_holder("Charity no. 123. © 2026 Test Charity. All rights reserved.") == (
+        "Test Charity"
+    )
+    assert copyright_holder("Copyright 2019-2024 Test Charity, registered in England") == (
+        "Test Charity"
+    )
+    assert copyright_holder("Privacy policy | Copyright policy | Terms") is None

@@ -24,6 +24,27 @@ _VISUAL_SENTENCE_RE = re.compile(
 _SAYS_SOMETHING_RE = re.compile(r"www\.|https?://|@|\d{3}")  # an address or a number
 
 
+_COPYRIGHT_RE = re.compile(
+    r"(?:©|\(c\)|\bcopyright\b(?=\s*(?:©|\(c\)|\d{4})))\s*(?:©|\(c\))?"
+    r"\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?)?\s*(.+)",
+    re.I,
+)
+
+
+def copyright_holder(text: str) -> str | None:
+    """Who a "© 2024 Test Charity. All rights reserved." line names, from a footer of
+    any format; None when there is no such line or it names no one short enough."""
+    found = _COPYRIGHT_RE.search(text)
+    if not found:
+        return None
+    holder = re.split(
+        r"\s[·|•]\s|\.\s|\||\n|,\s*(?:registered|all rights)|\s(?:www\.|https?:)",
+        found.group(1),
+        flags=re.I,
+    )[0].strip(" .,")
+    return holder if holder and len(holder.split()) <= 8 else None
+
+
 @dataclass
 class Run:
     """A piece of text with one style: bold or not, a link or not."""

@@ -17,7 +17,7 @@ from statistics import median
 from typing import Any
 
 from ..errors import ContentError
-from .document import Block, Document, Run
+from .document import Block, Document, Run, copyright_holder
 from .pdf_layout import (
     BULLETS,
     CID_RE,
@@ -30,8 +30,6 @@ from .pdf_layout import (
 )
 
 _NUMBER_RE = re.compile(r"^(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]$")
-
-_COPYRIGHT_RE = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?)?\s*(.+)", re.I)
 
 
 def read_pdf(path: Path) -> Document:
@@ -324,16 +322,10 @@ def _about(doc: Document, meta: dict[str, Any], lang: Any, furniture: Furniture)
             [parts[0].lower()] + [p.upper() if len(p) == 2 else p for p in parts[1:]]
         )
     for text in furniture.texts + [doc.text[-400:]]:
-        found = _COPYRIGHT_RE.search(text)
-        if found:
-            holder = re.split(
-                r"\s[·|•]\s|\.\s|,\s*(?:registered|all rights)|\s(?:www\.|https?:)",
-                found.group(1),
-                flags=re.I,
-            )[0].strip(" .,")
-            if holder and len(holder.split()) <= 8:
-                doc.copyright = f"© {holder}"
-                doc.organisation = holder
+        holder = copyright_holder(text)
+        if holder:
+            doc.copyright = f"© {holder}"
+            doc.organisation = holder
             break
     doc.links += [("", u) for t in furniture.texts for u in re.findall(r"https?://\S+", t)]
     for text in furniture.texts:

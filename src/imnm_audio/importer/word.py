@@ -18,7 +18,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ..errors import ContentError
-from .document import Block, Document, Run
+from .document import Block, Document, Run, copyright_holder
 
 # Word's styles as HTML. mammoth knows Heading 1-6, and lists by their numbering; Word's
 # built-in "List Bullet 2" and "List Number 2" styles (a list inside a list) are added.
@@ -30,7 +30,6 @@ p[style-name='List Number 2'] => ul|ol > li > ol > li:fresh
 p[style-name='List Bullet 3'] => ul|ol > li > ul|ol > li > ul > li:fresh
 p[style-name='List Number 3'] => ul|ol > li > ul|ol > li > ol > li:fresh
 """
-_COPYRIGHT_RE = re.compile(r"©\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?)?\s*([^.|·\n]{3,80})")
 
 
 def read_docx(path: Path) -> Document:
@@ -61,9 +60,8 @@ def read_docx(path: Path) -> Document:
         doc.summary = about["description"]
     if about.get("keywords"):
         doc.keywords = [k.strip() for k in re.split(r"[,;]", about["keywords"]) if k.strip()]
-    found = _COPYRIGHT_RE.search(about.get("footer", ""))
-    if found:
-        holder = found.group(1).strip(" ,")
+    holder = copyright_holder(about.get("footer", ""))
+    if holder:
         doc.copyright = f"© {holder}"
         doc.organisation = doc.organisation or holder
     doc.links = _links(doc.blocks)
@@ -136,9 +134,9 @@ def read_html(path: Path) -> Document:
     keywords = tree.xpath("//meta[@name='keywords']/@content")
     if keywords:
         doc.keywords = [k.strip() for k in re.split(r"[,;]", keywords[0]) if k.strip()]
-    found = _COPYRIGHT_RE.search(" ".join(tree.xpath("//footer//text()")))
-    if found:
-        doc.copyright = f"© {found.group(1).strip(' ,')}"
+    holder = copyright_holder(" ".join(tree.xpath("//footer//text()")))
+    if holder:
+        doc.copyright = f"© {holder}"
     doc.links = _links(doc.blocks)
     return doc
 
