@@ -69,7 +69,7 @@ _VISUAL_RE = re.compile(f"{VISUAL_OPEN}[^{VISUAL_CLOSE}]*(?:{VISUAL_CLOSE}|$)")
 
 def shown(text: str) -> str:
     """The text as a reader sees it: visual-only parts kept, their marks taken out."""
-    return text.replace(VISUAL_OPEN, "").replace(VISUAL_CLOSE, "")
+    return _UNMARK.sub("", text)
 
 
 def heard(text: str) -> str:

@@ -11,7 +11,6 @@ when the joined word is a word (wordfreq).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -21,9 +20,9 @@ from .document import Block, Document, Run, copyright_holder
 from .pdf_layout import (
     BULLETS,
     CID_RE,
-    Furniture,
     Line,
     Word,
+    common_size,
     drop_furniture,
     in_reading_order,
     rows_of,
@@ -71,7 +70,7 @@ def read_pdf(path: Path) -> Document:
             path=path,
             fix="Check it is the right file.",
         )
-    furniture = Furniture()
+    furniture: list[str] = []  # what the running headers and footers said
     rows = drop_furniture(rows, heights, furniture)
     lines: list[Line] = []
     for page_rows, width in zip(rows, widths, strict=True):
@@ -125,11 +124,7 @@ def _links(pages: list[Any]) -> list[tuple[str, str]]:
 def _blocks(lines: list[Line]) -> list[Block]:
     if not lines:
         return []
-    sizes = Counter()
-    for line in lines:
-        for word in line.words:
-            sizes[round(word.size, 1)] += len(word.text)
-    body = sizes.most_common(1)[0][0]
+    body = common_size([w for line in lines for w in line.words])
     heading_sizes = sorted({line.size for line in lines if line.size > body * 1.1}, reverse=True)
     gaps = [
         b.top - a.bottom
@@ -295,7 +290,7 @@ def _hyphenated(head: str, tail: str) -> bool:
     return joined > 1.0 and joined >= zipf_frequency(tail, "en")
 
 
-def _about(doc: Document, meta: dict[str, Any], lang: Any, furniture: Furniture) -> None:
+def _about(doc: Document, meta: dict[str, Any], lang: Any, furniture: list[str]) -> None:
     """What the PDF says of itself: its visible title (the largest heading on the first
     page), the metadata's title, author, subject and keywords, its language, its
     date, and the copyright line of its footer."""
@@ -321,14 +316,14 @@ def _about(doc: Document, meta: dict[str, Any], lang: Any, furniture: Furniture)
         doc.language = "-".join(
             [parts[0].lower()] + [p.upper() if len(p) == 2 else p for p in parts[1:]]
         )
-    for text in furniture.texts + [doc.text[-400:]]:
+    for text in furniture + [doc.text[-400:]]:
         holder = copyright_holder(text)
         if holder:
             doc.copyright = f"© {holder}"
             doc.organisation = holder
             break
-    doc.links += [("", u) for t in furniture.texts for u in re.findall(r"https?://\S+", t)]
-    for text in furniture.texts:
+    doc.links += [("", u) for t in furniture for u in re.findall(r"https?://\S+", t)]
+    for text in furniture:
         for found in re.findall(r"\bwww\.[a-z0-9-]+(?:\.[a-z0-9-]+)+", text, re.I):
             doc.links.append(("", "https://" + found.lower() + "/"))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 BULLETS = set("•●▪■◦‣–—-*·○►✓✔\uf0b7\uf0a7\uf076\uf0d8\uf0fc")
@@ -33,6 +33,15 @@ class Word:
     bottom: float
     size: float
     bold: bool
+
+
+def common_size(words: list[Word]) -> float:
+    """The type size most of the text is set in (by characters): a line's, or the
+    body text's."""
+    sizes: Counter[float] = Counter()
+    for word in words:
+        sizes[round(word.size, 1)] += len(word.text)
+    return sizes.most_common(1)[0][0]
 
 
 @dataclass
@@ -58,10 +67,7 @@ class Line:
 
     @property
     def size(self) -> float:
-        sizes = Counter()
-        for w in self.words:
-            sizes[round(w.size, 1)] += len(w.text)
-        return sizes.most_common(1)[0][0]
+        return common_size(self.words)
 
     @property
     def bold(self) -> bool:
@@ -69,13 +75,6 @@ class Line:
 
     def __repr__(self) -> str:
         return f"Line({self.page}:{self.column} {self.top:.0f} {self.text[:40]!r})"
-
-
-@dataclass
-class Furniture:
-    """What the running header and footer said."""
-
-    texts: list[str] = field(default_factory=list)
 
 
 def rows_of(page: Any, number: int) -> list[Line]:
@@ -156,13 +155,12 @@ def _key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
 
 
-def drop_furniture(rows: list[list[Line]], heights: list[float], f: Furniture) -> list[list[Line]]:
-    sizes = Counter()
-    for page in rows:
-        for line in page:
-            for word in line.words:
-                sizes[round(word.size, 1)] += len(word.text)
-    body = sizes.most_common(1)[0][0]
+def drop_furniture(
+    rows: list[list[Line]], heights: list[float], said: list[str]
+) -> list[list[Line]]:
+    """The rows without running headers, footers and page numbers; what those said is
+    appended to `said` (its © line and web address name the document's owner)."""
+    body = common_size([w for page in rows for line in page for w in line.words])
     edge_counts: Counter[str] = Counter()
     for page, height in zip(rows, heights, strict=True):
         for key in {_key(line.text) for line in page if _at_edge(line, height)}:
@@ -176,7 +174,7 @@ def drop_furniture(rows: list[list[Line]], heights: list[float], f: Furniture) -
             repeated = pages > 1 and edge_counts[_key(line.text)] >= max(2, pages // 2)
             small = line.size < body * 0.9
             if at_edge and (repeated or small or _PAGE_NUMBER_RE.match(line.text.strip())):
-                f.texts.append(line.text)
+                said.append(line.text)
             else:
                 kept.append(line)
         out.append(kept)

@@ -35,7 +35,7 @@ def todo(what: str) -> str:
 
 def factsheet_text(doc: Document, source_name: str, today: str) -> Written:
     title = doc.title or _first_heading(doc)
-    body_blocks, title = _body(doc, title)
+    body_blocks = _body(doc, title)
     short = _short_title(title) if title else None
     site = _site(doc)
     front: dict[str, object] = {
@@ -95,7 +95,7 @@ def _first_heading(doc: Document) -> str | None:
     return None
 
 
-def _body(doc: Document, title: str | None) -> tuple[list[Block], str | None]:
+def _body(doc: Document, title: str | None) -> list[Block]:
     """The blocks under the title, headings ranked: the first kind of heading after the
     title makes sections (##), smaller ones sub-headings (###)."""
     blocks = list(doc.blocks)
@@ -113,7 +113,7 @@ def _body(doc: Document, title: str | None) -> tuple[list[Block], str | None]:
     if blocks and not (blocks[0].kind == "heading" and blocks[0].level == 2):
         opening = todo("a heading for the opening text, e.g. 'About this factsheet'")
         blocks.insert(0, Block("heading", [Run(opening)], level=2))
-    return blocks, title
+    return blocks
 
 
 def _same(a: str, b: str) -> bool:
