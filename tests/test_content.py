@@ -110,8 +110,23 @@ def test_web_address_without_http_is_refused(tmp_path: Path) -> None:
 
 def test_duplicate_section_headings_are_refused(tmp_path: Path) -> None:
     err = factsheet_error(tmp_path, FACTSHEET.replace("## How is TCF treated?", "## What is TCF?"))
-    assert "two sections have the id 'what-is-tcf'" in err.render()
+    assert "two sections have the same heading, 'What is TCF?'" in err.render()
     assert err.line is not None and err.line > 15
+
+
+def test_long_headings_that_begin_alike_get_their_own_ids(tmp_path: Path) -> None:
+    """Section ids are the heading's first 60 letters: two long headings that share
+    them are different sections, numbered, not an error."""
+    start = "Chapter 2: appointment, qualifications, percentage fee and compensation"
+    body = FACTSHEET.replace("## What is TCF?", f"## {start} of trustees").replace(
+        "## How is TCF treated?", f"## {start} of their staff"
+    )
+    path = tmp_path / "tcf" / "factsheet.md"
+    path.parent.mkdir()
+    path.write_text(body, encoding="utf-8")
+    ids = [s.id for s in load_factsheet(path).sections]
+    assert len(set(ids)) == len(ids)
+    assert ids[0].startswith("chapter-2-appointment") and ids[1].endswith("-2")
 
 
 def test_empty_section_is_refused(tmp_path: Path) -> None:

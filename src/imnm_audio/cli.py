@@ -344,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     except ImnmError as err:
         if args.verbose >= 2:
             traceback.print_exc()
+            if getattr(err, "detail", None):  # a traceback from a child process
+                print(err.detail, file=sys.stderr)
         print(f"error: {err.render()}", file=sys.stderr)
         return err.exit_code
     except BrokenPipeError:  # e.g. `imnm-audio voices | head`: the reader has gone

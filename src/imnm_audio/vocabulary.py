@@ -49,7 +49,25 @@ def zipf(word: str, language: str = "en") -> float:
     """How common a word is in general text: wordfreq's Zipf scale (7 = 'the')."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, language.split("-")[0].lower())
+    code = language.split("-")[0].lower()
+    try:
+        return zipf_frequency(word, code)
+    except (ImportError, LookupError, ValueError):
+        # A language whose tokenizer is not installed (Japanese and Korean need MeCab,
+        # Chinese jieba): the word is looked up as it is; unknown languages know none.
+        return _zipf_as_written(word.lower(), code)
+
+
+def _zipf_as_written(word: str, code: str) -> float:
+    import math
+
+    from wordfreq import get_frequency_dict
+
+    try:
+        frequency = get_frequency_dict(code).get(word, 0.0)
+    except (ImportError, LookupError, ValueError):
+        return 0.0
+    return round(math.log10(frequency) + 9, 2) if frequency > 0 else 0.0
 
 
 def release() -> bool:

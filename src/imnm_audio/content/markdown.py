@@ -84,6 +84,7 @@ def parse_sections(body: str, path: Path, body_line: int) -> tuple[Section, ...]
     tokens = _MD.parse(body)
     sections: list[dict[str, Any]] = []
     seen_ids: dict[str, int] = {}
+    seen_titles: dict[str, str] = {}
     list_stack: list[tuple[bool, list[ListItem]]] = []
     item_text: list[str] = []  # paragraphs of the current list item
     i = 0
@@ -116,14 +117,23 @@ def parse_sections(body: str, path: Path, body_line: int) -> tuple[Section, ...]
                     raise ContentError("a section heading is empty.", path=path, line=here(tok))
                 section_id = slugify(title) or f"section-{len(sections) + 1}"
                 if section_id in seen_ids:
-                    raise ContentError(
-                        f"two sections have the id '{section_id}' (the other is on line "
-                        f"{seen_ids[section_id]}).",
-                        path=path,
-                        line=here(tok),
-                        fix="Give each section heading different wording.",
-                    )
+                    other = seen_titles[section_id]
+                    if " ".join(other.lower().split()) == " ".join(title.lower().split()):
+                        raise ContentError(
+                            f"two sections have the same heading, '{title}' (the other is on "
+                            f"line {seen_ids[section_id]}).",
+                            path=path,
+                            line=here(tok),
+                            fix="Give each section heading different wording.",
+                        )
+                    # Long headings that begin alike ("Chapter 2: Appointment, ...") share
+                    # an id's first 60 letters: the later one is numbered.
+                    number = 2
+                    while f"{section_id[:56]}-{number}" in seen_ids:
+                        number += 1
+                    section_id = f"{section_id[:56]}-{number}"
                 seen_ids[section_id] = here(tok)
+                seen_titles[section_id] = title
                 sections.append(
                     {"id": section_id, "title": title, "blocks": [], "urls": [], "line": here(tok)}
                 )
@@ -261,5 +271,9 @@ def _flatten_inline(tok: Token) -> tuple[str, str | None, list[str]]:
 
 
 def slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """Lower-case ASCII letters, digits and hyphens; accented and other letters
+    transliterated ("Varfarina sódica" -> "varfarina-sodica"), never dropped."""
+    from unidecode import unidecode
+
+    slug = re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
     return slug[:60].rstrip("-")

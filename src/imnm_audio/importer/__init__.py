@@ -2,26 +2,36 @@
 saved web page becomes content/<slug>/factsheet.md, ready for a person to read through
 and for `imnm-audio script`.
 
-    detect.py    what the file really is (by its bytes, not only its name)
+    detect.py      what the file really is (by its bytes, not only its name)
+    limits.py      what a file may cost; the reading runs in a child process held to it
+    pdf_visible.py only what a reader sees on a PDF page (hidden text dropped, counted)
     pdf_layout.py  a PDF's words as rows: running headers and footers, columns, bullets
-    pdf.py       text PDFs (pdfplumber): rows into headings, lists, lead-ins, paragraphs
-    word.py      .docx (mammoth, to HTML) and saved pages (trafilatura), to blocks
-    document.py  the blocks every reader hands on; visual-only phrases marked
-    write.py     blocks and what the document says -> front matter and Markdown
+    pdf.py         text PDFs (pdfplumber): rows into headings, lists, lead-ins, paragraphs
+    word.py        .docx: the package checked, hidden text dropped, mammoth's HTML
+    web.py         saved pages: hidden elements dropped, trafilatura's main text
+    walk.py        an HTML or XML tree into blocks: lists, tables as rows, footnotes
+    structure.py   every format's blocks: numbered and capital headings, cover page,
+                   the language, garbled text refused
+    document.py    the blocks every reader hands on; safe links; visual-only phrases
+    write.py       blocks and what the document says -> front matter and Markdown
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.common import SLUG_RE
-from ..content.markdown import parse_sections
+from ..content.factsheet import PLACEHOLDER, load_factsheet
 from ..errors import ContentError, UsageError
 from ..fsutil import atomic_write_text
 from .detect import kind_of
 from .document import Document
+from .limits import check_size, run_limited
+from .structure import shape
 from .write import factsheet_text
 
 __all__ = ["Imported", "import_document", "read_document"]
@@ -38,26 +48,23 @@ class Imported:
 
 
 def read_document(source: Path) -> Document:
-    """The document read into blocks; ContentError (exit 2) when it cannot be."""
+    """The document read into blocks and shaped; ContentError (exit 2) when it cannot
+    be. The limits that cost nothing to check are checked here, before any reading; the
+    reading itself runs in a child process held to its time and memory (limits.py)."""
     kind = kind_of(source)
-    if kind == "pdf":
-        from .pdf import read_pdf
+    check_size(source, kind)
+    if kind == "docx":
+        from .word import check_package
 
-        doc = read_pdf(source)
-    elif kind == "docx":
-        from .word import read_docx
-
-        doc = read_docx(source)
-    else:
-        from .word import read_html
-
-        doc = read_html(source)
+        check_package(source)
+    doc: Document = run_limited(source.resolve(), kind)
     if not doc.text.strip():
         raise ContentError(
             f"this {doc.kind} has no text to import.",
             path=source,
             fix="Check it is the right file.",
         )
+    shape(doc, source)
     return doc
 
 
@@ -73,6 +80,13 @@ def import_document(
         )
     doc = read_document(source)
     written = factsheet_text(doc, source.name, dt.date.today().isoformat())
+    if not re.search(r"^(?!#|---)\S", written.text.split("\n---\n", 1)[1], re.M):
+        raise ContentError(
+            f"this {doc.kind} has a heading ('{doc.title or doc.text[:60]}') and no text under "
+            "it to narrate.",
+            path=source,
+            fix="Check it is the right file.",
+        )
     slug = slug or written.slug
     target = content_dir / slug / "factsheet.md"
     if target.exists() and not force:
@@ -82,16 +96,54 @@ def import_document(
             fix=f"Pass --slug NAME to import it as another factsheet, or --force to "
             f"replace {target}.",
         )
-    # The text must read back as a factsheet (placeholders aside) before it is written.
-    front, body = written.text.split("\n---\n", 1)
-    sections = parse_sections(body, target, front.count("\n") + 2)
+    sections = _read_back(written.text, slug, source)
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(target, written.text)
     return Imported(
         path=target,
         kind=doc.kind,
-        sections=len(sections),
+        sections=sections,
         words=len(doc.text.split()),
         placeholders=written.placeholders,
         notes=tuple(doc.notes),
     )
+
+
+# What a person writes over each placeholder, for reading the result back.
+_FILLED = {
+    "title": "Title",
+    "short_title": "Title",
+    "organisation": "Organisation",
+    "language": "en",
+    "source_url": "https://www.example.org/",
+    "summary": "Summary.",
+    "published": "2026-01-01",
+}
+
+
+def _read_back(text: str, slug: str, source: Path) -> int:
+    """The factsheet must read back, once its placeholders are filled in, exactly as
+    `imnm-audio script` will read it (front matter, fields, sections, lists): the
+    number of its sections. If it does not, that is this importer's fault; nothing is
+    written, and the message says so."""
+
+    def filled(match: re.Match[str]) -> str:
+        return f"{match.group(1)}: {_FILLED.get(match.group(1), 'Filled in')}"
+
+    trial = re.sub(rf"^(\w+): '{re.escape(PLACEHOLDER)}[^\n]*$", filled, text, flags=re.M)
+    trial = re.sub(rf"^## {re.escape(PLACEHOLDER)}[^\n]*$", "## Opening", trial, flags=re.M)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / slug / "factsheet.md"
+        path.parent.mkdir()
+        path.write_text(trial, encoding="utf-8")
+        try:
+            return len(load_factsheet(path).sections)
+        except ContentError as err:
+            raise ContentError(
+                "imnm-audio could not write this document as a factsheet it reads back "
+                f"({err.message}), so nothing was written.",
+                path=source,
+                fix="This is a fault in imnm-audio's importer: please report it with the "
+                "document if you can. Meanwhile, copy the text into "
+                "content/<slug>/factsheet.md by hand (see README: adding a factsheet).",
+            ) from None

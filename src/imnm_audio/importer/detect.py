@@ -3,6 +3,7 @@ Word document (.docx, a zip with word/document.xml) or a saved web page."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -69,17 +70,37 @@ def _sniff(path: Path, head: bytes) -> str | None:
     if head[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(path) as archive:
-                if "word/document.xml" in archive.namelist():
+                names = set(archive.namelist())
+                if "word/document.xml" in names:
                     return "docx"
-        except zipfile.BadZipFile:
+                # Office 365 may name the main part otherwise; the package says which.
+                if "[Content_Types].xml" in names:
+                    info = archive.getinfo("[Content_Types].xml")
+                    if info.file_size < 1024 * 1024:
+                        types = archive.read(info)
+                        if b"wordprocessingml.document.main+xml" in types:
+                            return "docx"
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
             return None
         return None
-    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n").lower()
-    if (
-        text.startswith(("<!doctype html", "<html", "<!--", "<?xml"))
-        and "<html" in text
-        or any(tag in text for tag in ("<head", "<body", "<main", "<article"))
-    ):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", "replace")
+    else:
+        try:
+            text = head.decode("utf-8")
+        except UnicodeDecodeError:  # a page in another charset (cp1252, latin-1)
+            text = head.decode("latin-1")
+    text = text.lstrip("\ufeff \t\r\n").lower()
+    if sum(1 for c in text[:1024] if ord(c) < 32 and c not in "\t\r\n\f") > 8:
+        return None  # binary, not text
+    if text.startswith(("<!doctype html", "<html", "<!--", "<?xml")) and "<html" in text:
+        return "html"
+    # A page saved as a fragment starts with an element ("<div>", "<h3 ...>").
+    if re.match(
+        r"<(?:head|body|main|article|section|div|p|h[1-6]|table|ul|ol|span|header|nav|script"
+        r"|meta|link|title|style)\b",
+        text,
+    ) or any(tag in text for tag in ("<head", "<body", "<main", "<article", "<div", "<p>")):
         return "html"
     return None
 

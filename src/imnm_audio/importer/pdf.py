@@ -11,15 +11,27 @@ when the joined word is a word (wordfreq).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from statistics import median
 from typing import Any
 
 from ..errors import ContentError
-from .document import Block, Document, Run, copyright_holder
+from .document import (
+    Block,
+    Document,
+    Run,
+    copyright_holder,
+    own_sites,
+    safe_href,
+    table_items,
+)
+from .limits import MAX_PAGES, SPLIT, LimitExceeded
 from .pdf_layout import (
+    BOLD_RE,
     BULLETS,
     CID_RE,
+    TABLE_MARK,
     Line,
     Word,
     common_size,
@@ -27,6 +39,7 @@ from .pdf_layout import (
     in_reading_order,
     rows_of,
 )
+from .pdf_visible import HIDDEN_REASONS, read_visible, turned
 
 _NUMBER_RE = re.compile(r"^(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]$")
 
@@ -39,10 +52,33 @@ def read_pdf(path: Path) -> Document:
         pdf = pdfplumber.open(path)
     except PdfminerException as err:
         raise _unreadable(path, err) from None
+    hidden: dict[int, Counter[str]] = {}
+    markers: list[int] = []
+    sideways: list[int] = []
     with pdf:
         try:
             pages = list(pdf.pages)
-            rows = [rows_of(page, number) for number, page in enumerate(pages)]
+            if len(pages) > MAX_PAGES:
+                raise LimitExceeded(
+                    f"this PDF has {len(pages)} pages; imnm-audio imports at most "
+                    f"{MAX_PAGES} (a factsheet has a few).",
+                    SPLIT,
+                )
+            rows = []
+            tables: dict[str, tuple[list[list[str]], bool]] = {}
+            for number, page in enumerate(pages):
+                hidden[number + 1], glyphs = read_visible(page)
+                again = turned(page, hidden[number + 1], glyphs)
+                if again is not None:
+                    page = pages[number] = again
+                    hidden[number + 1], _ = read_visible(page)
+                    sideways.append(number + 1)
+                boxes = []
+                for index, (box, cells, header) in enumerate(_tables(page)):
+                    key = f"{TABLE_MARK}{number}:{index}"
+                    tables[key] = (cells, header)
+                    boxes.append((box, key))
+                rows.append(rows_of(page, number, markers, boxes))
             heights = [float(page.height) for page in pages]
             widths = [float(page.width) for page in pages]
             has_pictures = any(page.images for page in pages)
@@ -56,6 +92,7 @@ def read_pdf(path: Path) -> Document:
             lang = pdf.doc.catalog.get("Lang") if hasattr(pdf.doc, "catalog") else None
         except PdfminerException as err:
             raise _unreadable(path, err) from None
+    _refuse_mirrored(path, hidden, rows)
     if not any(rows):
         if has_pictures:
             raise ContentError(
@@ -64,6 +101,14 @@ def read_pdf(path: Path) -> Document:
                 fix="Run it through OCR first (for example `ocrmypdf in.pdf out.pdf`), check "
                 "the recognised text, then import the new PDF; or import the Word file or "
                 "web page it was made from.",
+            )
+        if any(hidden.values()):
+            raise ContentError(
+                "this PDF shows no text: all of its text is hidden ("
+                + _hidden_summary(hidden)
+                + ").",
+                path=path,
+                fix="Check it is the right file; a reader would see nothing to import.",
             )
         raise ContentError(
             "this PDF is empty: it has no text to import.",
@@ -75,7 +120,7 @@ def read_pdf(path: Path) -> Document:
     lines: list[Line] = []
     for page_rows, width in zip(rows, widths, strict=True):
         lines += in_reading_order(page_rows, width)
-    doc = Document("PDF", _blocks(lines), links=links)
+    doc = Document("PDF", _blocks(lines, tables), links=links)
     if scanned:
         pages_named = ", ".join(map(str, scanned))
         doc.notes.append(
@@ -83,8 +128,57 @@ def read_pdf(path: Path) -> Document:
             "with no text (scanned?): what they say is not in the factsheet. OCR the PDF "
             "(e.g. ocrmypdf) and import it again, or add that text by hand."
         )
+    if any(hidden.values()):
+        doc.notes.append(
+            "text a reader cannot see was left out: " + _hidden_summary(hidden) + ". Look at "
+            "those pages if you expected it."
+        )
+    if markers:
+        doc.notes.append(f"{len(markers)} footnote marks were taken out of the text.")
+    if sideways:
+        doc.notes.append(
+            f"page {', '.join(map(str, sideways))} is set sideways; its text was read turned "
+            "the right way up."
+        )
     _about(doc, meta, lang, furniture)
     return doc
+
+
+def _hidden_summary(hidden: dict[int, Counter[str]]) -> str:
+    """ "12 characters drawn in the colour of the background (page 2), ..." """
+    by_reason: dict[str, list[int]] = {}
+    counts: Counter[str] = Counter()
+    for page, dropped in hidden.items():
+        for reason, count in dropped.items():
+            by_reason.setdefault(reason, []).append(page)
+            counts[reason] += count
+    parts = []
+    for reason, pages in by_reason.items():
+        named = ", ".join(map(str, pages[:8])) + (", ..." if len(pages) > 8 else "")
+        plural = "s" if len(pages) > 1 else ""
+        parts.append(
+            f"{counts[reason]} character{'s' if counts[reason] != 1 else ''} "
+            f"{HIDDEN_REASONS[reason]} (page{plural} {named})"
+        )
+    return "; ".join(parts)
+
+
+def _refuse_mirrored(path: Path, hidden: dict[int, Counter[str]], rows: list[Any]) -> None:
+    """A page set mirrored reads backwards ("sevitatneserper"): refused, naming it."""
+    mirrored = [
+        page
+        for page, dropped in hidden.items()
+        if dropped["mirrored"] >= 20
+        and dropped["mirrored"] > sum(len(w.text) for r in rows[page - 1] for w in r.words)
+    ]
+    if mirrored:
+        named = ", ".join(map(str, mirrored))
+        raise ContentError(
+            f"the text on page {named} is mirrored: it would read backwards.",
+            path=path,
+            fix="Export the PDF again from the program that made it (the page may have been "
+            "flipped for printing), or import the Word file or web page it came from.",
+        )
 
 
 def _unreadable(path: Path, err: Exception) -> ContentError:
@@ -105,25 +199,67 @@ def _unreadable(path: Path, err: Exception) -> ContentError:
 
 
 def _links(pages: list[Any]) -> list[tuple[str, str]]:
+    """The page's link annotations (web, mail and phone links only), with the text a
+    reader sees under each; a link over nothing visible is not kept. A page whose
+    annotations cannot be read (pdfminer recursed without end on one real file) gives
+    none, rather than stopping the import."""
     out = []
     for page in pages:
-        for link in page.hyperlinks:
-            uri = link.get("uri")
+        try:
+            hyperlinks = page.hyperlinks
+        except Exception:  # any damage in the annotations: no links from this page
+            continue
+        for link in hyperlinks:
+            uri = safe_href(_text(link.get("uri")))
             if not uri:
                 continue
-            inside = page.crop(
-                (link["x0"], link["top"], link["x1"], link["bottom"]), strict=False
-            ).extract_text()
-            out.append((" ".join((inside or "").split()), uri))
+            try:
+                inside = page.crop(
+                    (link["x0"], link["top"], link["x1"], link["bottom"]), strict=False
+                ).extract_text()
+            except Exception:  # a box off the page
+                inside = ""
+            text = " ".join((inside or "").split())
+            if text:
+                out.append((text, uri))
     return out
 
 
 # ----------------------------------------------------------------------- lines to blocks
 
 
-def _blocks(lines: list[Line]) -> list[Block]:
+def _tables(page: Any) -> list[tuple[tuple[float, float, float, float], list[list[str]], bool]]:
+    """The page's ruled tables (pdfplumber's table finder, on pages with lines enough to
+    draw one): each one's box, its rows of cell text, and whether its first row is a
+    header (set in bold)."""
+    edges = page.edges
+    across = sum(1 for e in edges if e.get("orientation") == "h")
+    down = sum(1 for e in edges if e.get("orientation") == "v")
+    if across < 3 or down < 3:
+        return []
+    out = []
+    for table in page.find_tables():
+        cells = [[" ".join((c or "").split()) for c in row] for row in table.extract()]
+        cells = [row for row in cells if any(row)]
+        if len(cells) < 2 or max(len(r) for r in cells) < 2:
+            continue
+        first = table.rows[0].bbox if table.rows else None
+        header = False
+        if first is not None:
+            chars = [c for c in page.crop(first, strict=False).chars if c.get("text", "").strip()]
+            header = bool(chars) and sum(
+                1 for c in chars if BOLD_RE.search(c.get("fontname") or "")
+            ) * 2 > len(chars)
+        out.append((tuple(float(v) for v in table.bbox), cells, header))
+    return out
+
+
+def _blocks(
+    lines: list[Line], tables: dict[str, tuple[list[list[str]], bool]] | None = None
+) -> list[Block]:
     if not lines:
         return []
+    tables = tables or {}
     body = common_size([w for line in lines for w in line.words])
     heading_sizes = sorted({line.size for line in lines if line.size > body * 1.1}, reverse=True)
     gaps = [
@@ -163,6 +299,13 @@ def _blocks(lines: list[Line]) -> list[Block]:
     prev: Line | None = None
     item_x = 0.0  # how far in the text of the current list item starts
     for line in lines:
+        if line.words[0].text.startswith(TABLE_MARK):
+            cells, header = tables.get(line.words[0].text, ([], False))
+            for block in table_items(cells, header):
+                block.page = line.page + 1
+                blocks.append(block)
+            prev = None
+            continue
         kind, level, ordered, words = _kind(
             line, body, heading_sizes, sorted(set(bullet_xs.get(line.column, [])))
         )
@@ -172,6 +315,7 @@ def _blocks(lines: list[Line]) -> list[Block]:
             and level > len(heading_sizes)  # bold type alone on its line ...
             and blocks
             and blocks[-1].kind in ("p", "li")
+            and blocks[-1].runs
             and blocks[-1].runs[-1].bold  # ... that carries on a bold lead-in
         ):
             kind = "cont"
@@ -185,10 +329,14 @@ def _blocks(lines: list[Line]) -> list[Block]:
             ):
                 _join(blocks[-1], runs)  # a heading over two lines
             else:
-                blocks.append(Block("heading", runs, level=level))
+                blocks.append(Block("heading", runs, level=level, page=line.page + 1))
         elif kind == "li":
-            blocks.append(Block("li", runs, level=level, ordered=ordered))
-            item_x = indent(line, words[0].x0)
+            number = line.words[0].text if ordered else ""
+            blocks.append(
+                Block("li", runs, level=level, ordered=ordered, number=number, page=line.page + 1)
+            )
+            # A bullet alone on its line (its text set on the next): the text stands past it.
+            item_x = indent(line, words[0].x0 if words else line.x1 + 2)
         elif (
             prev is None
             or not blocks
@@ -199,11 +347,11 @@ def _blocks(lines: list[Line]) -> list[Block]:
             and not continues_item(line)
             or _ended(prev, line, right_edge)
         ):
-            blocks.append(Block("p", runs))
+            blocks.append(Block("p", runs, page=line.page + 1))
         else:
             _join(blocks[-1], runs)
         prev = line
-    return blocks
+    return [b for b in blocks if b.text]
 
 
 def _ended(prev: Line, line: Line, right_edge: dict[tuple[int, int], float]) -> bool:
@@ -257,7 +405,7 @@ def _kind(
             if not stops or x - stops[-1] > 4:
                 stops.append(x)
         level = 1 + sum(1 for x in stops if x < round(line.x0) - 4)
-        if words:
+        if words or _is_bullet(first.text):
             return "li", min(level, 3), ordered, words
     if line.bold and len(line.text) < 90 and not line.text.rstrip().endswith((".", ",", ";")):
         return "heading", len(heading_sizes) + 1, False, words
@@ -322,10 +470,7 @@ def _about(doc: Document, meta: dict[str, Any], lang: Any, furniture: list[str])
             doc.copyright = f"© {holder}"
             doc.organisation = holder
             break
-    doc.links += [("", u) for t in furniture for u in re.findall(r"https?://\S+", t)]
-    for text in furniture:
-        for found in re.findall(r"\bwww\.[a-z0-9-]+(?:\.[a-z0-9-]+)+", text, re.I):
-            doc.links.append(("", "https://" + found.lower() + "/"))
+    doc.own_sites = own_sites(" ".join(furniture))
 
 
 def _text(value: Any) -> str | None:

@@ -20,7 +20,7 @@ CID_RE = re.compile(r"\(cid:\d+\)")  # a glyph with no Unicode: in a list, its b
 _PAGE_NUMBER_RE = re.compile(
     r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^[-–]\s*\d{1,3}\s*[-–]$", re.I
 )
-_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 EDGE = 0.08  # the top and bottom 8% of a page hold its running header and footer
 
 
@@ -77,34 +77,121 @@ class Line:
         return f"Line({self.page}:{self.column} {self.top:.0f} {self.text[:40]!r})"
 
 
-def rows_of(page: Any, number: int) -> list[Line]:
-    words = page.extract_words(extra_attrs=["fontname", "size"], x_tolerance=1.5, y_tolerance=2)
-    found = [
-        Word(
-            _plain(w["text"]) if not CID_RE.fullmatch(w["text"]) else w["text"],
+TABLE_MARK = "\x00table:"  # a table's place among the rows: "\x00table:<page>:<n>"
+
+
+def rows_of(
+    page: Any,
+    number: int,
+    markers: list[int] | None = None,
+    tables: list[tuple[tuple[float, float, float, float], str]] | None = None,
+) -> list[Line]:
+    """The page's words as rows (one baseline each). A word is not split where its type
+    size changes, so small capitals ("T" + "HE") stay one word; a raised footnote
+    marker after a word ("treatment²") is dropped and counted in `markers`. The words
+    inside each of `tables` (its box and its key) give way to one word, the key, where
+    the table stands."""
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, return_chars=True)
+    found = []
+    for box, key in tables or []:
+        x0, top, x1, bottom = box
+        words = [
+            w
+            for w in words
+            if not (
+                x0 <= (w["x0"] + w["x1"]) / 2 <= x1
+                and top <= (w["top"] + w["bottom"]) / 2 <= bottom
+            )
+        ]
+        found.append(Word(key, x0, x1, top, top + 1, 0.0, False))
+    for w in words:
+        text = w["text"]
+        if not text.strip() or not (CID_RE.fullmatch(text) or CID_RE.sub("", text)):
+            continue
+        chars = [c for c in w.get("chars", []) if c.get("text", "").strip()]
+        word = _word(
+            text,
+            chars,
             float(w["x0"]),
             float(w["x1"]),
             float(w["top"]),
             float(w["bottom"]),
-            float(w["size"]),
-            bool(_BOLD_RE.search(w["fontname"] or "")),
+            markers,
         )
-        for w in words
-        if w["text"].strip() and (CID_RE.fullmatch(w["text"]) or CID_RE.sub("", w["text"]))
-    ]
+        if word is not None:
+            found.append(word)
     for word in found:  # unknown glyphs inside words are dropped
         if not CID_RE.fullmatch(word.text):
             word.text = CID_RE.sub("", word.text)
+    found = [w for w in found if w.text]
     found.sort(key=lambda w: (w.bottom, w.x0))
     rows: list[list[Word]] = []
     for word in found:
-        if rows and abs(rows[-1][-1].bottom - word.bottom) <= max(2.0, word.size * 0.25):
+        table = word.text.startswith(TABLE_MARK) or (
+            rows and rows[-1][-1].text.startswith(TABLE_MARK)
+        )
+        if (
+            rows
+            and not table
+            and abs(rows[-1][-1].bottom - word.bottom) <= max(2.0, word.size * 0.25)
+        ):
             rows[-1].append(word)
         else:
             rows.append([word])
     lines = [Line(r, number) for r in rows]
     _drawn_bullets(page, lines)
     return lines
+
+
+_MARKER_CHARS = set("0123456789*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰")
+
+
+def _word(
+    text: str,
+    chars: list[dict[str, Any]],
+    x0: float,
+    x1: float,
+    top: float,
+    bottom: float,
+    markers: list[int] | None,
+) -> Word | None:
+    """A word from its glyphs: its size is the body of its letters (the larger size of
+    small capitals, whose smaller letters are all capitals), bold when most of its
+    letters are; a footnote marker raised after its letters is cut off."""
+    if not chars:
+        return Word(_plain(text), x0, x1, top, bottom, 0.0, False)
+    sizes: Counter[float] = Counter(round(float(c["size"]), 1) for c in chars)
+    size = sizes.most_common(1)[0][0]
+    largest = max(sizes)
+    if largest > size and all(
+        not c["text"].isalpha() or c["text"].isupper() or round(float(c["size"]), 1) == largest
+        for c in chars
+    ):
+        size = largest  # small capitals: the full capitals are the type size
+    # A raised, smaller run of digits or reference marks at the end of a word of three
+    # or more letters (not "m2" or "10 9"): a footnote marker.
+    full = [c for c in chars if float(c["size"]) >= size - 0.05] or chars
+    base = max(float(c["bottom"]) for c in full)
+    cut = len(chars)
+    while cut > 0:
+        c = chars[cut - 1]
+        raised = float(c["size"]) < size * 0.85 and float(c["bottom"]) < base - size * 0.15
+        if c["text"] in _MARKER_CHARS and raised:
+            cut -= 1
+        else:
+            break
+    if 0 < cut < len(chars):
+        head = "".join(c["text"] for c in chars[:cut])
+        if re.search(r"[^\W\d_]{3,}[.,;:!?)\]\"'’”]*$", head):
+            if markers is not None:
+                markers.append(len(chars) - cut)
+            chars = chars[:cut]
+            text = head
+            x1 = max(float(c["x1"]) for c in chars)
+    bold = sum(1 for c in chars if BOLD_RE.search(c.get("fontname") or "")) * 2 > len(chars)
+    if CID_RE.fullmatch(text):
+        return Word(text, x0, x1, top, bottom, size, bold)
+    return Word(_plain(text), x0, x1, top, bottom, size, bold)
 
 
 _LIGATURES = str.maketrans(

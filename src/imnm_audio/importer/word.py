@@ -1,24 +1,34 @@
-"""Word documents and saved web pages as blocks.
+"""Word documents (.docx) as blocks.
 
-A .docx goes through mammoth, which turns Word's own structure (paragraph styles,
-numbering, bold runs, hyperlinks) into clean HTML; a saved web page goes through
-trafilatura, which keeps the main text and leaves navigation, cookie banners, side
-bars and footers out. Both trees are then walked the same way (`_walk`).
+A .docx is a zip of XML parts, so it is checked as a package first (`check_package`,
+before any reading: the size each part declares, its real size, how far it inflates,
+and no DTD in any part, so no zip bomb or entity expansion gets through). Then text a
+reader of the document never sees is taken out of it (hidden text, text in the colour
+of its background, text under 2 points) and mammoth turns Word's own structure
+(paragraph styles, numbering, bold runs, hyperlinks, tables, footnotes) into clean
+HTML, which is walked into blocks (walk.py).
 """
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from ..errors import ContentError
-from .document import Block, Document, Run, copyright_holder
+from .document import Document, copyright_holder
+from .limits import MAX_PART_BYTES, MAX_PARTS, MAX_PARTS_BYTES, MAX_RATIO, MB, SPLIT
+from .walk import walk
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_SAFE_XML = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+)
 
 # Word's styles as HTML. mammoth knows Heading 1-6, and lists by their numbering; Word's
 # built-in "List Bullet 2" and "List Number 2" styles (a list inside a list) are added.
@@ -30,25 +40,111 @@ p[style-name='List Number 2'] => ul|ol > li > ol > li:fresh
 p[style-name='List Bullet 3'] => ul|ol > li > ul|ol > li > ul > li:fresh
 p[style-name='List Number 3'] => ul|ol > li > ul|ol > li > ol > li:fresh
 """
+# The parts whose text is read: the document (whatever its part is called) and its notes.
+_TEXT_ROOTS = {f"{W}document", f"{W}footnotes", f"{W}endnotes"}
+
+
+def _unreadable(path: Path, why: str) -> ContentError:
+    return ContentError(
+        f"this Word document cannot be read ({why}).",
+        path=path,
+        fix="Check it opens in Word or LibreOffice, save it again as .docx, and import that.",
+    )
+
+
+def check_package(path: Path) -> None:
+    """Refuse a .docx whose parts are too many, too large, inflate too far (a zip bomb),
+    or carry a DTD (entity expansion): from the sizes the zip declares, then from the
+    real size of each XML part, read in pieces and never past its limit."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_PARTS:
+                raise ContentError(
+                    f"this Word document has {len(infos)} parts; a document has a few dozen.",
+                    path=path,
+                    fix=SPLIT,
+                )
+            total = 0
+            for info in infos:
+                total += info.file_size
+                ratio = info.file_size / max(info.compress_size, 1)
+                if (
+                    info.file_size > MAX_PART_BYTES
+                    or total > MAX_PARTS_BYTES
+                    or (info.file_size > MB and ratio > MAX_RATIO)
+                ):
+                    raise _bomb(path, info.filename, info.file_size)
+            for info in infos:
+                if not info.filename.lower().endswith((".xml", ".rels")):
+                    continue
+                with archive.open(info) as part:
+                    head = part.read(4096)
+                    if re.search(rb"<!DOCTYPE|<!ENTITY", head, re.I):
+                        raise ContentError(
+                            f"this Word document's part {info.filename} declares its own "
+                            "entities (a DTD), which Word never writes: it may be built to "
+                            "expand without end, so it is not read.",
+                            path=path,
+                            fix="Open it in Word or LibreOffice and save it again as .docx.",
+                        )
+                    size = len(head)
+                    while chunk := part.read(1024 * 1024):
+                        size += len(chunk)
+                        if size > info.file_size or size > MAX_PART_BYTES:
+                            raise _bomb(path, info.filename, size)
+    except zipfile.BadZipFile as err:
+        raise _unreadable(path, f"the zip is damaged: {err}") from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError) as err:
+        raise _unreadable(path, str(err) or type(err).__name__) from None
+
+
+def _bomb(path: Path, part: str, size: int) -> ContentError:
+    return ContentError(
+        f"this Word document's part {part} unpacks to {size / MB:.0f} MB or more, far more "
+        f"than a document's text (at most {MAX_PART_BYTES // MB} MB a part, "
+        f"{MAX_PARTS_BYTES // MB} MB in all): it is not read.",
+        path=path,
+        fix="If it is a real document, save it again from Word without embedded files, or "
+        + SPLIT[0].lower()
+        + SPLIT[1:],
+    )
 
 
 def read_docx(path: Path) -> Document:
     import mammoth
 
     try:
-        with path.open("rb") as handle:
-            result = mammoth.convert_to_html(handle, style_map=_STYLE_MAP)
-        about = _docx_properties(path)
-    except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError) as err:
-        raise ContentError(
-            f"this Word document cannot be read ({err}).",
-            path=path,
-            fix="Check it opens in Word or LibreOffice, save it again as .docx, and import that.",
-        ) from None
+        package, hidden = _visible_package(path)
+        result = mammoth.convert_to_html(
+            io.BytesIO(package),
+            style_map=_STYLE_MAP,
+            # Pictures are not read (an external one would be looked for in the package).
+            convert_image=mammoth.images.img_element(lambda image: {}),
+        )
+        about = _docx_properties(package)
+    except zipfile.BadZipFile as err:
+        raise _unreadable(path, f"the zip is damaged: {err}") from None
+    except etree.XMLSyntaxError as err:
+        raise _unreadable(path, f"its XML is damaged: {err}") from None
+    except (KeyError, ValueError, EOFError) as err:
+        raise _unreadable(path, f"{type(err).__name__}: {err}") from None
+    except Exception as err:  # expat's ExpatError and the like, from mammoth's parser
+        if "xml" in type(err).__module__.lower() or "Expat" in type(err).__name__:
+            raise _unreadable(path, f"its XML is damaged: {err}") from None
+        raise
     doc = Document("Word document", [])
     if result.value.strip():
         root = lxml_html.fragment_fromstring(result.value, create_parent="div")
-        _walk(root, doc.blocks, _html_tag)
+        walked = walk(root, _html_tag)
+        doc.blocks = walked.blocks
+        if walked.marks_dropped:
+            doc.notes.append(f"{walked.marks_dropped} footnote marks were taken out of the text.")
+    if hidden:
+        doc.notes.append(
+            f"{hidden} characters a reader of the document cannot see (hidden, in the colour "
+            "of their background, or under 2 points) were left out."
+        )
     doc.title = about.get("title")
     if doc.blocks and doc.blocks[0].kind == "heading" and doc.blocks[0].level == 0:
         doc.title = doc.blocks[0].text
@@ -64,100 +160,185 @@ def read_docx(path: Path) -> Document:
     if holder:
         doc.copyright = f"© {holder}"
         doc.organisation = doc.organisation or holder
-    doc.links = _links(doc.blocks)
+    doc.links = _links(doc)
     return doc
 
 
-def _docx_properties(path: Path) -> dict[str, str]:
+def _links(doc: Document) -> list[tuple[str, str]]:
+    out = []
+    for block in doc.blocks:
+        for run in block.runs:
+            if run.href:
+                out.append((" ".join(run.text.split()), run.href))
+    return out
+
+
+# --------------------------------------------------------------- what a reader sees
+
+
+def _visible_package(path: Path) -> tuple[bytes, int]:
+    """The package again, with every run a reader cannot see taken out of its text
+    parts; and how many characters went."""
+    out = io.BytesIO()
+    hidden = 0
+    with zipfile.ZipFile(path) as archive, zipfile.ZipFile(out, "w") as copy:
+        names = set(archive.namelist())
+        styles = _Styles(archive.read("word/styles.xml") if "word/styles.xml" in names else None)
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename.startswith("word/") and info.filename.endswith(".xml"):
+                root = etree.fromstring(data, _SAFE_XML)
+                if root.tag in _TEXT_ROOTS:
+                    data, dropped = _without_hidden_runs(root, styles)
+                    hidden += dropped
+            copy.writestr(info, data)
+    return out.getvalue(), hidden
+
+
+class _Styles:
+    """Run properties a style gives (hidden, colour, size), following basedOn."""
+
+    def __init__(self, xml: bytes | None) -> None:
+        self.by_id: dict[str, Any] = {}
+        self.defaults: Any = None
+        if xml is None:
+            return
+        root = etree.fromstring(xml, _SAFE_XML)
+        for style in root.iter(f"{W}style"):
+            self.by_id[style.get(f"{W}styleId") or ""] = style
+        self.defaults = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+
+    def chain(self, style_id: str | None) -> list[Any]:
+        """The style's run properties, nearest first, then those it is based on."""
+        out, seen = [], set()
+        while style_id and style_id not in seen and style_id in self.by_id:
+            seen.add(style_id)
+            style = self.by_id[style_id]
+            props = style.find(f"{W}rPr")
+            if props is not None:
+                out.append(props)
+            based = style.find(f"{W}basedOn")
+            style_id = based.get(f"{W}val") if based is not None else None
+        return out
+
+
+def _on(element: Any) -> bool:
+    return (element.get(f"{W}val") or "true").lower() not in ("0", "false", "off")
+
+
+def _without_hidden_runs(root: Any, styles: _Styles) -> tuple[bytes, int]:
+    page = root.find(f"{W}background")
+    page_colour = (page.get(f"{W}color") if page is not None else None) or "FFFFFF"
+    dropped = 0
+    for run in list(root.iter(f"{W}r")):
+        text = "".join(t.text or "" for t in run.iter(f"{W}t"))
+        if not text.strip():
+            continue
+        paragraph = next((a for a in run.iterancestors(f"{W}p")), None)
+        chains: list[Any] = []
+        own = run.find(f"{W}rPr")
+        if own is not None:
+            chains.append(own)
+            style = own.find(f"{W}rStyle")
+            chains += styles.chain(style.get(f"{W}val") if style is not None else None)
+        if paragraph is not None:
+            pstyle = paragraph.find(f"{W}pPr/{W}pStyle")
+            chains += styles.chain(pstyle.get(f"{W}val") if pstyle is not None else None)
+        if styles.defaults is not None:
+            chains.append(styles.defaults)
+
+        vanish = _first(chains, "vanish")
+        size = _first(chains, "sz")
+        colour = _first(chains, "color")
+        shading = run.find(f"{W}rPr/{W}shd")
+        if shading is None and paragraph is not None:
+            shading = paragraph.find(f"{W}pPr/{W}shd")
+        if shading is None:
+            cell = next((a for a in run.iterancestors(f"{W}tc")), None)
+            shading = cell.find(f"{W}tcPr/{W}shd") if cell is not None else None
+        highlight = run.find(f"{W}rPr/{W}highlight")
+        background = (
+            (shading.get(f"{W}fill") if shading is not None else None)
+            or (
+                "000000"
+                if highlight is not None
+                and _on(highlight)
+                and (highlight.get(f"{W}val") or "") == "black"
+                else None
+            )
+            or page_colour
+        )
+        invisible = vanish is not None and _on(vanish)
+        try:
+            invisible |= size is not None and int(size.get(f"{W}val") or 24) < 4  # half-points
+        except ValueError:
+            pass
+        value = (colour.get(f"{W}val") or "").upper() if colour is not None else ""
+        if re.fullmatch(r"[0-9A-F]{6}", value) and re.fullmatch(r"[0-9A-Fa-f]{6}", background):
+            invisible |= _close(value, background.upper())
+        if invisible:
+            dropped += len(text)
+            run.getparent().remove(run)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), dropped
+
+
+def _first(chains: list[Any], tag: str) -> Any:
+    """The nearest run property of that name: the run's own, its style's, the
+    paragraph style's, the document's default."""
+    for props in chains:
+        found = props.find(f"{W}{tag}")
+        if found is not None:
+            return found
+    return None
+
+
+def _close(a: str, b: str) -> bool:
+    return max(abs(int(a[i : i + 2], 16) - int(b[i : i + 2], 16)) for i in (0, 2, 4)) <= 30
+
+
+# ------------------------------------------------------------------ what it says of itself
+
+
+def _docx_properties(package: bytes) -> dict[str, str]:
     """Title, author, company, language, date and footer text, from the package."""
     out: dict[str, str] = {}
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
         names = set(archive.namelist())
 
-        def xml(name: str) -> ElementTree.Element | None:
-            return ElementTree.fromstring(archive.read(name)) if name in names else None
+        def xml(name: str) -> Any:
+            return etree.fromstring(archive.read(name), _SAFE_XML) if name in names else None
 
         core = xml("docProps/core.xml")
         if core is not None:
             for element in core:
-                tag = element.tag.rsplit("}", 1)[-1]
+                tag = str(element.tag).rsplit("}", 1)[-1]
                 if element.text and element.text.strip():
                     out[tag] = " ".join(element.text.split())
         app = xml("docProps/app.xml")
         if app is not None:
             for element in app:
-                if element.tag.endswith("}Company") and element.text and element.text.strip():
+                if str(element.tag).endswith("}Company") and element.text and element.text.strip():
                     out["company"] = element.text.strip()
         styles = xml("word/styles.xml")
         if styles is not None:
-            w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-            defaults = styles.find(f"{w}docDefaults")
-            lang = defaults.find(f".//{w}lang") if defaults is not None else None
-            if lang is not None and lang.get(f"{w}val"):
-                out["language"] = lang.get(f"{w}val", "")
+            lang = styles.find(f"{W}docDefaults//{W}lang")
+            if lang is not None and lang.get(f"{W}val"):
+                out["language"] = lang.get(f"{W}val", "")
         footers = [n for n in names if re.fullmatch(r"word/footer\d*\.xml", n)]
-        out["footer"] = " ".join(
-            "".join(ElementTree.fromstring(archive.read(n)).itertext()) for n in footers
-        )
+        out["footer"] = " ".join("".join(xml(n).itertext()) for n in footers)
     return out
 
 
-def read_html(path: Path) -> Document:
-    import trafilatura
-
-    raw = path.read_bytes()
-    page = raw.decode("utf-8", "replace")
-    extracted = trafilatura.extract(
-        page,
-        output_format="xml",
-        include_links=True,
-        include_formatting=True,
-        include_comments=False,
-        include_tables=True,
-        favor_recall=True,
-        with_metadata=True,
-    )
-    doc = Document("web page", [])
-    if not extracted:
-        return doc
-    root = etree.fromstring(extracted.encode("utf-8"))
-    main = root.find("main")
-    _walk(main if main is not None else root, doc.blocks, _xml_tag)
-    doc.title = root.get("title")
-    doc.organisation = root.get("sitename")
-    doc.summary = (
-        root.get("description") if len((root.get("description") or "").split()) >= 6 else None
-    )
-    doc.source_url = _page_url(root.get("url"), page)
-    tree = lxml_html.fromstring(raw)
-    doc.language = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
-    keywords = tree.xpath("//meta[@name='keywords']/@content")
-    if keywords:
-        doc.keywords = [k.strip() for k in re.split(r"[,;]", keywords[0]) if k.strip()]
-    holder = copyright_holder(" ".join(tree.xpath("//footer//text()")))
-    if holder:
-        doc.copyright = f"© {holder}"
-    doc.links = _links(doc.blocks)
-    return doc
-
-
-def _page_url(url: str | None, page: str) -> str | None:
-    """The page's own address: its canonical link, or the one a browser wrote when it
-    saved the page ("saved from url=")."""
-    if url and url.startswith(("http://", "https://")):
-        return url
-    saved = re.search(r"saved from url=\(\d+\)(https?://\S+?)\s*-->", page)
-    return saved.group(1) if saved else None
-
-
-# ------------------------------------------------------------------------- the walk
-
-
 def _html_tag(element: Any) -> tuple[str, int]:
-    """mammoth's HTML: (what the element is, its heading level)."""
+    """mammoth's HTML: (what the element is, its heading level or 1 for a header cell)."""
     tag = element.tag if isinstance(element.tag, str) else ""
     if re.fullmatch(r"h[1-6]", tag):
         return "heading", 0 if "title" in (element.get("class") or "") else int(tag[1])
+    first_id = (element[0].get("id") or "") if len(element) else ""
+    if tag == "ol" and re.fullmatch(r"(?:foot|end)note-\d+", first_id):
+        return "notes", 0
+    if tag == "th":
+        return "cell", 1
     return {
         "p": "p",
         "ul": "ul",
@@ -168,85 +349,6 @@ def _html_tag(element: Any) -> tuple[str, int]:
         "a": "a",
         "br": "br",
         "table": "table",
+        "tr": "row",
+        "td": "cell",
     }.get(tag, "other"), 0
-
-
-def _xml_tag(element: Any) -> tuple[str, int]:
-    """trafilatura's XML."""
-    tag = element.tag if isinstance(element.tag, str) else ""
-    rend = element.get("rend") or ""
-    if tag == "head":
-        return "heading", int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
-    if tag == "list":
-        return ("ol" if rend == "ol" else "ul"), 0
-    if tag == "hi" and "b" in rend:
-        return "b", 0
-    return {
-        "p": "p",
-        "item": "li",
-        "ref": "a",
-        "lb": "br",
-        "quote": "p",
-        "table": "table",
-        "row": "p",
-    }.get(tag, "other"), 0
-
-
-def _walk(
-    root: Any, blocks: list[Block], kind_of: Any, depth: int = 0, ordered: bool = False
-) -> None:
-    for element in root:
-        kind, level = kind_of(element)
-        if kind == "heading":
-            blocks.append(Block("heading", _runs(element, kind_of), level=level))
-        elif kind in ("ul", "ol"):
-            _walk(element, blocks, kind_of, depth + 1, kind == "ol")
-        elif kind == "li":
-            runs = _runs(element, kind_of, skip_lists=True)
-            blocks.append(Block("li", runs, level=max(depth, 1), ordered=ordered))
-            _walk(
-                [c for c in element if kind_of(c)[0] in ("ul", "ol")],
-                blocks,
-                kind_of,
-                depth,
-                ordered,
-            )
-        elif kind == "p":
-            runs = _runs(element, kind_of)
-            if "".join(r.text for r in runs).strip():
-                blocks.append(Block("p", runs))
-        elif kind in ("table", "other"):
-            _walk(element, blocks, kind_of, depth, ordered)
-            if kind == "other" and element.text and element.text.strip() and not len(element):
-                blocks.append(Block("p", [Run(element.text)]))
-
-
-def _runs(
-    element: Any,
-    kind_of: Any,
-    skip_lists: bool = False,
-    bold: bool = False,
-    href: str | None = None,
-) -> list[Run]:
-    runs = [Run(element.text or "", bold, href)]
-    for child in element:
-        kind, _ = kind_of(child)
-        if skip_lists and kind in ("ul", "ol"):
-            runs.append(Run(child.tail or "", bold, href))
-            continue
-        link = child.get("href") or child.get("target") if kind == "a" else None
-        if kind == "br":
-            runs.append(Run(" ", bold, href))
-        else:
-            runs += _runs(child, kind_of, False, bold or kind == "b", link or href)
-        runs.append(Run(child.tail or "", bold, href))
-    return runs
-
-
-def _links(blocks: list[Block]) -> list[tuple[str, str]]:
-    out = []
-    for block in blocks:
-        for run in block.runs:
-            if run.href and run.href.startswith(("http://", "https://", "tel:", "mailto:")):
-                out.append((" ".join(run.text.split()), run.href))
-    return out

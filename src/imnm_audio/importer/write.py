@@ -17,7 +17,7 @@ from ..content.common import URL_IN_TEXT_RE, resource_url_problem
 # quotes, with what is wanted.
 from ..content.factsheet import PLACEHOLDER
 from ..content.markdown import slugify
-from .document import Block, Document, Run, inline
+from .document import Block, Document, Run, clean_text, inline, safe_href
 
 WIDTH = 88
 
@@ -34,14 +34,14 @@ def todo(what: str) -> str:
 
 
 def factsheet_text(doc: Document, source_name: str, today: str) -> Written:
-    title = doc.title or _first_heading(doc)
+    title = _one_line(doc.title or _first_heading(doc) or "") or None
     body_blocks = _body(doc, title)
     short = _short_title(title) if title else None
-    site = _site(doc)
+    site = _own_site(doc)
     front: dict[str, object] = {
         "title": title or todo("the factsheet's title"),
         "short_title": short or todo("a short name for the title (said in the closing)"),
-        "organisation": doc.organisation
+        "organisation": _one_line(doc.organisation or "")
         or todo(
             "the charity that wrote it"
             + (f" (the document's author field says '{doc.author}')" if doc.author else "")
@@ -49,29 +49,34 @@ def factsheet_text(doc: Document, source_name: str, today: str) -> Written:
         "language": doc.language or todo("the language as a tag, e.g. en-GB or en-US"),
         "source_url": doc.source_url
         or site
-        or todo("the web address of this factsheet or of the charity"),
-        "summary": doc.summary or todo("one or two sentences on what the factsheet covers"),
+        or todo("the web address of this factsheet or of the charity" + _sites_hint(doc)),
+        "summary": _one_line(doc.summary or "")
+        or todo("one or two sentences on what the factsheet covers"),
         "published": todo(
             "the episode's date, YYYY-MM-DD"
             + (f" (the document is dated {doc.date})" if doc.date else "")
         ),
     }
     if doc.copyright:
-        front["copyright"] = doc.copyright
+        front["copyright"] = _one_line(doc.copyright)
     if doc.keywords:
-        front["keywords"] = doc.keywords
+        front["keywords"] = [k for k in (_one_line(k) for k in doc.keywords) if k]
     front["resources"] = _resources(doc, site)
+    front = {k: _one_line(v) if isinstance(v, str) else v for k, v in front.items()}
     header = (
-        f"# Imported from {source_name} by imnm-audio import on {today}.\n"
+        f"# Imported from {_comment_safe(source_name)} by imnm-audio import on {today}.\n"
         f"# Replace every '{PLACEHOLDER}' value, and read the text through, before\n"
         '# `imnm-audio script`. <span class="visual"> marks what is shown, not said.\n'
     )
+    if doc.cover:
+        header += "# The cover page also says: " + _comment_safe(" / ".join(doc.cover)) + "\n"
     lines = ["---", header.rstrip("\n")]
     for key, value in front.items():
+        # One line a value (never folded): no line of the front matter can be '---'.
         lines.append(
-            yaml.safe_dump({key: value}, allow_unicode=True, width=WIDTH, sort_keys=False).rstrip(
-                "\n"
-            )
+            yaml.safe_dump(
+                {key: value}, allow_unicode=True, width=1_000_000, sort_keys=False
+            ).rstrip("\n")
         )
     lines += ["---", ""]
     if title:
@@ -88,6 +93,17 @@ def inline_text(text: str) -> str:
     return inline([Run(text)])
 
 
+def _one_line(text: str) -> str:
+    """A front-matter value: one line of plain text (a title or summary never needs
+    more), with nothing a YAML or Markdown reader could take for structure."""
+    return " ".join(clean_text(text).split())
+
+
+def _comment_safe(text: str) -> str:
+    """Text for a YAML comment line: no line break of any kind can end the comment."""
+    return " ".join(clean_text(text).replace("\u2028", " ").replace("\u2029", " ").split())[:300]
+
+
 def _first_heading(doc: Document) -> str | None:
     for block in doc.blocks:
         if block.kind == "heading":
@@ -97,8 +113,9 @@ def _first_heading(doc: Document) -> str | None:
 
 def _body(doc: Document, title: str | None) -> list[Block]:
     """The blocks under the title, headings ranked: the first kind of heading after the
-    title makes sections (##), smaller ones sub-headings (###)."""
-    blocks = list(doc.blocks)
+    title makes sections (##), smaller ones sub-headings (###). A heading with nothing
+    under it is kept as a paragraph (`_fold_empty`), so every section has text."""
+    blocks = [b for b in doc.blocks if b.text]
     # The title as the first heading of the document: taken out of the body.
     for i, block in enumerate(blocks):
         if block.kind != "heading":
@@ -110,10 +127,44 @@ def _body(doc: Document, title: str | None) -> list[Block]:
     for block in blocks:
         if block.kind == "heading":
             block.level = 2 if block.level == ranks[0] else 3
+    blocks = _fold_empty(blocks)
+    first = next((b for b in blocks if b.kind == "heading"), None)
+    if first is not None and first.level == 3:
+        first.level = 2  # a sub-heading before any section heading opens a section
     if blocks and not (blocks[0].kind == "heading" and blocks[0].level == 2):
         opening = todo("a heading for the opening text, e.g. 'About this factsheet'")
         blocks.insert(0, Block("heading", [Run(opening)], level=2))
     return blocks
+
+
+def _fold_empty(blocks: list[Block]) -> list[Block]:
+    """A section heading with no text before the next one ("Part 2" over "2.1 Dosage",
+    a cover line) becomes the first paragraph of the section after it (or the last of
+    the one before, at the end); an empty sub-heading becomes a paragraph where it is."""
+
+    def has_text(start: int, stop_levels: tuple[int, ...]) -> bool:
+        for block in blocks[start:]:
+            if block.kind == "heading" and block.level in stop_levels:
+                return False
+            if block.kind in ("p", "li"):
+                return True
+        return False
+
+    out: list[Block] = []
+    pending: list[Block] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "heading" and block.level == 2:
+            if not has_text(index + 1, (2,)):
+                pending.append(Block("p", block.runs, page=block.page))
+                continue
+            out.append(block)
+            out += pending
+            pending = []
+        elif block.kind == "heading" and not has_text(index + 1, (2, 3)):
+            out.append(Block("p", block.runs, page=block.page))
+        else:
+            out.append(block)
+    return out + pending
 
 
 def _same(a: str, b: str) -> bool:
@@ -127,45 +178,90 @@ def _short_title(title: str) -> str | None:
     return title if len(title) <= 40 else None
 
 
-def _site(doc: Document) -> str | None:
-    """The one website a PDF or Word document points to, as its address (its home page),
-    when it points to exactly one."""
-    hosts: dict[str, None] = {}
-    for _, url in doc.links:
-        if urlsplit(url).scheme in ("http", "https"):
-            hosts[urlsplit(url).netloc.lower()] = None
-    for found in URL_IN_TEXT_RE.findall(doc.text):
-        url = found if found.lower().startswith("http") else "https://" + found
-        hosts[urlsplit(url.rstrip(".,;:!?")).netloc.lower()] = None
-    sites = {h.removeprefix("www.") for h in hosts}
-    if len(sites) != 1:
+def _own_site(doc: Document) -> str | None:
+    """The document's own website, when it names exactly one as its own (a PDF's running
+    header or footer, a Word document's footer): never a site it merely links to."""
+    hosts = {urlsplit(u).netloc.lower().removeprefix("www.") for u in doc.own_sites}
+    if len(hosts) == 1:
+        return doc.own_sites[0]
+    return _named_site(doc) if not hosts else None
+
+
+_SMALL_WORDS = {"the", "and", "for", "of", "uk", "ltd", "inc"}
+
+
+def _named_site(doc: Document) -> str | None:
+    """A site the document links to whose name spells the organisation's ("Myositis
+    Support and Understanding" at understandingmyositis.org, or its initials): its own,
+    when exactly one does."""
+    from unidecode import unidecode
+
+    if not doc.organisation:
         return None
-    return f"https://{next(iter(hosts))}/"
+    words = [
+        w
+        for w in re.findall(r"[a-z0-9]{3,}", unidecode(doc.organisation).lower())
+        if w not in _SMALL_WORDS
+    ]
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", doc.organisation) if w[0].isupper())
+    matches: dict[str, str] = {}
+    for _, url in doc.links:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            continue
+        label = parts.hostname.removeprefix("www.").split(".")[0]
+        named = sum(1 for w in words if w in label) >= min(2, len(words))
+        if words and (named or (len(initials) >= 3 and label == initials.lower())):
+            matches.setdefault(parts.hostname, f"{parts.scheme}://{parts.hostname}/")
+    return next(iter(matches.values())) if len(matches) == 1 else None
+
+
+def _sites_hint(doc: Document) -> str:
+    hosts = dict.fromkeys(
+        urlsplit(u).netloc.lower() for _, u in doc.links if urlsplit(u).scheme in ("http", "https")
+    )
+    if not hosts:
+        return ""
+    named = ", ".join(list(hosts)[:3])
+    return f" (the document links to {named}; use one only if it is the charity's own)"
+
+
+MAX_RESOURCES = 6  # each is read out twice in the closing: more is a list nobody keeps
 
 
 def _resources(doc: Document, site: str | None) -> list[dict[str, str]]:
-    """Every link the document makes (web addresses and tel: numbers), titled by its
-    text, or the organisation's name for its own site."""
-    found: dict[str, str] = {}
+    """The links a listener is sent to in the closing, titled by their text (or the
+    organisation's name for its own site): phone numbers first, then the charity's own
+    site, then addresses the document prints for its readers, then the links in its
+    sentences, at most MAX_RESOURCES. The rest stay links in the text."""
+    found: dict[str, tuple[str, bool]] = {}  # url -> (its text, printed as an address)
     for text, url in doc.links:
-        found.setdefault(url, text)
+        found.setdefault(url, (text, bool(URL_IN_TEXT_RE.fullmatch(" ".join(text.split())))))
     for raw in URL_IN_TEXT_RE.findall(doc.text):
         raw = raw.rstrip(".,;:!?")
         url = raw if raw.lower().startswith("http") else f"https://{raw}/"
         if not any(_same_url(url, known) for known in found):
-            found[url] = raw
-    out: list[dict[str, str]] = []
+            found[url] = (raw, True)
     home = urlsplit(doc.source_url or site or "").netloc.lower().removeprefix("www.")
-    for url, text in found.items():
-        if resource_url_problem(url):
+    ranked: list[tuple[int, int, dict[str, str]]] = []
+    for order, (url, (text, printed)) in enumerate(found.items()):
+        if resource_url_problem(url) or not safe_href(url):
             continue
         host = urlsplit(url).netloc.lower().removeprefix("www.")
-        label = " ".join(text.split())
+        label = " ".join(text.split()).strip(" .,;:!?*()[]")
         if not label or URL_IN_TEXT_RE.fullmatch(label) or label.lower() in _VAGUE:
             label = doc.organisation if doc.organisation and host == home else host or url
-        if not any(_same_url(url, r["url"]) for r in out):
-            out.append({"title": label, "url": url})
-    return out
+        rank = 0 if url.startswith("tel:") else 1 if host == home else 2 if printed else 3
+        if not any(_same_url(url, r["url"]) for _, _, r in ranked):
+            ranked.append((rank, order, {"title": label, "url": url}))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    if len(ranked) > MAX_RESOURCES:
+        doc.notes.append(
+            f"{len(ranked)} links found; the first {MAX_RESOURCES} are the resources read out "
+            "in the closing (phone numbers, the charity's own site, addresses printed in "
+            "full first), and the rest stay links in the text. Edit 'resources' to choose."
+        )
+    return [r for _, _, r in ranked[:MAX_RESOURCES]]
 
 
 _VAGUE = {"here", "click here", "this page", "link", "website", "our website", "more"}
@@ -185,6 +281,7 @@ def _markdown(blocks: list[Block]) -> list[str]:
     numbers: dict[int, int] = {}  # depth -> the last number given, in a numbered list
     indents: dict[int, int] = {}  # depth -> the indent of its items' text
     previous = ""
+    depth = base = 0
     for block in blocks:
         if block.kind == "heading":  # plain: a heading is bold already
             text = inline_text(block.text)
@@ -194,8 +291,10 @@ def _markdown(blocks: list[Block]) -> list[str]:
             continue
         if block.kind == "heading":
             if block.level == 2:
-                seen[slugify(text)] = seen.get(slugify(text), 0) + 1
-                text += f" ({seen[slugify(text)]})" if seen[slugify(text)] > 1 else ""
+                key = " ".join(text.lower().split())
+                seen[key] = seen.get(key, 0) + 1
+                text += f" ({seen[key]})" if seen[key] > 1 else ""
+            text = re.sub(r"(#+)$", r"\\\1", text)  # "C#" is not a closing sequence
             lines += ([""] if lines and lines[-1] else []) + [f"{'#' * block.level} {text}", ""]
             numbers.clear()
         elif block.kind == "p":
@@ -204,7 +303,14 @@ def _markdown(blocks: list[Block]) -> list[str]:
             lines += _wrap(text, "", "") + [""]
             numbers.clear()
         else:
-            depth = max(1, block.level)
+            if previous != "li":  # a new list: it starts at the left edge
+                numbers.clear()
+                indents.clear()
+                depth = 0
+                base = block.level - 1  # a list may start at level 2 (in Word)
+            # Levels from the list's first item, and one deeper at most than the item
+            # before: a list is never written as an indented code block.
+            depth = max(1, min(block.level - base, depth + 1))
             for deeper in [d for d in numbers if d > depth]:
                 del numbers[deeper]
             numbers[depth] = numbers.get(depth, 0) + 1
@@ -218,7 +324,12 @@ def _markdown(blocks: list[Block]) -> list[str]:
     return lines
 
 
-_STARTS_BLOCK_RE = re.compile(r"^(?:[-+*>#]|\d+[.)])(?:\s|$)")
+# What a line may not start with if it is to stay part of its paragraph: a list marker,
+# a quote, a heading, a thematic break or setext underline ("---", "==="), a fence.
+_STARTS_BLOCK_RE = re.compile(
+    r"^(?:[-+*](?:\s|$)|>|#{1,6}(?:\s|$)|(?:-\s*){3,}$|(?:\*\s*){3,}$|=+\s*$|~~~|```"
+    r"|\d{1,9}[.)](?:\s|$))"
+)
 
 
 def _wrap(text: str, first: str, rest: str) -> list[str]:
@@ -232,10 +343,14 @@ def _wrap(text: str, first: str, rest: str) -> list[str]:
         break_long_words=False,
         break_on_hyphens=False,
     )
-    out = [wrapped[0]]
-    for line in wrapped[1:]:
-        body = line[len(rest) :]
+    out = []
+    for index, line in enumerate(wrapped):
+        lead = first if index == 0 else rest
+        body = line[len(lead) :]
         if _STARTS_BLOCK_RE.match(body):
-            body = "\\" + body if body[0] in "-+*>#" else re.sub(r"^(\d+)([.)])", r"\1\\\2", body)
-        out.append(rest + body)
+            if body[0].isdigit():
+                body = re.sub(r"^(\d+)([.)])", r"\1\\\2", body)
+            else:
+                body = "\\" + body
+        out.append(lead + body)
     return out
