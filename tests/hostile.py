@@ -196,6 +196,47 @@ def mirrored_pdf(target: Path) -> Path:
     return target
 
 
+def ocr_layer_pdf(target: Path) -> Path:
+    """A scanned page as ocrmypdf leaves it: the picture, and the recognised text drawn
+    invisibly over it; plus invisible text where there is no picture."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+
+    canvas, (_, height) = _canvas(target)
+    picture = Image.new("L", (1000, 300), 255)
+    ImageDraw.Draw(picture).text((10, 10), BODY[:60], fill=0)
+    canvas.drawImage(ImageReader(picture), 50, height - 400, width=500, height=300)
+    text = canvas.beginText(60, height - 150)
+    text.setTextRenderMode(3)
+    text.setFont("Helvetica", 10)
+    for line in (BODY[:70], BODY[70:140], BODY[140:]):
+        text.textLine(line)
+    canvas.drawText(text)
+    low = canvas.beginText(60, 100)
+    low.setTextRenderMode(3)
+    low.setFont("Helvetica", 10)
+    low.textLine("Not over the picture: " + SECRET)
+    low.setTextRenderMode(0)
+    canvas.drawText(low)
+    canvas.showPage()
+    canvas.save()
+    return target
+
+
+def sideways_pdf(target: Path) -> Path:
+    """A landscape page whose text is set sideways (turned a quarter), as a table or a
+    page rotated the wrong way comes out of some programs."""
+    canvas, (width, height) = _canvas(target)
+    canvas.saveState()
+    canvas.translate(width - 60, 60)
+    canvas.rotate(90)
+    _lines(canvas, 0, 0, BODY + " " + BODY, 11, 100)
+    canvas.restoreState()
+    canvas.showPage()
+    canvas.save()
+    return target
+
+
 def caesar(text: str, shift: int = 1) -> str:
     return "".join(
         chr((ord(c) - 97 + shift) % 26 + 97)
@@ -597,7 +638,8 @@ def leaflet_page(target: Path, lang: str | None = "pt-BR") -> Path:
 <ol><li><strong>PARA QUE ESTE MEDICAMENTO É INDICADO?</strong></li></ol>
 <p>A varfarina é indicada para prevenir a formação de coágulos no sangue.<sup>
 <a href="#fn1">[1]</a></sup> Ela é usada por pessoas com <a href="https://www.exemplo-saude.example/fibrilacao">fibrilação</a>
-atrial e por quem tem válvulas cardíacas artificiais.</p>
+atrial e por quem tem válvulas cardíacas artificiais. O nome vem do
+<a href="https://www.exemplo-saude.example/latim">latim</a> <i>warfarin</i>, de um laboratório.</p>
 <ol start="2"><li><strong>COMO ESTE MEDICAMENTO FUNCIONA?</strong></li></ol>
 <p>A varfarina diminui a ação da vitamina K, que o fígado usa para fazer os fatores de
 coagulação. O efeito começa em dois a três dias.</p>

@@ -246,3 +246,13 @@ def test_control_characters_in_the_text_are_dropped(tmp_path: Path) -> None:
     )
     sheet = load_factsheet(tmp_path / "content" / "tcf" / "factsheet.md")
     assert "It is [31mnot real." in sheet.sections[0].blocks[0].text
+
+
+def test_a_section_may_be_called_introduction(tmp_path: Path) -> None:
+    """The narration has chapters of its own called introduction and closing (and, on the
+    hold line, welcome): a factsheet's "## Introduction" is a section with its own id."""
+    path = tmp_path / "tcf" / "factsheet.md"
+    path.parent.mkdir()
+    path.write_text(FACTSHEET.replace("## What is TCF?", "## Introduction"), encoding="utf-8")
+    sections = load_factsheet(path).sections
+    assert sections[0].title == "Introduction" and sections[0].id == "introduction-section"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LANGUAGE_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
@@ -14,11 +14,20 @@ URL_IN_TEXT_RE = re.compile(
 )
 
 
+def split_url(url: str) -> SplitResult:
+    """urlsplit, which raises ValueError for a malformed address ("http://[x"): such an
+    address is split as an empty one, which every caller treats as no address."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return urlsplit("")
+
+
 def url_problem(value: Any) -> str | None:
     """Say what is wrong with a URL (only absolute http/https URLs are allowed), or None."""
     if not isinstance(value, str):
         return "must be a URL in quotes."
-    parts = urlsplit(value.strip())
+    parts = split_url(value.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
         return (
             f"is not a valid web address: '{value}'. Write a full http or https URL, "

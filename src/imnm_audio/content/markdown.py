@@ -6,13 +6,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..errors import ContentError
-from .common import URL_IN_TEXT_RE
+from .common import URL_IN_TEXT_RE, split_url
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,8 @@ class Section:
 
 
 _MD = MarkdownIt("commonmark")
+# Chapter ids the narration gives its own chapters (episode and hold line).
+RESERVED_IDS = {"introduction", "closing", "welcome", "please-hold"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # Text a reader sees but a listener is not told ("or scan this QR code"): written
@@ -116,6 +117,8 @@ def parse_sections(body: str, path: Path, body_line: int) -> tuple[Section, ...]
                 if not title:
                     raise ContentError("a section heading is empty.", path=path, line=here(tok))
                 section_id = slugify(title) or f"section-{len(sections) + 1}"
+                if section_id in RESERVED_IDS:  # "## Introduction" is a section too
+                    section_id += "-section"
                 if section_id in seen_ids:
                     other = seen_titles[section_id]
                     if " ".join(other.lower().split()) == " ".join(title.lower().split()):
@@ -232,7 +235,7 @@ def _flatten_inline(tok: Token) -> tuple[str, str | None, list[str]]:
             continue
         if child.type == "link_open":
             href = str(child.attrs.get("href", ""))
-            if urlsplit(href).scheme in ("http", "https"):
+            if split_url(href).scheme in ("http", "https"):
                 urls.append(href)
             continue
         if child.type in ("softbreak", "hardbreak"):

@@ -176,14 +176,16 @@ def _collect_notes(element: Any, state: Walk) -> None:
 
 
 def _with_notes(state: Walk) -> list[Block]:
-    """Each note as a paragraph at the end of the section that first refers to it."""
+    """Each note as a paragraph ("Note: ...") just after the paragraph that first refers
+    to it, or after the list it is in: in its own section, whatever later becomes a
+    heading."""
     if not state.notes:
         return state.blocks
     placed: set[str] = set()
     out: list[Block] = []
     pending: list[str] = []
     for index, block in enumerate(state.blocks):
-        if block.kind == "heading" and pending:
+        if pending and block.kind != "li":
             out += [_note(state.notes[n]) for n in pending]
             pending = []
         out.append(block)
@@ -191,6 +193,9 @@ def _with_notes(state: Walk) -> list[Block]:
             if note in state.notes and note not in placed:
                 placed.add(note)
                 pending.append(note)
+        if pending and block.kind == "p":
+            out += [_note(state.notes[n]) for n in pending]
+            pending = []
     out += [_note(state.notes[n]) for n in pending]
     return out
 

@@ -50,6 +50,7 @@ def read_html(path: Path) -> Document:
     holder = copyright_holder(" ".join(tree.xpath("//footer//text()")))
     if holder:
         doc.copyright = f"© {holder}"
+    _keep_word_spaces(tree)
     cleaned = lxml_html.tostring(tree, encoding="unicode")
     extracted = trafilatura.extract(
         cleaned,
@@ -159,6 +160,25 @@ def _drop_hidden(tree: Any) -> int:
             dropped += len(" ".join("".join(element.itertext()).split()))
         element.drop_tree()
     return dropped
+
+
+def _keep_word_spaces(tree: Any) -> None:
+    """The space between two inline elements ("<a>Latin</a> <i>anas</i>") lives in the
+    first one's tail, which trafilatura drops ("Latinanas"): it is moved into the text
+    the next element starts with, where it survives."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tail = element.tail
+        following = element.getnext()
+        if tail is None or tail.strip() or not tail or following is None:
+            continue
+        target = following
+        while isinstance(target.tag, str) and not (target.text or "").strip() and len(target):
+            target = target[0]
+        if isinstance(target.tag, str) and (target.text or "").strip():
+            target.text = " " + target.text.lstrip()
+            element.tail = ""
 
 
 def page_url(tree: Any, raw: bytes) -> str | None:

@@ -10,9 +10,10 @@ the spelled-out repeat spells the site only.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import phonenumbers
+
+from ..content.common import split_url
 
 _COMMON_WORDS_IN_URLS = {"dot", "slash", "dash", "org", "com", "net", "uk", "gov", "edu", "www"}
 _INDEX_PAGES = {"index", "default", "home", "en", "en-gb", "en-us"}
@@ -20,7 +21,7 @@ _INDEX_PAGES = {"index", "default", "home", "en", "en-gb", "en-us"}
 
 def host_of(url: str) -> str:
     """'https://www.example.org/get-help/' -> 'example.org'."""
-    return urlsplit(url if "://" in url else "https://" + url).netloc.lower().removeprefix("www.")
+    return split_url(url if "://" in url else "https://" + url).netloc.lower().removeprefix("www.")
 
 
 def spoken_host(host: str) -> str:
@@ -32,7 +33,7 @@ def page_name(url: str) -> str:
     """What a page is, from the last part of its path that is words: '/conditions/
     polymyositis/' -> 'polymyositis'; a part with digits ('drc-20353192') or an index
     page is passed over. Empty for a site's front page."""
-    parts = [p for p in urlsplit(url if "://" in url else "https://" + url).path.split("/") if p]
+    parts = [p for p in split_url(url if "://" in url else "https://" + url).path.split("/") if p]
     for part in reversed(parts):
         stem = re.sub(r"\.(?:html?|php|aspx?)$", "", part.lower())
         if stem in _INDEX_PAGES or re.search(r"\d", stem) or not re.search(r"[a-z]{2}", stem):

@@ -19,7 +19,6 @@ from ..content import (
     VoiceSettings,
 )
 from ..content.markdown import heard, shown
-from ..errors import ContentError
 from ..pronounce import render
 from ..script import Chapter, Script, Segment, new_script
 from ..vocabulary import review_words
@@ -69,16 +68,6 @@ def narrate(
 ) -> Script:
     """Turn a factsheet into the narration script, intro and outro included."""
     ctx = Context(lexicon=lexicon, language=factsheet.meta.language)
-    reserved = {"introduction", "closing"}
-    for section in factsheet.sections:
-        if section.id in reserved:
-            raise ContentError(
-                f"the section '{section.title}' has the id '{section.id}', which "
-                "the spoken introduction and closing use.",
-                path=factsheet.path,
-                line=section.line,
-                fix="Word its heading differently.",
-            )
     chapters = [_introduction(factsheet, ctx)]
     chapters += [_section_chapter(section, ctx) for section in factsheet.sections]
     chapters.append(_closing(factsheet, ctx))
