@@ -183,8 +183,8 @@ def measure(path: Path, work: Path) -> Result:
     result.traceback = "Traceback (most recent call last)" in err
     result.message = message_of(err)
     result.notes = [ln.strip()[6:] for ln in out.splitlines() if ln.strip().startswith("note:")]
-    hidden = [n for n in result.notes if "not shown" in n or "hidden" in n]
-    result.hidden_dropped = sum(int(x) for n in hidden for x in re.findall(r"(\d+) word", n))
+    hidden = [n for n in result.notes if "cannot see" in n or "hides" in n]
+    result.hidden_dropped = sum(int(x) for n in hidden for x in re.findall(r"(\d+) character", n))
     written = content / "doc" / "factsheet.md"
     reference = words_of(reference_text(path))
     result.reference_words = sum(reference.values())
@@ -248,7 +248,7 @@ def summarise(results: list[Result]) -> str:
     lines.append(
         f"sections: {sum(r.sections for r in imported)}; list items: "
         f"{sum(r.list_items for r in imported)}; placeholders left: "
-        f"{sum(r.placeholders for r in imported)}; hidden words dropped: "
+        f"{sum(r.placeholders for r in imported)}; hidden characters dropped: "
         f"{sum(r.hidden_dropped for r in imported)}"
     )
     return "\n".join(lines)

@@ -241,7 +241,7 @@ def _tables(page: Any) -> list[tuple[tuple[float, float, float, float], list[lis
     for table in page.find_tables():
         cells = [
             [" ".join((c or "").split()) for c in row]
-            for row in table.extract(x_tolerance=1.5, y_tolerance=2)
+            for row in table.extract(x_tolerance_ratio=0.15, y_tolerance=2)
         ]
         cells = [row for row in cells if any(row)]
         if len(cells) < 2 or max(len(r) for r in cells) < 2:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +56,8 @@ class Line:
     column: int = 0  # 0 full width or one column; 1 left, 2 right
 
     def __post_init__(self) -> None:
-        self.words.sort(key=lambda w: w.x0)
+        # Right to left (Arabic, Hebrew) when most of the line's letters are.
+        self.words.sort(key=lambda w: -w.x0 if _right_to_left(self.words) else w.x0)
         self.top = min(w.top for w in self.words)
         self.bottom = max(w.bottom for w in self.words)
         self.x0 = min(w.x0 for w in self.words)
@@ -80,6 +82,15 @@ class Line:
 TABLE_MARK = "\x00table:"  # a table's place among the rows: "\x00table:<page>:<n>"
 
 
+def _rtl_letters(text: str) -> int:
+    return sum(1 for c in text if unicodedata.bidirectional(c) in ("R", "AL"))
+
+
+def _right_to_left(words: list[Word]) -> bool:
+    rtl = sum(_rtl_letters(w.text) for w in words)
+    return rtl * 2 > sum(1 for w in words for c in w.text if c.isalpha())
+
+
 def rows_of(
     page: Any,
     number: int,
@@ -91,7 +102,7 @@ def rows_of(
     marker after a word ("treatment²") is dropped and counted in `markers`. The words
     inside each of `tables` (its box and its key) give way to one word, the key, where
     the table stands."""
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, return_chars=True)
+    words = page.extract_words(x_tolerance_ratio=0.15, y_tolerance=2, return_chars=True)
     found = []
     for box, key in tables or []:
         x0, top, x1, bottom = box
@@ -189,6 +200,8 @@ def _word(
             text = head
             x1 = max(float(c["x1"]) for c in chars)
     bold = sum(1 for c in chars if BOLD_RE.search(c.get("fontname") or "")) * 2 > len(chars)
+    if _rtl_letters(text) * 2 > len(text):  # glyphs are placed left to right: read back
+        text = text[::-1]
     if CID_RE.fullmatch(text):
         return Word(text, x0, x1, top, bottom, size, bold)
     return Word(_plain(text), x0, x1, top, bottom, size, bold)
@@ -257,6 +270,9 @@ def drop_furniture(
     for page, height in zip(rows, heights, strict=True):
         kept = []
         for line in page:
+            if line.words[0].text.startswith(TABLE_MARK):  # a table is never furniture
+                kept.append(line)
+                continue
             at_edge = _at_edge(line, height)
             repeated = pages > 1 and edge_counts[_key(line.text)] >= max(2, pages // 2)
             small = line.size < body * 0.9

@@ -142,7 +142,8 @@ class VisibleTextDevice(PDFPageAggregatorWithMarkedContent):  # type: ignore[mis
             if not any(_inside(x, y, box) for box in pictures):
                 doomed.setdefault(id(container), set()).add(id(char))
                 containers[id(container)] = container
-                self.dropped["invisible"] += 1
+                if char.get_text().strip():
+                    self.dropped["invisible"] += 1
         for key, gone in doomed.items():
             container = containers[key]
             container._objs = [o for o in container._objs if id(o) not in gone]
@@ -185,8 +186,9 @@ class VisibleTextDevice(PDFPageAggregatorWithMarkedContent):  # type: ignore[mis
         if objs and isinstance(objs[-1], LTChar):
             why = self._hidden(objs[-1])
             if why:
-                objs.pop()
-                self.dropped[why] += 1
+                char = objs.pop()
+                if char.get_text().strip():  # a hidden space hides nothing
+                    self.dropped[why] += 1
         return adv
 
     def paint_path(self, gstate: Any, stroke: bool, fill: bool, evenodd: bool, path: Any) -> None:

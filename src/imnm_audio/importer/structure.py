@@ -15,8 +15,10 @@ blocks go through before they are written.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+from typing import Any
 
 from ..errors import ContentError
 from .document import Block, Document, Run
@@ -38,8 +40,7 @@ def shape(doc: Document, path: Path) -> None:
     _emphasised_headings(doc)
     _cover(doc)
     _rank_promoted(doc)
-    if not doc.language:
-        doc.language = identify_language(doc.text)
+    _language(doc)
     _refuse_garbled(doc, path)
 
 
@@ -148,16 +149,38 @@ def _cover(doc: Document) -> None:
     doc.blocks = opening + kept + doc.blocks[first_text:]
 
 
-def identify_language(text: str) -> str | None:
-    """The language the text is written in, as a BCP 47 tag ("pt", "en"), or None when
-    the text is too short to tell."""
+@functools.lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def identify_language(text: str) -> tuple[str | None, float]:
+    """The language the text is written in, as a BCP 47 tag ("pt", "en"), and how sure
+    py3langid is (0 to 1); (None, 0) when the text is too short to tell."""
     sample = " ".join(text.split())[:20_000]
     if len(sample.split()) < 8:
-        return None
-    import py3langid
+        return None, 0.0
+    language, probability = _identifier().classify(sample)
+    return (str(language), float(probability)) if language else (None, 0.0)
 
-    language, _score = py3langid.classify(sample)
-    return str(language) if language else None
+
+def _language(doc: Document) -> None:
+    """The language the document declares, unless its text is plainly in another (Word
+    and PDF exporters declare en-US for anything): then the text's, with a note."""
+    found, sure = identify_language(doc.text)
+    declared = doc.language
+    if not declared:
+        doc.language = found
+        return
+    enough = len(doc.text.split()) >= 50
+    if found and enough and sure >= 0.95 and found != declared.split("-")[0].lower():
+        doc.notes.append(
+            f"the document says its language is {declared}, but its text is in '{found}': "
+            f"written as language: {found}. Check it (and add the region, e.g. {found}-XX)."
+        )
+        doc.language = found
 
 
 def _refuse_garbled(doc: Document, path: Path) -> None:
