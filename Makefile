@@ -29,7 +29,7 @@ calibrate: $(STAMP)  ## the check's scores on 5 fresh syntheses of every factshe
 
 stress: $(STAMP)  ## long fault-injection and fuzz runs (40 kills, 3000 fuzz examples)
 	IMNM_STRESS_KILLS=40 IMNM_FUZZ_EXAMPLES=3000 $(BIN)/python -m pytest -q \
-		tests/test_reliability.py tests/test_fuzz.py
+		tests/test_reliability.py tests/test_fuzz.py tests/test_import_fuzz.py
 
 check: $(STAMP)  ## proof-listen to the built episodes (after make audio)
 	$(BIN)/imnm-audio check

@@ -37,6 +37,7 @@ from .pdf_layout import (
     common_size,
     drop_furniture,
     in_reading_order,
+    logical_order,
     rows_of,
 )
 from .pdf_visible import HIDDEN_REASONS, read_visible, turned
@@ -240,7 +241,7 @@ def _tables(page: Any) -> list[tuple[tuple[float, float, float, float], list[lis
     out = []
     for table in page.find_tables():
         cells = [
-            [" ".join((c or "").split()) for c in row]
+            [logical_order(" ".join((c or "").split())) for c in row]
             for row in table.extract(x_tolerance_ratio=0.15, y_tolerance=2)
         ]
         cells = [row for row in cells if any(row)]

@@ -91,6 +91,15 @@ def _right_to_left(words: list[Word]) -> bool:
     return rtl * 2 > sum(1 for w in words for c in w.text if c.isalpha())
 
 
+def logical_order(text: str) -> str:
+    """A run of text placed left to right on the page, in reading order: a line of
+    Arabic or Hebrew has its words, and the letters of each, turned around."""
+    words = text.split()
+    if _rtl_letters(text) * 2 <= sum(1 for c in text if c.isalpha()):
+        return text
+    return " ".join(w[::-1] if _rtl_letters(w) * 2 > len(w) else w for w in reversed(words))
+
+
 def rows_of(
     page: Any,
     number: int,
