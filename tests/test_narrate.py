@@ -18,7 +18,6 @@ from imnm_audio.narrate import (
     speak,
     speak_slashes,
     speak_urls,
-    spell_acronyms,
     split_sentences,
     spoken_url,
 )
@@ -95,7 +94,7 @@ def test_unknown_acronyms_are_spelled_as_letters() -> None:
 
 
 def test_capitalised_ordinary_words_are_not_spelled() -> None:
-    assert spell_acronyms("Do NOT stop.", ctx()) == "Do NOT stop."
+    assert speak("Do NOT stop.", ctx()) == "Do not stop."
 
 
 def test_hyphen_before_spelled_letters_becomes_a_space() -> None:

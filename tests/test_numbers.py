@@ -135,7 +135,7 @@ CASES = [
     ),
     ("en-GB", "Treatment can last 2–3 years.", "Treatment can last 2 to 3 years."),
     ("en-GB", "Muscle/skin symptoms.", "Muscle or skin symptoms."),
-    ("en-GB", "1st, 2nd and 3rd lines of treatment.", "1st, 2nd and 3rd lines of treatment."),
+    ("en-GB", "1st, 2nd and 3rd lines of treatment.", "first, second and third lines of treatment."),
     ("en-US", "A 50% chance.", "A 50 percent chance."),
     ("en-GB", "Fewer than 5 per cent of people.", "Fewer than 5 per cent of people."),
     ("en-GB", "Height in cm and weight in kg.", "Height in cm and weight in kg."),

@@ -184,20 +184,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = False
     for factsheet in project.factsheets:
         script = load_script(EPISODE.path(args.scripts, factsheet.slug))
+        lexicon = project.lexicon.for_language(script.meta.language)
         report = check_episode(
             script,
             project.podcast,
-            project.lexicon,
+            lexicon,
             args.out,
             project.podcast.check,
             speech=not args.no_speech,
             model=args.model,
         )
         timings = json.loads((args.out / script.slug / "timings.json").read_text("utf-8"))
-        written = write_reports(report, args.out / script.slug, timings, project.lexicon)
+        written = write_reports(report, args.out / script.slug, timings, lexicon)
         failed |= not report.passed
         if not args.quiet or not report.passed:
-            print(summary(report, project.lexicon))
+            print(summary(report, lexicon))
             print(f"  reports: {', '.join(str(args.out / script.slug / w) for w in written)}")
     return 1 if failed else 0
 

@@ -28,8 +28,6 @@ from .content import URL_IN_TEXT_RE, Lexicon, Term
 from .respell import from_arpabet, looks_like_respelling
 
 RARE_ZIPF = 3.0
-# Capitals that are ordinary words, not acronyms to spell out.
-CAPITAL_WORDS = {"OK", "NOT", "AND", "OR", "THE", "NO", "YES", "ALL", "DO", "DON'T", "NEVER"}
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’][A-Za-z]+)?(?:-[A-Za-z0-9]+)*")
 _PARENS_RE = re.compile(r"\(([^()]*)\)")
@@ -143,8 +141,15 @@ def without_addresses(text: str) -> str:
     )
 
 
-def classify(token: str, lexicon: Lexicon, language: str = "en") -> list[tuple[str, str]]:
-    """The parts of one written token a reviewer should check, each with why."""
+SPELLED = "an acronym the lexicon does not know: spelled as letters"
+NEW_WORD = "in capitals and not a word the voice knows: said as a word"
+
+
+def classify(
+    token: str, lexicon: Lexicon, language: str = "en", reading: str | None = None
+) -> list[tuple[str, str]]:
+    """The parts of one written token a reviewer should check, each with why. A word in
+    capitals is read as capitals.py decides (`reading`, from its sentence, when given)."""
     if covering_term(token, lexicon) is not None:
         return []
     antibody = re.match(r"(?i)anti-(?=\w)", token)
@@ -157,21 +162,39 @@ def classify(token: str, lexicon: Lexicon, language: str = "en") -> list[tuple[s
         if re.search(r"\d|.[A-Z]", token) or len(token) <= 3:
             return [(token, "an antibody name: how is it said?")]
     if re.search(r"\d", token):
-        if re.fullmatch(r"x\d+", token):
+        if re.fullmatch(r"x\d+", token) or re.fullmatch(r"[A-Z]\d+", token):
             return []
         return [(token, "a name with digits: how is it said?")]
     found = []
-    for part in token.split("-"):
+    parts = token.split("-")
+    for part in parts:
         bare = _POSSESSIVE_RE.sub("", part)
         if not bare or covering_term(bare, lexicon) is not None:
             continue
         plain = bare[:-1] if bare.endswith("s") and bare[:-1].isupper() else bare
         if len(plain) >= 2 and plain.isupper():
-            if plain not in CAPITAL_WORDS:
-                found.append((plain, "an acronym the lexicon does not know: spelled as letters"))
+            how = reading if reading and len(parts) == 1 else _reading(plain, language)
+            if how == "letters":
+                found.append((plain, SPELLED))
+            elif how == "new":
+                found.append((plain, NEW_WORD))
         elif len(bare) >= 4 and is_rare(bare, language):
             found.append((bare, f"rare in English ({_rate(zipf(bare.lower(), language))})"))
     return found
+
+
+def _reading(word: str, language: str) -> str:
+    from .capitals import capitals
+
+    found = capitals(word, language)
+    return found[0].reading if found else "word"
+
+
+def capital_readings(text: str, language: str) -> dict[int, str]:
+    """How each word in capitals in the text is read, by where it starts."""
+    from .capitals import capitals
+
+    return {c.start: c.reading for c in capitals(text, language)}
 
 
 def review_words(
@@ -181,8 +204,11 @@ def review_words(
     often it is used and (given the factsheet's text) the line it is first on."""
     seen: dict[str, ReviewWord] = {}
     for text in texts:
-        for token in TOKEN_RE.findall(without_addresses(text)):
-            for word, why in classify(token, lexicon, language):
+        plain = without_addresses(text)
+        readings = capital_readings(plain, language)
+        for match in TOKEN_RE.finditer(plain):
+            token = match.group(0)
+            for word, why in classify(token, lexicon, language, readings.get(match.start())):
                 key = word if word.isupper() else word.lower()
                 if key in seen:
                     old = seen[key]

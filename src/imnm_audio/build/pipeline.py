@@ -92,7 +92,7 @@ def _build(
             progress = progress_for(slug, len(script.segments)) if progress_for else None
             finish_episode = start_episode(
                 project.podcast,
-                project.lexicon,
+                project.lexicon.for_language(script.meta.language),
                 script,
                 options,
                 cache,
@@ -105,7 +105,12 @@ def _build(
                 progress_for(f"{slug} hold line", len(script.segments)) if progress_for else None
             )
             finish_hold = start_hold(
-                project.podcast, project.lexicon, script, options, cache, progress
+                project.podcast,
+                project.lexicon.for_language(script.meta.language),
+                script,
+                options,
+                cache,
+                progress,
             )
         finishers.append((slug, finish_episode, finish_hold))
     release_engines()

@@ -63,7 +63,8 @@ class ScriptKind:
         return project.podcast.voice
 
     def source_hash(self, project: Project, factsheet: Factsheet) -> str:
-        digest = narration_hash(factsheet, project.lexicon, self.voice(project))
+        lexicon = project.lexicon.for_language(factsheet.meta.language)
+        digest = narration_hash(factsheet, lexicon, self.voice(project))
         if self is HOLD:
             settings = json.dumps(asdict(project.podcast.hold), sort_keys=True)
             digest = hashlib.sha256(f"hold:{digest}:{settings}".encode()).hexdigest()
@@ -71,16 +72,17 @@ class ScriptKind:
 
     def narrate(self, project: Project, factsheet: Factsheet) -> Script:
         source, digest = _relative(factsheet.path), self.source_hash(project, factsheet)
+        lexicon = project.lexicon.for_language(factsheet.meta.language)
         if self is HOLD:
             return narrate_hold(
                 factsheet,
-                project.lexicon,
+                lexicon,
                 self.voice(project),
                 project.podcast.hold.message_words,
                 source,
                 digest,
             )
-        return narrate(factsheet, project.lexicon, self.voice(project), source, digest)
+        return narrate(factsheet, lexicon, self.voice(project), source, digest)
 
 
 EPISODE = ScriptKind("narration", ".yaml", "imnm-audio script")

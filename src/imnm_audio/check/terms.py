@@ -17,7 +17,7 @@ from ..listen import normalise
 from ..narrate.context import PROTECTED_RE, Context
 from ..narrate.numbers import speak_doses, speak_phone_numbers
 from ..pronounce import TERM_MARK_RE, heard_as
-from ..vocabulary import TOKEN_RE, classify, without_addresses
+from ..vocabulary import TOKEN_RE, capital_readings, classify, without_addresses
 
 # A heard word this like a long term counts as it: the recogniser's spelling of a
 # rare word varies ("retuximab"); a wrong pronunciation is much further off.
@@ -59,10 +59,12 @@ def key_terms(display: str, lexicon: Lexicon, spoken: str, language: str = "en-U
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 found.append((m.start(), m.group(0) if m.group(1) else term.term))
                 taken.append(m.span())
+    readings = capital_readings(text, language)
     for m in TOKEN_RE.finditer(text):
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
-        found += [(m.start(), word) for word, _ in classify(m.group(0), lexicon)]
+        how = readings.get(m.start())
+        found += [(m.start(), word) for word, _ in classify(m.group(0), lexicon, language, how)]
     terms = [t for _, t in sorted(found)]
     said = " ".join(normalise(heard_as(spoken, lexicon)))
     canonical = _canonical_text(said)

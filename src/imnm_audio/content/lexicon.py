@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import ContentError
 from ..yamlio import Field, check_fields, line_of, load_yaml_file
+from .common import language_problem
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Term:
     match_case: bool = True
     note: str | None = None
     derived: bool = False  # also said this way at the end of longer words (dermato-myositis)
+    language: str = "en"  # the factsheets it is for: their language's primary subtag
 
     def spoken_for(self, engine: str) -> str:
         return dict(self.engines).get(engine, self.say)
@@ -27,6 +29,13 @@ class Term:
 class Lexicon:
     path: Path
     terms: tuple[Term, ...]
+
+    def for_language(self, language: str) -> Lexicon:
+        """The entries for factsheets in this language ("pt-BR" takes those marked pt):
+        an English respelling or expansion is never put into a Portuguese script."""
+        code = language.replace("_", "-").split("-")[0].lower()
+        chosen = tuple(t for t in self.terms if t.language == code)
+        return self if len(chosen) == len(self.terms) else Lexicon(self.path, chosen)
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -46,12 +55,15 @@ def load_lexicon(path: Path) -> Lexicon:
                 Field("match_case", "bool"),
                 Field("note", "str"),
                 Field("derived", "bool"),
+                Field("language", "str", False, language_problem),
             ],
             path,
             what,
         )
         term = entry["term"].strip()
+        language = entry.get("language", "en").strip().split("-")[0].lower()
         key = term if entry.get("match_case", term != term.lower()) else term.lower()
+        key = f"{language}:{key}"
         if key in seen:
             raise ContentError(
                 f"'{term}' is in the lexicon twice (also line {seen[key]}).",
@@ -93,6 +105,7 @@ def load_lexicon(path: Path) -> Lexicon:
                 match_case=entry.get("match_case", term != term.lower()),
                 note=entry.get("note"),
                 derived=entry.get("derived", False),
+                language=language,
             )
         )
     return Lexicon(path=path, terms=tuple(terms))

@@ -25,13 +25,13 @@ from .rules import (
     define_acronyms_in_parentheses,
     expand_first_use,
     join_hyphen_to_letters,
+    read_capitals,
     remove_markup,
     rewrite_visual_references,
     speak,
     speak_slashes,
     speak_symbols,
     speak_urls,
-    spell_acronyms,
     tidy_punctuation,
 )
 from .sentences import split_sentences
@@ -59,7 +59,7 @@ __all__ = [
     "speak_slashes",
     "speak_symbols",
     "speak_urls",
-    "spell_acronyms",
+    "read_capitals",
     "spell_words",
     "split_sentences",
     "spoken_url",

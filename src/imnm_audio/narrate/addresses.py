@@ -14,6 +14,7 @@ import re
 import phonenumbers
 
 from ..content.common import split_url
+from .locales import ENGLISH, Locale
 
 _COMMON_WORDS_IN_URLS = {"dot", "slash", "dash", "org", "com", "net", "uk", "gov", "edu", "www"}
 _INDEX_PAGES = {"index", "default", "home", "en", "en-gb", "en-us"}
@@ -24,9 +25,12 @@ def host_of(url: str) -> str:
     return split_url(url if "://" in url else "https://" + url).netloc.lower().removeprefix("www.")
 
 
-def spoken_host(host: str) -> str:
-    """'nhs.uk' -> 'nhs dot uk'; 'my-site.org' -> 'my dash site dot org'."""
-    return " ".join(host.replace(".", " dot ").replace("-", " dash ").split())
+def spoken_host(host: str, locale: Locale = ENGLISH) -> str:
+    """'nhs.uk' -> 'nhs dot uk'; 'my-site.org' -> 'my dash site dot org' (in Spanish
+    'nhs punto uk')."""
+    return " ".join(
+        host.replace(".", f" {locale.dot} ").replace("-", f" {locale.dash} ").split()
+    )
 
 
 def page_name(url: str) -> str:
@@ -42,20 +46,21 @@ def page_name(url: str) -> str:
     return ""
 
 
-def spoken_url(url: str) -> str:
+def spoken_url(url: str, locale: Locale = ENGLISH) -> str:
     """'https://www.nhs.uk/conditions/polymyositis/' -> 'the polymyositis page on nhs dot
     uk'; 'https://www.example.org/' -> 'example dot org'."""
     page = page_name(url)
-    host = spoken_host(host_of(url))
-    return f"the {page} page on {host}" if page else host
+    host = spoken_host(host_of(url), locale)
+    return locale.page_on.format(page=page, host=host) if page else host
 
 
-def spell_words(spoken: str) -> str:
+def spell_words(spoken: str, locale: Locale = ENGLISH) -> str:
     """Spell each unusual word of a spoken site letter by letter ("myo" -> "m, y, o"):
     letters and digits only, never punctuation read as a letter."""
+    common = _COMMON_WORDS_IN_URLS | {locale.dot, locale.dash}
     out = []
     for word in spoken.split():
-        if word.lower() in _COMMON_WORDS_IN_URLS:
+        if word.lower() in common:
             out.append(word)
         else:
             out.append(", ".join(c for c in word if c.isalnum()))
@@ -71,9 +76,9 @@ def phone_number(link_url: str, home_region: str) -> str:
     return phonenumbers.format_number(number, style.NATIONAL if home else style.INTERNATIONAL)
 
 
-def learn_more(title: str, url: str, home_region: str) -> str:
+def learn_more(title: str, url: str, home_region: str, locale: Locale = ENGLISH) -> str:
     """The sentence that sends a listener to a resource: a site, or a number to call."""
     if url.startswith("tel:"):
-        return f"To reach {title}, call {phone_number(url, home_region)}."
+        return locale.call_to_reach.format(title=title, number=phone_number(url, home_region))
     display = url.removeprefix("https://").removeprefix("http://").rstrip("/")
-    return f"To learn more, visit {title} at {display}."
+    return locale.learn_more.format(title=title, address=display)

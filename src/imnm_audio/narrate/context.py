@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..content import Lexicon
+from .locales import Locale, locale_for
 
 OPEN, CLOSE = "\ue000", "\ue001"
 PROTECTED_RE = re.compile(f"{OPEN}(\\d+){CLOSE}")
@@ -20,6 +21,11 @@ class Context:
     language: str = "en-US"  # the factsheet's: decides date order, phone region, spelling
     introduced: set[str] = field(default_factory=set)
     protected: list[str] = field(default_factory=list)
+
+    @property
+    def locale(self) -> Locale:
+        """The narration's own words in the factsheet's language (locales.py)."""
+        return locale_for(self.language)
 
     def protect(self, spoken: str) -> str:
         self.protected.append(spoken)

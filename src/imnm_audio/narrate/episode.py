@@ -106,13 +106,13 @@ def _in(block: str, segments: list[Segment]) -> list[Segment]:
 
 def _introduction(factsheet: Factsheet, ctx: Context) -> Chapter:
     meta = factsheet.meta
+    words = ctx.locale
     n = len(factsheet.sections)
     lines = [
         (f"{meta.title}.", PAUSE_HEADING),
-        (f"An audio factsheet from {meta.organisation}.", PAUSE_PARAGRAPH),
+        (words.intro_from.format(organisation=meta.organisation), PAUSE_PARAGRAPH),
         (
-            f"It has {n} section{'s' if n != 1 else ''}, each a chapter you can skip to in "
-            "your player:",
+            words.intro_one_section if n == 1 else words.intro_sections.format(n=n),
             PAUSE_SENTENCE,
         ),
     ]
@@ -128,7 +128,7 @@ def _introduction(factsheet: Factsheet, ctx: Context) -> Chapter:
         # The title, the organisation and the count are paragraphs; the sections a list.
         block = f"p{index + 1}" if index < 3 else f"ul1.{index - 2}"
         segments.append(Segment(display, seg.spoken, pause, block=block))
-    return Chapter("introduction", "Introduction", _end_chapter(segments))
+    return Chapter("introduction", words.chapter_introduction, _end_chapter(segments))
 
 
 def _heading(text: str, ctx: Context) -> Segment:
@@ -189,37 +189,35 @@ def _sentences(text: str, ctx: Context) -> list[Segment]:
 
 def _closing(factsheet: Factsheet, ctx: Context) -> Chapter:
     meta = factsheet.meta
+    words = ctx.locale
     segments = []
     for n, link in enumerate(meta.resources, 1):
         segments += _in(f"p{n}", _resource(link, ctx))
     n = len(meta.resources)
-    segments += _in(
-        f"p{n + 1}",
-        _sentences(
-            "This recording is general information, not medical advice. "
-            "Talk with your doctor about your own care.",
-            ctx,
-        ),
-    )
-    farewell = f"This was {meta.title}, from {meta.organisation}. Thank you for listening."
+    segments += _in(f"p{n + 1}", _sentences(words.disclaimer, ctx))
+    farewell = words.farewell.format(title=meta.title, organisation=meta.organisation)
     segments += _in(f"p{n + 2}", _sentences(farewell, ctx))
     urls = tuple(dict.fromkeys(r.url for r in meta.resources if not r.url.startswith("tel:")))
-    return Chapter("closing", "Closing", _end_chapter(segments), urls)
+    return Chapter("closing", words.chapter_closing, _end_chapter(segments), urls)
 
 
 def _resource(link: Link, ctx: Context) -> list[Segment]:
     """Where to learn more, then the part to write down once more, slowly: a site spelled
     out (host only: a path cannot be written down from hearing it), or a number to call
     read again digit by digit."""
+    words = ctx.locale
     if link.url.startswith("tel:"):
         written = phone_number(link.url, region(ctx.language))
-        again, said = "That number again:", speak(written, Context(ctx.lexicon, ctx.language))
+        again, said = words.number_again, speak(written, Context(ctx.lexicon, ctx.language))
     else:
         # Spelled from the engine-neutral respelling: never from an engine's phonemes.
         site = speak(urlsplit(link.url).netloc, Context(ctx.lexicon, ctx.language))
-        written, said = host_of(link.url), spell_words(render(site, ctx.lexicon, None))
-        again = "That address again, spelled out:"
+        written = host_of(link.url)
+        said = spell_words(render(site, ctx.lexicon, None), words)
+        again = words.address_again
     return [
-        segment(learn_more(link.title, link.url, region(ctx.language)), ctx, PAUSE_SENTENCE),
+        segment(
+            learn_more(link.title, link.url, region(ctx.language), words), ctx, PAUSE_SENTENCE
+        ),
         Segment(f"{again} {written}.", f"{again} {said}.", PAUSE_PARAGRAPH, rate=0.85),
     ]

@@ -17,6 +17,7 @@ from ..errors import TooShortForHold
 from ..script import Chapter, Script, new_script
 from .addresses import learn_more
 from .episode import segment
+from .locales import locale_for
 from .numbers import region
 from .rules import Context
 from .sentences import split_sentences
@@ -55,21 +56,24 @@ def narrate_hold(
     explained again in each, and each ends with where to learn more.
     """
     meta = factsheet.meta
+    locale = locale_for(meta.language, factsheet.path)
     chapters = [
         Chapter(
             "welcome",
-            "Welcome",
+            locale.chapter_welcome,
             tuple(
-                segment(text, Context(lexicon, meta.language), HOLD_PAUSE)
-                for text in (
-                    f"Thank you for calling {meta.organisation}.",
-                    "Please stay on the line; we will be with you as soon as we can.",
-                    f"While you wait, here is some information about {meta.title}.",
+                segment(
+                    text.format(organisation=meta.organisation, title=meta.title),
+                    Context(lexicon, meta.language),
+                    HOLD_PAUSE,
                 )
+                for text in locale.hold_welcome
             ),
         )
     ]
-    learn = [learn_more(r.title, r.url, region(meta.language)) for r in meta.resources[:1]]
+    learn = [
+        learn_more(r.title, r.url, region(meta.language), locale) for r in meta.resources[:1]
+    ]
     for section in factsheet.sections:
         ctx = Context(lexicon, meta.language)
         chosen: list[str] = []
@@ -104,10 +108,10 @@ def narrate_hold(
     chapters.append(
         Chapter(
             "please-hold",
-            "Please hold",
+            locale.chapter_please_hold,
             tuple(
                 segment(t, Context(lexicon, meta.language), HOLD_PAUSE)
-                for t in ("Your call is important to us.", "Please continue to hold.")
+                for t in locale.hold_goodbye
             ),
         )
     )

@@ -9,13 +9,14 @@ import functools
 import re
 from collections.abc import Callable
 
+from ..capitals import capitals
 from ..content import (
     URL_IN_TEXT_RE,
     Term,
 )
 from ..pronounce import mark, mark_respelled
 from ..respell import looks_like_respelling, respells
-from ..vocabulary import CAPITAL_WORDS, covering_term, is_rare
+from ..vocabulary import covering_term, is_rare
 from .addresses import spoken_url
 from .context import CLOSE, OPEN, PROTECTED_RE, Context
 from .numbers import (
@@ -25,10 +26,15 @@ from .numbers import (
     speak_comparisons,
     speak_dashes,
     speak_dates,
+    speak_days,
     speak_doses,
     speak_emails,
     speak_fractions_and_counts,
+    speak_money,
+    speak_numerals,
+    speak_ordinals,
     speak_phone_numbers,
+    speak_powers_of_ten,
     speak_times,
 )
 
@@ -101,8 +107,11 @@ def define_synonyms_in_parentheses(text: str, ctx: Context) -> str:
         words = match.group(1).split()
         if looks_like_respelling(match.group(1)):
             return match.group(0)  # not like the word before it: left as written
-        if any(covering_term(w, ctx.lexicon) or (len(w) >= 4 and is_rare(w)) for w in words):
-            return f", or {match.group(1)},"
+        if any(
+            covering_term(w, ctx.lexicon) or (len(w) >= 4 and is_rare(w, ctx.language))
+            for w in words
+        ):
+            return f", {ctx.locale.or_} {match.group(1)},"
         return match.group(0)
 
     return re.sub(r"\s*\(([A-Za-z][A-Za-z'’-]*(?: [A-Za-z][A-Za-z'’-]*)?)\)", define, text)
@@ -117,7 +126,7 @@ def define_acronyms_in_parentheses(text: str, ctx: Context) -> str:
     def define(match: re.Match[str]) -> str:
         acronym = match.group(1)
         ctx.introduced.add(acronym)
-        return f", or {acronym},"
+        return f", {ctx.locale.or_} {acronym},"
 
     return re.sub(r"\s*\(([A-Z][A-Z0-9]{1,7}s?)\)", define, text)
 
@@ -155,17 +164,17 @@ def apply_lexicon(text: str, ctx: Context) -> str:
     return pattern.sub(marked, text)
 
 
-def spell_acronyms(text: str, ctx: Context) -> str:
-    """Spell out capitals the lexicon does not know ("ABC" -> "A B C"), as letter names."""
-
-    def spell(match: re.Match[str]) -> str:
-        word, plural = match.group(1), match.group(2) or ""
-        if word in CAPITAL_WORDS:
-            return match.group(0)
-        letters = " ".join(word)
-        return ctx.protect(letters + ("'s" if plural else ""))
-
-    return re.sub(r"(?<![\w\ue000])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)(s)?(?![\w\ue001])", spell, text)
+def read_capitals(text: str, ctx: Context) -> str:
+    """Say a word in capitals as a word or as letters, decided from evidence (capitals.py):
+    "DO NOT STOP TAKING YOUR STEROIDS" is said as words, "NHS" and "GP" spelled, "NG12"
+    as "N G 12", "IMURAN" said as a word (and listed for review). A word is given to the
+    engine in lower case, so no engine spells it."""
+    out, last = [], 0
+    for cap in capitals(text, ctx.language):
+        out.append(text[last : cap.start])
+        out.append(ctx.protect(cap.spoken(ctx.locale.plural_s)))
+        last = cap.end
+    return "".join(out) + text[last:]
 
 
 def join_hyphen_to_letters(text: str, ctx: Context) -> str:
@@ -181,7 +190,7 @@ def speak_urls(text: str, ctx: Context) -> str:
         url = match.group(0)
         end = re.search(r"[.,;:!?]+$", url)  # a sentence's full stop is not the address's
         tail = end.group(0) if end else ""
-        return ctx.protect(spoken_url(url[: len(url) - len(tail)])) + tail
+        return ctx.protect(spoken_url(url[: len(url) - len(tail)], ctx.locale)) + tail
 
     return _BARE_SITE_RE.sub(address, URL_IN_TEXT_RE.sub(address, text))
 
@@ -196,13 +205,15 @@ _BARE_SITE_RE = re.compile(
 
 def speak_slashes(text: str, ctx: Context) -> str:
     """Read "word/word" and "word / word" as "word or word", not "word slash word"."""
-    return re.sub(r"(?<=[A-Za-z])\s*/\s*(?=[A-Za-z])", " or ", text)
+    return re.sub(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])", f" {ctx.locale.or_} ", text)
 
 
 def speak_symbols(text: str, ctx: Context) -> str:
-    """Say symbols that engines skip or misread."""
-    text = text.replace("&", " and ").replace("%", " percent")
-    return re.sub(r"(?<=\d)\s*[–-]\s*(?=\d)", " to ", text)
+    """Say symbols that engines skip or misread: "&" and "%", and a dash between numbers
+    ("2–3 years", "2–3 years" -> "2 to 3")."""
+    words = ctx.locale
+    text = text.replace("&", f" {words.and_} ").replace("%", f" {words.percent}")
+    return re.sub(r"(?<=\d)\s*[–-]\s*(?=\d)", f" {words.to} ", text)
 
 
 def tidy_punctuation(text: str, ctx: Context) -> str:
@@ -216,6 +227,7 @@ def tidy_punctuation(text: str, ctx: Context) -> str:
 RULES: list[Rule] = [
     remove_markup,
     rewrite_visual_references,
+    speak_numerals,
     read_respellings,
     define_acronyms_in_parentheses,
     define_synonyms_in_parentheses,
@@ -224,16 +236,20 @@ RULES: list[Rule] = [
     speak_emails,
     speak_urls,
     speak_dates,
+    speak_days,
     speak_times,
     speak_phone_numbers,
     speak_around_the_clock,
+    speak_money,
     speak_blood_pressure,
+    speak_powers_of_ten,
     speak_comparisons,
     speak_doses,
+    speak_ordinals,
     speak_fractions_and_counts,
     speak_dashes,
     speak_abbreviations,
-    spell_acronyms,
+    read_capitals,
     join_hyphen_to_letters,
     speak_slashes,
     speak_symbols,
@@ -262,7 +278,7 @@ def _respell(text: str, ctx: Context) -> str:
     """Pass an expansion through the lexicon and acronym rules only."""
     saved = ctx.protected
     ctx.protected = []
-    out = _restore(spell_acronyms(apply_lexicon(text, ctx), ctx), ctx)
+    out = _restore(read_capitals(apply_lexicon(text, ctx), ctx), ctx)
     ctx.protected = saved
     return out
 
