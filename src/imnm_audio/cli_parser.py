@@ -190,15 +190,27 @@ def make_parser() -> argparse.ArgumentParser:
     a.add_argument("--engine", choices=sorted(ENGINES), help="default: podcast.yaml's")
     a.add_argument("--voice", help="voice id (default: podcast.yaml's)")
     a.add_argument("--save", type=Path, metavar="DIR", help="also write each take as a WAV file")
+    a.add_argument(
+        "--model",
+        type=Path,
+        metavar="DIR",
+        help="hear with this CTranslate2 Whisper model folder instead of the bundled tiny.en "
+        "(a second recogniser confirms a change)",
+    )
     _folders(a)
     _verbosity(a)
 
     p = sub.add_parser(
         "voices",
         help="list engines and voices, and whether each works now",
-        description="List speech engines, their voices and languages.",
+        description="List speech engines, their voices and languages; with --language, the "
+        "voices that speak that language (a factsheet is read only by a voice that speaks "
+        "its language: set one per language under 'voices:' in podcast.yaml).",
     )
     p.add_argument("--engine", choices=sorted(ENGINES), help="only this engine")
+    p.add_argument(
+        "--language", metavar="TAG", help="only voices that speak this language (e.g. pt, es)"
+    )
     _folders(p)
     _verbosity(p)
 

@@ -90,12 +90,20 @@ def _model(folder: Path | None = None):  # type: ignore[no-untyped-def]
         ) from None
 
 
+def hears(language: str, model: Path | None = None) -> bool:
+    """Can the recogniser judge speech in this language? The bundled tiny.en hears
+    English only; a multilingual Whisper folder (Whisper base) hears the others."""
+    code = language.replace("_", "-").split("-")[0].lower()
+    return code == "en" or bool(_model(model).model.is_multilingual)
+
+
 def transcribe(
     samples: np.ndarray,
     glossary: list[str],
     offset: float = 0.0,
     model: Path | None = None,
     speech_end: float | None = None,
+    language: str = "en",
 ) -> list[Word]:
     """Words heard in 16 kHz mono int16 samples, with times from `offset`, by the bundled
     tiny.en or the CTranslate2 Whisper model in folder `model`.
@@ -111,14 +119,12 @@ def transcribe(
     # prompts the first 30-second window only (faster-whisper resets the prompt when it
     # does not condition on earlier text); the same sentence as hotwords for every
     # window heard no more key terms and made the model drop whole sentences.
-    prompt = (
-        "The terms used in this recording include " + ", ".join(glossary) + "."
-        if glossary
-        else None
-    )
+    code = language.replace("_", "-").split("-")[0].lower()
+    lead = "The terms used in this recording include " if code == "en" else ""
+    prompt = lead + ", ".join(glossary) + "." if glossary else None
     segments, _ = _model(model).transcribe(
         audio,
-        language="en",
+        language=code,
         beam_size=5,
         temperature=0.0,  # one temperature: no sampling fallback, the same words every run
         condition_on_previous_text=False,
@@ -292,7 +298,8 @@ def merge_compounds(reference: list[str], heard: list[str], letters: bool = Fals
             span = heard[i : i + size]
             if len(span) < size:
                 continue
-            word = next((w for w in spellings(span) if w in wanted), None)
+            # Never into one of the span's own words: "a and" is not a spelling of "and".
+            word = next((w for w in spellings(span) if w in wanted and w not in span), None)
             if word is not None:
                 out.append(word)
                 i += size

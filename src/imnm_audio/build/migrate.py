@@ -96,7 +96,7 @@ def mark_forms(spoken: str, lexicon: Lexicon, engine: str) -> str:
 def _format1_source_hash(project: Project, factsheet: Factsheet, kind: ScriptKind) -> str:
     """The source hash format 1 recorded (narration rules 4, the lexicon file's text):
     whether the old script was up to date with its content."""
-    voice = kind.voice(project)
+    voice = kind.voice(project, factsheet)
     body = json.dumps(
         {
             "factsheet": factsheet.source_hash,

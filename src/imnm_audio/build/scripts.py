@@ -14,8 +14,11 @@ from ..content import (
     Project,
     VoiceSettings,
 )
-from ..errors import ImnmError
+from ..content.settings import default_voice
+from ..engines import get_engine, voices_speaking
+from ..errors import EngineError, EngineUnavailable, ImnmError
 from ..narrate import narrate, narrate_hold, narration_hash
+from ..narrate.locales import locale_for
 from ..script import Script, load_script, save_script
 from .options import BuildOptions
 
@@ -57,14 +60,17 @@ class ScriptKind:
     def path(self, scripts_dir: Path, slug: str) -> Path:
         return scripts_dir / f"{slug}{self.suffix}"
 
-    def voice(self, project: Project) -> VoiceSettings:
+    def voice(self, project: Project, factsheet: Factsheet) -> VoiceSettings:
+        """The voice for the factsheet's language (podcast.yaml 'voices:', else 'voice:');
+        the hold line at its own rate."""
+        voice = project.podcast.voice_for(factsheet.meta.language)
         if self is HOLD:
-            return replace(project.podcast.voice, rate=project.podcast.hold.rate)
-        return project.podcast.voice
+            return replace(voice, rate=project.podcast.hold.rate)
+        return voice
 
     def source_hash(self, project: Project, factsheet: Factsheet) -> str:
         lexicon = project.lexicon.for_language(factsheet.meta.language)
-        digest = narration_hash(factsheet, lexicon, self.voice(project))
+        digest = narration_hash(factsheet, lexicon, self.voice(project, factsheet))
         if self is HOLD:
             settings = json.dumps(asdict(project.podcast.hold), sort_keys=True)
             digest = hashlib.sha256(f"hold:{digest}:{settings}".encode()).hexdigest()
@@ -77,12 +83,12 @@ class ScriptKind:
             return narrate_hold(
                 factsheet,
                 lexicon,
-                self.voice(project),
+                self.voice(project, factsheet),
                 project.podcast.hold.message_words,
                 source,
                 digest,
             )
-        return narrate(factsheet, lexicon, self.voice(project), source, digest)
+        return narrate(factsheet, lexicon, self.voice(project, factsheet), source, digest)
 
 
 EPISODE = ScriptKind("narration", ".yaml", "imnm-audio script")
@@ -130,6 +136,7 @@ def plan_script(
     kind: ScriptKind = EPISODE,
 ) -> tuple[Script, str, Path]:
     """The script write_script would save, what it would do, and where; nothing written."""
+    check_language(project, factsheet, kind.voice(project, factsheet))
     path = kind.path(scripts_dir, factsheet.slug)
     if force and path.exists():
         return kind.narrate(project, factsheet), "regenerated", path
@@ -181,17 +188,57 @@ def script_for_build(
             or (
                 script.voice.voice
                 if not options.engine or options.engine == script.voice.engine
-                else _default_voice(options.engine, script)
+                else default_voice(options.engine, script.meta.language)
             ),
             rate=script.voice.rate,
         )
         script = replace(script, voice=voice)
+    check_language(project, factsheet, script.voice)
     return script, save
 
 
-def _default_voice(engine: str, script: Script) -> str:
-    return {
-        "piper": "en_US-joe-medium",
-        "gtts": script.meta.language,
-        "espeak": script.meta.language.lower(),
-    }.get(engine, script.voice.voice)
+def check_language(project: Project, factsheet: Factsheet, settings: VoiceSettings) -> None:
+    """A factsheet is narrated wholly in its language, by a voice that speaks it: the
+    narration must have words for the language (narrate/locales.py), and the voice must
+    speak it; otherwise EngineError (exit 2) naming the language and the voices that do.
+    A voice that cannot be looked up here (espeak-ng not installed) is left to the build."""
+    language = factsheet.meta.language
+    locale = locale_for(language, factsheet.path)
+    try:
+        engine = get_engine(settings.engine, project.podcast.piper_voices)
+        voice = engine.voice(settings.voice)
+    except (EngineError, EngineUnavailable):
+        return
+    code = language.replace("_", "-").split("-")[0].lower()
+    if voice.language.replace("_", "-").split("-")[0].lower() == code:
+        return
+    speakers = voices_speaking(language, project.podcast.piper_voices)
+    offline = [v for v in speakers if v.engine != "gtts"]
+    online = [v for v in speakers if v.engine == "gtts"]
+    listed = (
+        "; ".join(
+            part
+            for part in (
+                ", ".join(f"{v.engine} {v.id}" for v in offline[:6]) + " (offline)"
+                if offline
+                else "",
+                f"gtts {online[0].id} (online, Google)" if online else "",
+            )
+            if part
+        )
+        or "none installed here (espeak-ng speaks it once installed: apt-get install espeak-ng)"
+    )
+    example = offline[0] if offline else (online[0] if online else None)
+    suggestion = (
+        f"'{code}: {{engine: {example.engine}, voice: {example.id}}}'"
+        if example
+        else f"'{code}: {{engine: espeak, voice: {code}}}'"
+    )
+    raise EngineError(
+        f"the factsheet is in {locale.name} ({language}), but its voice, {settings.engine} "
+        f"{voice.id}, speaks {voice.language}. Voices that speak {locale.name}: {listed}.",
+        path=factsheet.path,
+        fix=f"Give {locale.name} factsheets a voice under 'voices:' in "
+        f"{project.podcast.path} (for example {suggestion}), or build with --engine and "
+        "--voice.",
+    )

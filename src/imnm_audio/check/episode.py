@@ -12,7 +12,7 @@ from ..content import CheckSettings as Thresholds
 from ..content import Lexicon, Podcast
 from ..errors import ContentError, EngineUnavailable
 from ..ffmpeg import decode_pcm
-from ..listen import RATE
+from ..listen import RATE, hears, model_name
 from ..script import Script
 from .report import CheckReport
 from .sound import check_hold, check_sound
@@ -63,7 +63,17 @@ def check_episode(
     hold = out_dir / "hold" / script.slug
     if hold.is_dir():
         check_hold(report, hold, podcast.hold.level_dbov, thresholds)
-    if speech:
+    if speech and not hears(script.meta.language, model):
+        # Said plainly, not failed: the audio may be right; this recogniser cannot tell.
+        report.add(
+            "speech",
+            "not judged",
+            True,
+            f"the recogniser ({model_name(model)}) hears English only, and this episode is in "
+            f"{script.meta.language}; give --model a multilingual Whisper model folder (for "
+            "example Whisper base) to judge its speech",
+        )
+    elif speech:
         samples16 = decode_pcm(mp3, RATE)
         check_speech(report, script, timings, samples16, lexicon, thresholds, model)
     return report

@@ -51,7 +51,7 @@ def check_speech(
         # decoded faster, and points the recogniser at no word it will not hear.
         text = " ".join(t for a, b, t in said if begin <= (a + b) / 2 <= finish)
         prompt = [w for w in words_to_expect if _says(text, w)]
-        return _hear(samples16, begin, finish, prompt, model)
+        return _hear(samples16, begin, finish, prompt, model, script.meta.language)
 
     report.model = model_name(model)
     everything = []
@@ -186,6 +186,7 @@ def _hear(
     finish: float,
     glossary: list[str],
     model: Path | None = None,
+    language: str = "en",
 ) -> list[Word]:
     """The words heard in one stretch. Whisper fills the silence after the end of a short
     stretch with words of its own ("Thank you for watching"), timed at its very end in
@@ -193,7 +194,9 @@ def _hear(
     begin = max(0.0, begin)
     clip = samples16[int(begin * RATE) : int(finish * RATE)]
     speech_end = finish - PAD_S
-    words = transcribe(clip, glossary, offset=begin, model=model, speech_end=speech_end - begin)
+    words = transcribe(
+        clip, glossary, offset=begin, model=model, speech_end=speech_end - begin, language=language
+    )
     return [w for w in words if w.end - w.start >= 0.04 and (w.start + w.end) / 2 <= speech_end]
 
 

@@ -84,6 +84,18 @@ class Podcast:
     piper_voices: dict[str, Path] = field(default_factory=dict)
     hold: HoldSettings = HoldSettings()
     check: CheckSettings = CheckSettings()
+    # A voice for factsheets in other languages, by language tag ("pt", "es-MX").
+    voices: dict[str, VoiceSettings] = field(default_factory=dict)
+
+    def voice_for(self, language: str) -> VoiceSettings:
+        """The voice a factsheet in this language is read with: the one set for its tag
+        ("pt-BR"), else for its language ("pt"), else the show's voice."""
+        tag = language.replace("_", "-")
+        for key in (tag, tag.split("-")[0]):
+            for known, settings in self.voices.items():
+                if known.lower() == key.lower():
+                    return settings
+        return self.voice
 
 
 _TOP_FIELDS = [
@@ -101,6 +113,7 @@ _TOP_FIELDS = [
     Field("voice", "map"),
     Field("audio", "map"),
     Field("piper_voices", "map"),
+    Field("voices", "map"),
     Field("hold", "map"),
     Field("check", "map"),
 ]
@@ -128,6 +141,7 @@ def load_podcast(path: Path) -> Podcast:
         voice=_voice(top.get("voice", {}), path),
         audio=_audio(top.get("audio", {}), path),
         piper_voices=_piper_voices(top.get("piper_voices") or {}, path),
+        voices=_voices(top.get("voices") or {}, path),
         check=_check(top.get("check", {}), path),
         hold=_hold(top.get("hold", {}), path),
     )
@@ -167,6 +181,36 @@ def _voice(raw: Any, path: Path) -> VoiceSettings:
         Field("rate", "float", False, _rate_problem),
     ]
     return VoiceSettings(**check_fields(raw, fields, path, "'voice'"))
+
+
+def default_voice(engine: str, language: str) -> str:
+    """An engine's voice for a language when none is named: Piper's bundled voice,
+    Google's language tag, espeak-ng's voice name (its tags in lower case)."""
+    return {"piper": "en_US-joe-medium", "gtts": language, "espeak": language.lower()}.get(
+        engine, language
+    )
+
+
+def _voices(raw: dict[str, Any], path: Path) -> dict[str, VoiceSettings]:
+    """'voices:' in podcast.yaml: a voice for the factsheets in each other language."""
+    out: dict[str, VoiceSettings] = {}
+    for tag, settings in raw.items():
+        if not isinstance(tag, str) or language_problem(tag):
+            raise ContentError(
+                f"'voices: {tag}' is not a language tag.",
+                path=path,
+                line=line_of(raw, tag) if isinstance(tag, str) else None,
+                fix="Key each voice by a language tag, e.g. 'pt: {engine: espeak, voice: pt-br}'.",
+            )
+        fields = [
+            Field("engine", "str", True),
+            Field("voice", "str"),
+            Field("rate", "float", False, _rate_problem),
+        ]
+        entry = check_fields(settings, fields, path, f"'voices: {tag}'")
+        entry.setdefault("voice", default_voice(entry["engine"], tag))
+        out[tag] = VoiceSettings(**entry)
+    return out
 
 
 def _between(low: float, high: float, unit: str = "") -> Callable[[Any], str | None]:

@@ -11,7 +11,7 @@ from .espeak import EspeakEngine
 from .gtts import GttsEngine
 from .piper import PiperEngine
 
-__all__ = ["Clip", "Engine", "Voice", "ENGINES", "get_engine"]
+__all__ = ["Clip", "Engine", "Voice", "ENGINES", "get_engine", "voices_speaking"]
 
 ENGINES: dict[str, Callable[[dict[str, Path]], Engine]] = {
     "piper": lambda piper_voices: PiperEngine(piper_voices),
@@ -27,3 +27,20 @@ def get_engine(name: str, piper_voices: dict[str, Path] | None = None) -> Engine
             fix="Known engines: " + ", ".join(ENGINES) + ".",
         )
     return ENGINES[name](piper_voices or {})
+
+
+def voices_speaking(language: str, piper_voices: dict[str, Path] | None = None) -> list[Voice]:
+    """Every installed or reachable-by-name voice that speaks the language ("pt-BR" takes
+    any Portuguese voice): Piper's installed voices, espeak-ng's (when installed) and
+    Google's languages. Nothing is synthesised and nothing is fetched."""
+    from ..errors import ImnmError
+
+    code = language.replace("_", "-").split("-")[0].lower()
+    found = []
+    for name in ENGINES:
+        try:
+            voices = get_engine(name, piper_voices).voices()
+        except ImnmError:
+            continue
+        found += [v for v in voices if v.language.replace("_", "-").split("-")[0].lower() == code]
+    return found

@@ -82,7 +82,7 @@ class GttsEngine:
     def voices(self) -> list[Voice]:
         voices = [self._voice(tag, lang, tld) for tag, (lang, tld) in ACCENTS.items()]
         for code, name in sorted(self._langs().items()):
-            if code not in {lang for lang, _ in ACCENTS.values()}:
+            if code not in {lang for lang, _ in ACCENTS.values()} | set(ACCENTS):
                 voices.append(
                     Voice(code, self.name, code, f"Google Translate, {name}", f"gtts:{code}:com")
                 )

@@ -28,9 +28,7 @@ def host_of(url: str) -> str:
 def spoken_host(host: str, locale: Locale = ENGLISH) -> str:
     """'nhs.uk' -> 'nhs dot uk'; 'my-site.org' -> 'my dash site dot org' (in Spanish
     'nhs punto uk')."""
-    return " ".join(
-        host.replace(".", f" {locale.dot} ").replace("-", f" {locale.dash} ").split()
-    )
+    return " ".join(host.replace(".", f" {locale.dot} ").replace("-", f" {locale.dash} ").split())
 
 
 def page_name(url: str) -> str:

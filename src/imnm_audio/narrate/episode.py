@@ -28,7 +28,7 @@ from .rules import Context, speak
 from .sentences import split_sentences
 
 # Bump when a rule changes what is spoken, so existing scripts are reported stale.
-NARRATION_VERSION = 9
+NARRATION_VERSION = 10
 
 PAUSE_SENTENCE = 350
 PAUSE_PARAGRAPH = 700
@@ -216,8 +216,6 @@ def _resource(link: Link, ctx: Context) -> list[Segment]:
         said = spell_words(render(site, ctx.lexicon, None), words)
         again = words.address_again
     return [
-        segment(
-            learn_more(link.title, link.url, region(ctx.language), words), ctx, PAUSE_SENTENCE
-        ),
+        segment(learn_more(link.title, link.url, region(ctx.language), words), ctx, PAUSE_SENTENCE),
         Segment(f"{again} {written}.", f"{again} {said}.", PAUSE_PARAGRAPH, rate=0.85),
     ]

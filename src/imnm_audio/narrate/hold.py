@@ -71,9 +71,7 @@ def narrate_hold(
             ),
         )
     ]
-    learn = [
-        learn_more(r.title, r.url, region(meta.language), locale) for r in meta.resources[:1]
-    ]
+    learn = [learn_more(r.title, r.url, region(meta.language), locale) for r in meta.resources[:1]]
     for section in factsheet.sections:
         ctx = Context(lexicon, meta.language)
         chosen: list[str] = []
@@ -110,8 +108,7 @@ def narrate_hold(
             "please-hold",
             locale.chapter_please_hold,
             tuple(
-                segment(t, Context(lexicon, meta.language), HOLD_PAUSE)
-                for t in locale.hold_goodbye
+                segment(t, Context(lexicon, meta.language), HOLD_PAUSE) for t in locale.hold_goodbye
             ),
         )
     )

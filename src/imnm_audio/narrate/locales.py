@@ -248,8 +248,18 @@ ENGLISH = Locale(
     section_words="section|paragraph|chapter|appendix|question",
     call_words="[Cc]all|[Dd]ial|[Rr]ing|[Tt]ext|NHS|on",
     month_abbreviations={
-        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-        "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+        "jan": 1,
+        "feb": 2,
+        "mar": 3,
+        "apr": 4,
+        "jun": 6,
+        "jul": 7,
+        "aug": 8,
+        "sep": 9,
+        "sept": 9,
+        "oct": 10,
+        "nov": 11,
+        "dec": 12,
     },
 )
 
@@ -365,8 +375,17 @@ SPANISH = Locale(
         "diciembre".split()
     ),
     days=tuple("lunes martes miércoles jueves viernes sábado domingo".split()),
-    day_abbreviations={"lun": 0, "mar": 1, "mié": 2, "mie": 2, "jue": 3, "vie": 4, "sáb": 5,
-                       "sab": 5, "dom": 6},
+    day_abbreviations={
+        "lun": 0,
+        "mar": 1,
+        "mié": 2,
+        "mie": 2,
+        "jue": 3,
+        "vie": 4,
+        "sáb": 5,
+        "sab": 5,
+        "dom": 6,
+    },
     date_pattern="{day} de {month} de {year}",
     money={
         "€": ("euro", "euros", "céntimo", "céntimos"),
@@ -391,8 +410,18 @@ SPANISH = Locale(
     section_words="sección|secciones|apartado|capítulo|pregunta",
     call_words="[Ll]lame al|[Ll]lame a|[Ll]lame|[Mm]arque|[Tt]eléfono",
     month_abbreviations={
-        "ene": 1, "feb": 2, "mar": 3, "abr": 4, "jun": 6, "jul": 7, "ago": 8, "sep": 9,
-        "sept": 9, "oct": 10, "nov": 11, "dic": 12,
+        "ene": 1,
+        "feb": 2,
+        "mar": 3,
+        "abr": 4,
+        "jun": 6,
+        "jul": 7,
+        "ago": 8,
+        "sep": 9,
+        "sept": 9,
+        "oct": 10,
+        "nov": 11,
+        "dic": 12,
     },
     plural_s=False,
 )
@@ -443,8 +472,7 @@ PORTUGUESE = Locale(
     name="Portuguese",
     intro_from="Uma ficha informativa em áudio de {organisation}.",
     intro_one_section="Tem 1 parte, um capítulo que pode escolher no seu reprodutor:",
-    intro_sections="Tem {n} partes, cada uma um capítulo que pode escolher no seu "
-    "reprodutor:",
+    intro_sections="Tem {n} partes, cada uma um capítulo que pode escolher no seu reprodutor:",
     chapter_introduction="Introdução",
     chapter_closing="Encerramento",
     learn_more="Para saber mais, visite {title} em {address}.",
@@ -507,10 +535,19 @@ PORTUGUESE = Locale(
         "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro "
         "dezembro".split()
     ),
-    days=tuple("segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado "
-               "domingo".split()),
-    day_abbreviations={"seg": 0, "ter": 1, "qua": 2, "qui": 3, "sex": 4, "sáb": 5, "sab": 5,
-                       "dom": 6},
+    days=tuple(
+        "segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado domingo".split()
+    ),
+    day_abbreviations={
+        "seg": 0,
+        "ter": 1,
+        "qua": 2,
+        "qui": 3,
+        "sex": 4,
+        "sáb": 5,
+        "sab": 5,
+        "dom": 6,
+    },
     date_pattern="{day} de {month} de {year}",
     money={
         "R$": ("real", "reais", "centavo", "centavos"),
@@ -536,8 +573,18 @@ PORTUGUESE = Locale(
     section_words="seção|secção|seções|secções|capítulo|pergunta",
     call_words="[Ll]igue para o|[Ll]igue para|[Ll]igue|[Dd]isque|[Tt]elefone",
     month_abbreviations={
-        "jan": 1, "fev": 2, "mar": 3, "abr": 4, "mai": 5, "jun": 6, "jul": 7, "ago": 8,
-        "set": 9, "out": 10, "nov": 11, "dez": 12,
+        "jan": 1,
+        "fev": 2,
+        "mar": 3,
+        "abr": 4,
+        "mai": 5,
+        "jun": 6,
+        "jul": 7,
+        "ago": 8,
+        "set": 9,
+        "out": 10,
+        "nov": 11,
+        "dez": 12,
     },
     plural_s=False,
 )

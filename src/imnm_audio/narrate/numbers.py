@@ -20,6 +20,7 @@ tested against a table of leaflet lines (tests/test_numbers.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import phonenumbers
 from phonenumbers import Leniency, shortnumberinfo
@@ -89,8 +90,9 @@ def speak_numerals(text: str, ctx: Context) -> str:
 def _roman(numeral: str) -> int | None:
     numeral = numeral.upper()
     values = [_ROMAN[c] for c in numeral]
-    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v
-                for i, v in enumerate(values))
+    total = sum(
+        -v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)
+    )
     if total <= 0 or total > 60 or _to_roman(total) != numeral:
         return None  # not a well-formed numeral ("IIII", "VX")
     return total
@@ -98,8 +100,15 @@ def _roman(numeral: str) -> int | None:
 
 def _to_roman(value: int) -> str:
     out = ""
-    for number, letters in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"),
-                            (1, "I")):
+    for number, letters in (
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while value >= number:
             out += letters
             value -= number
@@ -184,9 +193,7 @@ def _digits_in_groups(raw: str, number: phonenumbers.PhoneNumber | None, ctx: Co
 
 def speak_around_the_clock(text: str, ctx: Context) -> str:
     """ "24/7" -> "24 hours a day, 7 days a week"."""
-    return re.sub(
-        r"\b24\s?/\s?7\b", lambda m: ctx.protect(ctx.locale.around_the_clock), text
-    )
+    return re.sub(r"\b24\s?/\s?7\b", lambda m: ctx.protect(ctx.locale.around_the_clock), text)
 
 
 def speak_dates(text: str, ctx: Context) -> str:
@@ -253,24 +260,26 @@ def speak_days(text: str, ctx: Context) -> str:
 
     between = rf"\s*(?:[–—-]|{re.escape(words.to)}|\bto\b)\s*"
     joined = rf"\s*(?:&|\+|\b{re.escape(words.and_)}\b|,)\s*"
-    text = re.sub(
-        rf"(?i)\b({day}){between}({day})(?![\w])",
-        lambda m: ctx.protect(f"{full(m.group(1))} {words.to} {full(m.group(2))}"),
-        text,
-    )
-    text = re.sub(
-        rf"(?i)\b({day}){joined}({day})(?![\w])",
-        lambda m: ctx.protect(f"{full(m.group(1))} {words.and_} {full(m.group(2))}"),
-        text,
-    )
+
+    def pair(joiner: str) -> Callable[[re.Match[str]], str]:
+        def said(match: re.Match[str]) -> str:
+            spoken = ctx.protect(f"{full(match.group(1))} {joiner} {full(match.group(2))}")
+            # "Mon–Fri." ending a sentence keeps the sentence's full stop.
+            rest = match.string[match.end() :]
+            ends = match.group(0).endswith(".") and (not rest.strip() or rest[:2].strip() == "")
+            return spoken + ("." if ends else "")
+
+        return said
+
+    text = re.sub(rf"(?i)\b({day}){between}({day})(?![\w])", pair(words.to), text)
+    text = re.sub(rf"(?i)\b({day}){joined}({day})(?![\w])", pair(words.and_), text)
     if words.code != "en":
         return text  # "mar", "sex" are words and months too: only in ranges and pairs
     # A day alone, before a time or a date ("Mon 9am", "Sat: 10am", "Tues 3 June").
+    months = "|".join([*words.months, *(m.title() for m in words.month_abbreviations)])
     return re.sub(
-        r"\b([A-Z][a-z]{2,3})\.?(?=:?\s+\d)",
-        lambda m: ctx.protect(full(m.group(1)))
-        if m.group(1).lower() in names
-        else m.group(0),
+        rf"\b([A-Z][a-z]{{2,3}})\.?(?=:?\s+\d|,?\s+(?:{months})\b|,\s+\ue000)",
+        lambda m: ctx.protect(full(m.group(1))) if m.group(1).lower() in names else m.group(0),
         text,
     )
 
@@ -333,8 +342,13 @@ def speak_money(text: str, ctx: Context) -> str:
     def amount(value: str, symbol: str, scale: str | None = None) -> str:
         one, many, cent, cents = words.money[symbol]
         if scale:
-            big = {"m": "million", "million": "million", "bn": "billion", "billion": "billion",
-                   "k": "thousand"}[scale.lower()]
+            big = {
+                "m": "million",
+                "million": "million",
+                "bn": "billion",
+                "billion": "billion",
+                "k": "thousand",
+            }[scale.lower()]
             if words.code != "en":
                 big = {"million": "millones", "billion": "mil millones", "thousand": "mil"}[big]
                 if words.code == "pt":
@@ -485,9 +499,7 @@ def speak_fractions_and_counts(text: str, ctx: Context) -> str:
     text = re.sub(
         r"\b(\d+)\s?[x×](?=\s)", lambda m: ctx.protect(f"{m.group(1)} {words.times_after}"), text
     )
-    return re.sub(
-        r"\b(\d+)\+(?!\d)", lambda m: ctx.protect(f"{m.group(1)} {words.or_more}"), text
-    )
+    return re.sub(r"\b(\d+)\+(?!\d)", lambda m: ctx.protect(f"{m.group(1)} {words.or_more}"), text)
 
 
 def speak_comparisons(text: str, ctx: Context) -> str:

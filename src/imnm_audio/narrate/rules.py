@@ -217,8 +217,14 @@ def speak_symbols(text: str, ctx: Context) -> str:
 
 
 def tidy_punctuation(text: str, ctx: Context) -> str:
-    """Fold the doubled commas and spaces the other rules can leave behind."""
+    """Fold the doubled commas and spaces the other rules can leave behind; in Portuguese,
+    contract what a rule put after "em" or "de" ("em a página" -> "na página")."""
     text = re.sub(r"\s+", " ", text)
+    if ctx.locale.code == "pt":
+        text = re.sub(
+            r"\b([Ee])m a (?=página\b)", lambda m: "Na " if m.group(1) == "E" else "na ", text
+        )
+        text = re.sub(r"\b([Dd])e a (?=página\b)", lambda m: m.group(1) + "a ", text)
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r",+(?=[,.;:!?])", "", text)
     return text.strip(" ,")
