@@ -174,6 +174,11 @@ def measure(path: Path, work: Path) -> Result:
     content.mkdir(parents=True)
     for name in ("podcast.yaml", "lexicon.yaml"):
         shutil.copy(REPO / "content" / name, content / name)
+    # A charity with Spanish or Portuguese leaflets gives those languages a voice.
+    with (content / "podcast.yaml").open("a", encoding="utf-8") as settings:
+        settings.write(
+            "\nvoices:\n  es: {engine: espeak, voice: es}\n  pt: {engine: espeak, voice: pt-br}\n"
+        )
     code, out, err, seconds = run(
         ["import", str(path), "--slug", "doc", "--content", str(content)], work
     )
@@ -225,6 +230,9 @@ def summarise(results: list[Result]) -> str:
     own = [r for r in refused if own_refusal(r)]
     tracebacks = [r for r in results if r.traceback or r.exit not in (0, 2)]
     script_ok = [r for r in imported if r.script_exit == 0]
+    # Refused by script for their language (one the narration has no words for): the
+    # narration refuses to read German with English words, as it should.
+    unnarrated = [r for r in imported if "no words for yet" in r.script_message]
     kept = sorted(r.kept for r in imported if r.kept is not None)
     # Documents with text a reader can see (20 words or more by another program):
     # the ones an import should succeed on.
@@ -236,7 +244,8 @@ def summarise(results: list[Result]) -> str:
         f"{len(texts_in)} of {len(texts)} ({len(texts_in) / max(len(texts), 1):.0%})",
         f"refused with a message (exit 2): {len(refused)}, of them its own output: {len(own)}; "
         f"traceback, crash or time-out: {len(tracebacks)}",
-        f"script took the filled-in factsheet: {len(script_ok)} of {len(imported)}",
+        f"script took the filled-in factsheet: {len(script_ok)} of {len(imported)}; refused for "
+        f"a language it has no narration words for: {len(unnarrated)}",
         f"peak memory: max {max((r.peak_mb for r in results), default=0):.0f} MB; slowest "
         f"{max((r.seconds for r in results), default=0):.1f} s",
     ]
