@@ -260,6 +260,66 @@ def test_thresholds_come_from_the_podcast_settings(copy: Path) -> None:
     assert "loudness" in failed(copy)
 
 
+def test_the_word_error_allowance_is_capped_at_twice_the_limit() -> None:
+    from imnm_audio.check.speech import wer_limit
+
+    # Three standard errors for chance in a short episode, but never past twice the
+    # long-episode limit (uncapped: 109% at one word, 43% at ten).
+    assert wer_limit(0.12, 700) == pytest.approx(0.12 + 3 * (0.12 * 0.88 / 700) ** 0.5)
+    assert wer_limit(0.12, 107) == pytest.approx(0.2141, abs=1e-3)
+    assert wer_limit(0.12, 10) == wer_limit(0.12, 1) == pytest.approx(0.24)
+    assert wer_limit(0.06, 1) == pytest.approx(0.12)
+
+
+def test_each_engine_is_held_to_its_own_thresholds(copy: Path) -> None:
+    from imnm_audio.check.episode import spoken_by
+    from imnm_audio.content import load_podcast
+
+    # The episode says which engine spoke it; the check takes that engine's thresholds.
+    assert spoken_by(ID3(copy / "audio" / "tcf" / "tcf.mp3")) == "piper"
+    podcast = copy / "content" / "podcast.yaml"
+    podcast.write_text(
+        podcast.read_text() + "check:\n  max_wer: 0.5\n  engines:\n    piper:\n"
+        "      max_wer: 0.0001\n"
+    )
+    settings = load_podcast(podcast).check
+    assert settings.max_wer == 0.5 and settings.for_engine("piper").max_wer == 0.0001
+    assert settings.for_engine("hibari").max_wer == 0.06  # the calibrated default stays
+    assert check(copy) == 1
+    assert "word error rate" in failed(copy)
+    finding = next(f for f in report(copy)["findings"] if f["name"] == "word error rate")
+    assert "at most 0.0%" in finding["detail"]
+
+
+@pytest.mark.parametrize(
+    ("block", "problem"),
+    [
+        ("  engines: [hibari]\n", "must map engine names"),
+        ("  engines:\n    tortoise: {max_wer: 0.1}\n", "'tortoise' under 'check: engines:'"),
+        ("  engines:\n    hibari: {loudness_tolerance_lu: 2}\n", "not a known field"),
+        ("  engines:\n    hibari: {max_wer: 2}\n", "max_wer"),
+    ],
+)
+def test_a_wrong_engine_threshold_is_named(tmp_path: Path, block: str, problem: str) -> None:
+    from conftest import PODCAST
+
+    from imnm_audio.content import load_podcast
+    from imnm_audio.errors import ContentError
+
+    path = tmp_path / "podcast.yaml"
+    path.write_text(PODCAST + "check:\n" + block)
+    with pytest.raises(ContentError) as err:
+        load_podcast(path)
+    assert problem in str(err.value) and "podcast.yaml" in str(err.value)
+
+
+def test_the_engine_names_in_the_settings_match_the_registry() -> None:
+    from imnm_audio.content.settings import ENGINE_NAMES
+    from imnm_audio.engines import ENGINES
+
+    assert set(ENGINE_NAMES) == set(ENGINES)
+
+
 def test_an_episode_with_a_hold_line_has_its_phone_files_checked(
     tmp_path: Path, shared_cache: Path
 ) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
-from conftest import PODCAST, REPO, folders, write_project
+from conftest import PODCAST, REPO, copy_project, folders, write_project
 from imnm_audio.cli import main
 
 FACTSHEET = """\
@@ -96,3 +97,172 @@ def test_a_control_fails_the_check_and_a_correct_build_passes(
     assert review.index(f">{broken}</h3>") < review.index("Sentences heard least well")
     where = [s for s in report["segments"] if broken in s["missed_terms"]]
     assert len(where) >= 1 and review.count('src="imnm.mp3#t=') >= len(where)
+
+
+# ---------------------------------------------------------------- broad damage, any voice
+#
+# The suspect rule catches a word said wrongly. These controls are for the word-error
+# finding: damage to the whole sound that a listener hears at once, made to a correct
+# build of the short sheet (the hardest case: a short episode is allowed the most word
+# errors by chance), with each offline voice.
+
+OTHER_TEXT = """\
+---
+title: Garden Birds
+short_title: Birds
+organisation: Test Charity
+language: en-US
+source_url: https://example.org/birds
+summary: Other text, for a control.
+published: 2026-01-15
+resources: []
+---
+
+## Birds in winter
+
+Robins sing through the coldest months, and blackbirds search the lawn for worms.
+A feeder with seeds and fresh water brings sparrows, finches and blue tits every morning.
+Starlings gather in great noisy flocks over the fields before sunset.
+"""
+
+OFFLINE = {"piper": "en_US-joe-medium", "hibari": "heart"}
+
+
+def _with_engine(settings: str, engine: str) -> str:
+    return settings.replace("engine: piper", f"engine: {engine}").replace(
+        "voice: en_US-joe-medium", f"voice: {OFFLINE[engine]}"
+    )
+
+
+@pytest.fixture(scope="module")
+def correct_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The short sheet built correctly with each offline voice, and the other text
+    built with each, once for the module."""
+    built = {}
+    cache = tmp_path_factory.mktemp("control-cache")
+    for engine in OFFLINE:
+        for name, text in (("imnm", FACTSHEET), ("birds", OTHER_TEXT)):
+            root = write_project(
+                tmp_path_factory.mktemp(f"{engine}-{name}"),
+                text,
+                _with_engine(_settings(), engine),
+                _lexicon(None),
+                slug=name,
+            )
+            build = ["build", "-q", "--no-hold", "--formats", "none", *folders(root, cache)]
+            assert main(build) == 0
+            built[f"{engine}-{name}"] = root
+    return built
+
+
+def _replace_audio(mp3: Path, samples: np.ndarray, rate: int) -> None:
+    """The episode's MP3 with other samples (the same length), its tags and chapters kept."""
+    from mutagen.id3 import ID3
+
+    from imnm_audio.export.mp3 import encode_mp3
+
+    tags = ID3(mp3)
+    fresh = mp3.with_suffix(".new.mp3")
+    encode_mp3(samples, rate, fresh, bitrate_kbps=96, sample_rate=rate, channels=1)
+    tags.save(fresh)
+    fresh.replace(mp3)
+
+
+def _damage(root: Path, other: Path, damage: str) -> None:
+    from imnm_audio.ffmpeg import decode_pcm
+
+    rate = 44100
+    mp3 = root / "audio" / "imnm" / "imnm.mp3"
+    samples = decode_pcm(mp3, rate)
+    n = len(samples)
+    if damage == "other-voice-other-text":
+        # The first section, spoken by the other voice reading other text.
+        timings = json.loads((root / "audio" / "imnm" / "timings.json").read_text())
+        section = timings[1]
+        start, end = int(section["start"] * rate), int(section["end"] * rate)
+        words = decode_pcm(other / "audio" / "birds" / "birds.mp3", rate)
+        birds = json.loads((other / "audio" / "birds" / "timings.json").read_text())[1]
+        piece = words[int(birds["start"] * rate) :][: end - start]
+        samples[start : start + len(piece)] = piece
+        samples[start + len(piece) : end] = 0
+    elif damage == "sped-up":
+        fast = decode_pcm(mp3, rate, filters="atempo=1.5")
+        samples = np.zeros(n, np.int16)
+        samples[: len(fast)] = fast[:n]
+    else:  # loud noise: white noise 6 dB above the speech
+        speech = samples.astype(np.float64)
+        level = np.sqrt(np.mean(speech[np.abs(speech) > 300] ** 2))
+        noise = np.random.default_rng(7).normal(0, level * 2, n)
+        samples = np.clip(speech * 0.5 + noise * 0.5, -32768, 32767).astype(np.int16)
+    _replace_audio(mp3, samples, rate)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage", ["other-voice-other-text", "sped-up", "loud-noise"])
+@pytest.mark.parametrize("engine", sorted(OFFLINE))
+def test_broad_damage_fails_on_word_errors_with_each_voice(
+    tmp_path: Path,
+    correct_builds: dict[str, Path],
+    capsys: pytest.CaptureFixture[str],
+    engine: str,
+    damage: str,
+) -> None:
+    root = copy_project(correct_builds[f"{engine}-imnm"], tmp_path / "project")
+    other = correct_builds[f"{'hibari' if engine == 'piper' else 'piper'}-birds"]
+    _damage(root, other, damage)
+    code = main(["check", *folders(root)])
+    out = capsys.readouterr().out
+    report = json.loads((root / "audio" / "imnm" / "imnm.check.json").read_text())
+    wer = next(f for f in report["findings"] if f["name"] == "word error rate")
+    assert code == 1, out
+    assert not wer["passed"], wer  # the word-error finding itself, not another one
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", sorted(OFFLINE))
+def test_a_correct_short_build_passes_with_each_voice(
+    tmp_path: Path, correct_builds: dict[str, Path], engine: str
+) -> None:
+    # The other side of the controls above: the same build, undamaged, passes.
+    root = copy_project(correct_builds[f"{engine}-imnm"], tmp_path / "project")
+    assert main(["check", "-q", *folders(root)]) == 0
+
+
+TWO_TERMS = """\
+---
+title: Two Medicines
+short_title: Medicines
+organisation: Test Charity
+language: en-US
+source_url: https://example.org/medicines
+summary: A sheet with two key terms, both said wrongly in the control.
+published: 2026-01-15
+resources: []
+---
+
+## Medicines
+
+Your doctor may suggest azathioprine. Some people are given methotrexate instead.
+Both are taken for a long time, and you will have regular blood tests.
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", sorted(OFFLINE))
+def test_two_key_terms_both_said_wrongly_fail_with_each_voice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str
+) -> None:
+    lexicon = (
+        "terms:\n"
+        "  - term: azathioprine\n    say: banana\n"
+        "  - term: methotrexate\n    say: pineapple\n"
+    )
+    root = write_project(
+        tmp_path, TWO_TERMS, _with_engine(_settings(), engine), lexicon, slug="medicines"
+    )
+    assert main(["build", "-q", "--no-hold", "--formats", "none", *folders(root)]) == 0
+    code = main(["check", *folders(root)])
+    out = capsys.readouterr().out
+    report = json.loads((root / "audio" / "medicines" / "medicines.check.json").read_text())
+    assert code == 1, out
+    assert {s["term"] for s in report["suspects"]} == {"azathioprine", "methotrexate"}, out

@@ -238,6 +238,17 @@ def cmd_hold(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
+    if getattr(args, "voices_action", None) == "add":
+        from .engines.hibari import add_voice, voices_dir
+
+        added = add_voice(args.file)
+        if not args.quiet:
+            print(
+                f"Installed the hibari voice '{added.name}' ({added.language}, {added.accent} "
+                f"{added.gender}) in {voices_dir()}. Use it with --engine hibari --voice "
+                f"{added.name}, or under 'voice:' in content/podcast.yaml."
+            )
+        return 0
     piper_voices: dict[str, Path] = {}
     podcast_file = args.content / "podcast.yaml"
     podcast = None
@@ -266,6 +277,14 @@ def cmd_voices(args: argparse.Namespace) -> int:
         print(f"{name} ({engine.version}): {status}" + (f"; speaks {speaks}" if speaks else ""))
         for voice in voices:
             print(f"  {voice.id:<20} {voice.language:<8} {voice.description}")
+        addable = getattr(engine, "addable", lambda: [])() if voices or not wanted else []
+        for listed in addable:
+            if wanted and listed.language.split("-")[0].lower() != wanted:
+                continue
+            print(
+                f"  {listed.name:<20} {listed.language:<8} hibari, {listed.accent} "
+                f"{listed.gender} (not installed: 'imnm-audio voices add {listed.file}')"
+            )
         if wanted and not voices and not status.startswith("not installed"):
             print(f"  (no voice for '{args.language}')")
     if podcast is not None and podcast.voices:

@@ -213,6 +213,20 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _folders(p)
     _verbosity(p)
+    actions = p.add_subparsers(dest="voices_action", metavar="add", required=False)
+    a = actions.add_parser(
+        "add",
+        help="install a hibari voice file you have (checked against hibari's list)",
+        description="Install a hibari voice file you obtained yourself (for example the "
+        "British emma or fable, published by the model's author at huggingface.co/"
+        "maureesewilliams/hibari, folder voices/). Its size and SHA-256 must match the "
+        "entry in the list hibari ships (hibari/assets/voices.json); a file that does not "
+        "match is refused (exit 2) and nothing is installed. Nothing is ever downloaded. "
+        "Voices are kept in IMNM_AUDIO_HOME/voices/hibari (default: "
+        "~/.local/share/imnm-audio/voices/hibari).",
+    )
+    a.add_argument("file", type=Path, metavar="FILE", help="the voice file (.onnx)")
+    _verbosity(a)
 
     p = sub.add_parser(
         "cache",

@@ -2,9 +2,11 @@
 
 A script is engine-neutral: it writes a lexicon term as the word in braces,
 `{IMNM}`, which a reviewer reads as "the lexicon says how". Each engine gets the
-term's own form when it synthesises (Piper its phonemes, gTTS its `gtts:` form or
-`say:`), so one reviewed script serves every engine, and a pronunciation change in
-the lexicon reaches exactly the clips whose rendered text it changes.
+term's own form when it synthesises (Piper its `piper:` phonemes, hibari its
+`hibari:` form, gTTS its `gtts:` form, or else `say:`, a respelling in it as
+phonemes for Piper and hibari), so one reviewed script serves every engine, and a
+pronunciation change in the lexicon reaches exactly the clips whose rendered text
+it changes.
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ TERM_MARK_RE = re.compile(r"\{([^{}\n]+)\}")
 # and a plural or possessive ending ("{statin}s", "{IMNM}'s").
 _MARK_IN_WORD_RE = re.compile(r"([A-Za-z]*)\{([^{}\n]+)\}(['’]s|es|s)?(?![A-Za-z])")
 _PHONEMES_RE = re.compile(r"^\[\[\s*(.*?)\s*\]\]$")
+# Engines given a respelling as phonemes, `[[ espeak-ng IPA ]]`: Piper speaks them as
+# they are, hibari turns them into its own alphabet for the voice's accent.
+PHONEME_ENGINES = ("piper", "hibari")
 
 
 def engine_form(term: Term, engine: str | None) -> str:
     """How `engine` is given a term: its own form if the entry has one, else `say:`.
-    A stress respelling ("rih-TUK-sih-mab") reaches Piper as phonemes stressed where
-    the capitals are, and other engines with its capitals lowered, so no engine reads
-    them as letters (`engine=None`: `say:` as written, for people)."""
+    A stress respelling ("rih-TUK-sih-mab") reaches Piper and hibari as phonemes
+    stressed where the capitals are, and other engines with its capitals lowered, so
+    no engine reads them as letters (`engine=None`: `say:` as written, for people)."""
     form = dict(term.engines).get(engine or "")
     if form is not None:
         return form
@@ -49,7 +54,7 @@ def mark_respelled(written: str, respelling: str) -> str:
 
 def respelled_form(written: str, respelling: str, engine: str | None) -> str:
     """A factsheet's respelling as `engine` is given it."""
-    if engine == "piper":
+    if engine in PHONEME_ENGINES:
         return f"[[ {to_phonemes(respelling, len(written.split()))} ]]"
     return for_engines(respelling) if engine else respelling
 

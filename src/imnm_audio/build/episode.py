@@ -5,19 +5,26 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
+import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .. import __version__
-from ..assemble import assemble
+from ..assemble import assemble, encoder_headroom
 from ..cache import ClipCache, package_fingerprint
 from ..content import Lexicon, Podcast
+from ..content.settings import AudioSettings
 from ..export.cover import cached_cover, keep_cover
 from ..export.splice import frame_in_input
+from ..ffmpeg import decode_pcm
 from ..fsutil import staged_folder
+from ..loudness import true_peak_db
 from ..script import Script
 from ..synth import Progress, Synthesis, choose_voice, segment_keys
 from .encoding import codec_gain
@@ -25,6 +32,8 @@ from .episode_files import write_outputs
 from .options import BuildOptions
 from .stamp import Report, reuse, write_stamp
 from .synthesis import engine_for_script, synthesize_for_assembly
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -105,6 +114,12 @@ def start_episode(
     )
 
 
+def encoded_true_peak(mp3: Path, audio: AudioSettings) -> float:
+    """The true peak of the MP3 as a player decodes it (as `imnm-audio check` measures)."""
+    samples = decode_pcm(mp3, audio.sample_rate)
+    return true_peak_db(samples.astype(np.float32) / np.float32(32768.0))
+
+
 def finish_episode(
     podcast: Podcast,
     script: Script,
@@ -121,14 +136,9 @@ def finish_episode(
     audio = podcast.audio
     rate = synthesis.clips[0].sample_rate
     gain = codec_gain(audio, rate, cache)
-    episode = assemble(
-        script,
-        synthesis.clips,
-        audio,
-        gain,
-        frame_in_input(rate, audio.sample_rate) or 1,  # chapters start on MP3 frames
-        cache,
-    )
+    frame = frame_in_input(rate, audio.sample_rate) or 1  # chapters start on MP3 frames
+    headroom = encoder_headroom(script.voice.engine)
+    episode = assemble(script, synthesis.clips, audio, gain, frame, cache, headroom)
     with staged_folder(out, "episode") as staging, ThreadPoolExecutor(1) as side:
         # Measured on the final samples while the files are written, plus the encoder's
         # level change (measured on a tone): `imnm-audio check` measures the decoded MP3.
@@ -136,6 +146,19 @@ def finish_episode(
         files = write_outputs(
             staging, podcast, script, episode, cover, options.formats, cache, neighbours
         )
+        over = encoded_true_peak(staging / f"{script.slug}.mp3", audio) - audio.true_peak_db
+        if over > 0:
+            # The encoder overshot the room left for it: level again with that much more
+            # room (and a little over), and write the files again.
+            headroom += over + 0.2
+            log.info("%s: encoded true peak %.2f dB over; levelled again", script.slug, over)
+            episode = assemble(script, synthesis.clips, audio, gain, frame, cache, headroom)
+            loudness = side.submit(lambda: episode.loudness_lufs)
+            for old in list(staging.iterdir()):  # the first writing, replaced whole
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
+            files = write_outputs(
+                staging, podcast, script, episode, cover, options.formats, cache, neighbours
+            )
         lufs = loudness.result() + gain + (3.0103 if audio.channels == 2 else 0.0)
         report = EpisodeReport(
             slug=script.slug,

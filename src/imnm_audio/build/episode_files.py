@@ -64,6 +64,7 @@ def write_outputs(
         cover_png=cover,
         transcript=transcript,
         track=str(meta.episode) if meta.episode else None,
+        voice=f"{script.voice.engine}:{script.voice.voice}",
     )
     # The chapter files are cut from the episode 100 ms (up to a frame more) before each
     # chapter's first word. Where the episode can be joined from them exactly, it is

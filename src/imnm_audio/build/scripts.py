@@ -15,7 +15,7 @@ from ..content import (
     VoiceSettings,
 )
 from ..content.settings import default_voice
-from ..engines import get_engine, voices_speaking
+from ..engines import Voice, get_engine, voices_speaking
 from ..errors import EngineError, EngineUnavailable, ImnmError
 from ..narrate import narrate, narrate_hold, narration_hash
 from ..narrate.locales import locale_for
@@ -197,6 +197,48 @@ def script_for_build(
     return script, save
 
 
+_ADVISED: set[tuple[str, str]] = set()
+
+
+def regional_voice_advice(language: str, voice: Voice, piper_voices: dict[str, Path]) -> str | None:
+    """For a factsheet in one variety of a language (en-GB) read by a voice of another
+    (en-US): the installed voices of that variety, or the hibari voices of it that can be
+    added. None when the voice is of that variety, or no region is given."""
+    want = language.replace("_", "-").lower()
+    have = voice.language.replace("_", "-").lower()
+    if "-" not in want or want == have:
+        return None
+    # Suggested: the same engine's voices of that variety, else the neural offline
+    # engines' (never a robotic espeak-ng voice in place of a natural one).
+    regional = [
+        v
+        for v in voices_speaking(language, piper_voices)
+        if v.language.replace("_", "-").lower() == want
+        and (v.engine == voice.engine or v.engine in ("hibari", "piper"))
+    ]
+    if regional:
+        names = ", ".join(f"{v.engine} {v.id}" for v in regional[:4])
+        return (
+            f"the factsheet is in {language}, read by {voice.engine} {voice.id} "
+            f"({voice.language}); "
+            f"installed voices of {language}: {names} (set one under 'voice:' or 'voices:' in "
+            "content/podcast.yaml)."
+        )
+    from ..engines.hibari import HibariEngine
+
+    addable = [v for v in HibariEngine().addable() if v.language.lower() == want]
+    if addable:
+        files = " or ".join(f"{v.name} ({v.file})" for v in addable)
+        return (
+            f"the factsheet is in {language}, read by {voice.engine} {voice.id} "
+            f"({voice.language}). "
+            f"hibari has voices of {language}, not installed: {files}. Get one from the model's "
+            "author (huggingface.co/maureesewilliams/hibari, folder voices/) and run "
+            f"'imnm-audio voices add {addable[0].file}'."
+        )
+    return None
+
+
 def check_language(project: Project, factsheet: Factsheet, settings: VoiceSettings) -> None:
     """A factsheet is narrated wholly in its language, by a voice that speaks it: the
     narration must have words for the language (narrate/locales.py), and the voice must
@@ -211,6 +253,10 @@ def check_language(project: Project, factsheet: Factsheet, settings: VoiceSettin
         return
     code = language.replace("_", "-").split("-")[0].lower()
     if voice.language.replace("_", "-").split("-")[0].lower() == code:
+        advice = regional_voice_advice(language, voice, project.podcast.piper_voices)
+        if advice and (factsheet.slug, voice.id) not in _ADVISED:
+            _ADVISED.add((factsheet.slug, voice.id))
+            log.warning("%s: %s", factsheet.slug, advice)
         return
     speakers = voices_speaking(language, project.podcast.piper_voices)
     offline = [v for v in speakers if v.engine != "gtts"]

@@ -20,6 +20,14 @@ from .speech import check_speech
 from .structure import check_structure
 
 
+def spoken_by(tags: ID3) -> str | None:
+    """The engine that spoke an episode, from its 'voice' tag ("hibari:heart")."""
+    frames = tags.getall("TXXX:voice")
+    if not frames or not frames[0].text:
+        return None
+    return str(frames[0].text[0]).split(":")[0] or None
+
+
 def check_episode(
     script: Script,
     podcast: Podcast,
@@ -31,12 +39,9 @@ def check_episode(
 ) -> CheckReport:
     folder = out_dir / script.slug
     mp3 = folder / f"{script.slug}.mp3"
-    report = CheckReport(
-        script.slug, script.voice.engine, title=script.meta.title, language=script.meta.language
-    )
     try:
         timings = json.loads((folder / "timings.json").read_text(encoding="utf-8"))
-        ID3(mp3)
+        engine = spoken_by(ID3(mp3)) or script.voice.engine
         samples = decode_pcm(mp3, podcast.audio.sample_rate)
     except (OSError, ValueError) as err:
         raise ContentError(
@@ -50,6 +55,11 @@ def check_episode(
             path=mp3,
             fix="Build it again with 'imnm-audio build'.",
         ) from None
+    # The thresholds of the engine that spoke it (a build may use --engine).
+    thresholds = thresholds.for_engine(engine)
+    report = CheckReport(
+        script.slug, engine, title=script.meta.title, language=script.meta.language
+    )
     if len(samples) < podcast.audio.sample_rate or [t["id"] for t in timings] != [
         c.id for c in script.chapters
     ]:

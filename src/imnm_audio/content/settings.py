@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,15 @@ class HoldSettings:
     level_dbov: float = -23.0  # ITU-T P.56 active speech level; see README
 
 
+# The speech thresholds calibrated for each engine's voice (README: "How the check's
+# thresholds were set"); the top-level values are Piper's.
+ENGINE_CHECKS: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = (
+    ("hibari", (("max_wer", 0.06),)),
+)
+_PER_ENGINE = ("max_wer", "min_key_term_recall", "key_term_misses_allowed")
+ENGINE_NAMES = ("piper", "hibari", "gtts", "espeak")  # engines.ENGINES (a test keeps them alike)
+
+
 @dataclass(frozen=True)
 class CheckSettings:
     """Thresholds of `imnm-audio check`, set from fresh syntheses of correct builds and
@@ -62,6 +71,19 @@ class CheckSettings:
     key_term_misses_allowed: int = 2
     loudness_tolerance_lu: float = 1.0
     hold_level_tolerance_db: float = 2.0
+    # What differs for one engine's voice, calibrated on its own builds (`engines:`
+    # under `check:`); `for_engine` applies it. A clearer voice is held to fewer errors.
+    engines: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ENGINE_CHECKS
+
+    def for_engine(self, engine: str) -> CheckSettings:
+        """These thresholds with the named engine's own values in place."""
+        own = dict(dict(self.engines).get(engine, ()))
+        if not own:
+            return self
+        return replace(
+            self,
+            **{k: int(v) if k == "key_term_misses_allowed" else float(v) for k, v in own.items()},
+        )
 
 
 @dataclass(frozen=True)
@@ -186,9 +208,13 @@ def _voice(raw: Any, path: Path) -> VoiceSettings:
 def default_voice(engine: str, language: str) -> str:
     """An engine's voice for a language when none is named: Piper's bundled voice,
     Google's language tag, espeak-ng's voice name (its tags in lower case)."""
-    return {"piper": "en_US-joe-medium", "gtts": language, "espeak": language.lower()}.get(
-        engine, language
-    )
+    defaults = {
+        "piper": "en_US-joe-medium",
+        "hibari": "heart",
+        "gtts": language,
+        "espeak": language.lower(),
+    }
+    return defaults.get(engine, language)
 
 
 def _voices(raw: dict[str, Any], path: Path) -> dict[str, VoiceSettings]:
@@ -256,10 +282,35 @@ def _check(raw: Any, path: Path) -> CheckSettings:
             lambda v: None if 0 <= v <= 100 else "must be between 0 and 100.",
         ),
     ]
+    per_engine = raw.get("engines") if isinstance(raw, dict) else None
+    if isinstance(raw, dict) and "engines" in raw:
+        raw = {k: v for k, v in raw.items() if k != "engines"}
     check = check_fields(raw, fields, path, "'check'")
-    return CheckSettings(
-        **{k: (int(v) if k == "key_term_misses_allowed" else float(v)) for k, v in check.items()}
-    )
+    values: dict[str, Any] = {
+        k: (int(v) if k == "key_term_misses_allowed" else float(v)) for k, v in check.items()
+    }
+    engines = dict(ENGINE_CHECKS)
+    if per_engine is not None:
+        if not isinstance(per_engine, dict):
+            raise ContentError(
+                "'engines' under 'check' must map engine names to thresholds.",
+                path=path,
+                line=line_of(per_engine),
+                fix="For example:  engines: {hibari: {max_wer: 0.06}}",
+            )
+        speech = [f for f in fields if f.name in _PER_ENGINE]
+        for name, own in per_engine.items():
+            if name not in ENGINE_NAMES:
+                raise ContentError(
+                    f"'{name}' under 'check: engines:' is not a speech engine.",
+                    path=path,
+                    line=line_of(per_engine, name),
+                    fix="Known engines: " + ", ".join(ENGINE_NAMES) + ".",
+                )
+            checked = check_fields(own, speech, path, f"'check: engines: {name}'")
+            engines[name] = tuple(sorted((k, float(v)) for k, v in checked.items()))
+    values["engines"] = tuple(sorted(engines.items()))
+    return CheckSettings(**values)
 
 
 def _piper_voices(raw: dict[str, Any], path: Path) -> dict[str, Path]:

@@ -9,12 +9,14 @@ from ..errors import EngineError
 from .base import Clip, Engine, Voice
 from .espeak import EspeakEngine
 from .gtts import GttsEngine
+from .hibari import HibariEngine
 from .piper import PiperEngine
 
 __all__ = ["Clip", "Engine", "Voice", "ENGINES", "get_engine", "voices_speaking"]
 
 ENGINES: dict[str, Callable[[dict[str, Path]], Engine]] = {
     "piper": lambda piper_voices: PiperEngine(piper_voices),
+    "hibari": lambda piper_voices: HibariEngine(),
     "gtts": lambda piper_voices: GttsEngine(),
     "espeak": lambda piper_voices: EspeakEngine(),
 }

@@ -22,6 +22,7 @@ from mutagen.id3 import (
     TPE1,
     TPUB,
     TRCK,
+    TXXX,
     TYER,
     USLT,
     WOAR,
@@ -156,6 +157,7 @@ class Tags:
     cover_png: bytes | None = None
     transcript: str | None = None
     track: str | None = None  # "3/7"
+    voice: str | None = None  # "hibari:heart": the engine and voice that spoke it
 
 
 def write_tags(path: Path, tags: Tags, chapters: tuple[ChapterTiming, ...] = ()) -> None:
@@ -174,6 +176,8 @@ def write_tags(path: Path, tags: Tags, chapters: tuple[ChapterTiming, ...] = ())
         id3.add(TCOP(encoding=1, text=tags.copyright))
     if tags.track:
         id3.add(TRCK(encoding=1, text=tags.track))
+    if tags.voice:
+        id3.add(TXXX(encoding=1, desc="voice", text=tags.voice))
     if tags.source_url:
         id3.add(WOAS(url=tags.source_url))
     if tags.artist_url:

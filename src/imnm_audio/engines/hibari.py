@@ -1,0 +1,494 @@
+"""hibari: offline neural speech (7.9 MB voices distilled from Kokoro-82M), the default.
+
+The `heart` voice is inside the hibari-tts wheel. hibari's other voices (British
+`emma` and `fable`, American `fenrir` and `kore`) are published by the model's
+author; hibari itself would download them on first use, which this project never
+does. A user who has a voice file installs it with `imnm-audio voices add FILE`:
+its size and SHA-256 are checked against the list hibari ships
+(`hibari/assets/voices.json`), and it is copied into `voices_dir()` with a note of
+what it is beside it. The engine finds voices only there and in the wheel.
+
+Text reaches hibari as its own phonemes where the script says how a word sounds:
+a respelling or a lexicon phoneme form arrives as `[[ IPA ]]` (espeak-ng's
+symbols, as Piper takes them) and is turned into hibari's alphabet for the voice's
+accent (`to_hibari`); a lexicon `hibari:` form in hibari's own `[word](/phonemes/)`
+is passed through. Everything else goes through hibari's text normaliser and
+phonemiser, a sentence at a time.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import EngineError, EngineUnavailable
+from .base import MAX_SEGMENT_CHARS, Clip, Voice
+
+log = logging.getLogger(__name__)
+
+BUNDLED_VOICE = "heart"
+SAMPLE_RATE = 24000
+# hibari's own limit: a sentence of more phonemes is spoken a clause at a time.
+MAX_PHONEMES = 400
+NOT_INSTALLED_FIX = "Reinstall the project (pip install -e .), which installs hibari-tts."
+
+_IPA_RE = re.compile(r"\[\[\s*(.*?)\s*\]\]")
+_OWN_RE = re.compile(r"\[([^\]\[]+)\]\(/([^)/]*)/\)")
+_CLAUSE_RE = re.compile(r"(?<=[,;:—])\s+")
+
+# espeak-ng IPA (what respellings and Piper forms are written in) to hibari's
+# alphabet, longest first. hibari writes diphthongs and affricates as one letter
+# (A = eɪ, I = aɪ, O = oʊ, W = aʊ, Y = ɔɪ, ʧ, ʤ), an American r-coloured vowel with
+# ɹ, no length marks in American English; the British voices keep length marks,
+# drop the r after a vowel and say "go" with Q (əʊ).
+_COMMON = [
+    ("tʃ", "ʧ"),
+    ("dʒ", "ʤ"),
+    ("aɪ", "I"),
+    ("eɪ", "A"),
+    ("aʊ", "W"),
+    ("ɔɪ", "Y"),
+    ("ʔ", "t"),
+    ("r", "ɹ"),
+    ("g", "ɡ"),
+    ("ɐ", "ə"),
+    ("ɬ", "l"),
+]
+_AMERICAN = [
+    ("oʊ", "O"),
+    ("ɑːɹ", "ɑɹ"),
+    ("ɔːɹ", "ɔɹ"),
+    ("ɜːɹ", "ɜɹ"),
+    ("ɜː", "ɜɹ"),
+    ("ɚ", "əɹ"),
+    ("ɾ", "T"),
+    ("ː", ""),
+]
+_BRITISH = [
+    ("oʊ", "Q"),
+    ("əʊ", "Q"),
+    ("ɑːɹ", "ɑː"),
+    ("ɔːɹ", "ɔː"),
+    ("ɜːɹ", "ɜː"),
+    ("ɚ", "ə"),
+    ("ɛɹ", "ɛː"),
+    ("ɪɹ", "ɪə"),
+    ("ʊɹ", "ʊə"),
+    ("æ", "a"),
+    ("ɾ", "t"),
+]
+
+
+def to_hibari(ipa: str, british: bool = False) -> str:
+    """espeak-ng IPA as hibari's phonemes for an American or a British voice:
+    "ɹɪtˈʌksɪmæb" -> "ɹɪtˈʌksɪmæb", "mˌaɪoʊsˈaɪɾɪs" -> "mˌIOsˈITɪs"."""
+    table = _COMMON + (_BRITISH if british else _AMERICAN)
+    out = []
+    i = 0
+    while i < len(ipa):
+        for written, said in table:
+            if ipa.startswith(written, i):
+                out.append(said)
+                i += len(written)
+                break
+        else:
+            out.append(ipa[i])
+            i += 1
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ voices
+
+
+@dataclass(frozen=True)
+class ListedVoice:
+    """A voice in hibari's list: what it is and the one file that is it."""
+
+    name: str
+    language: str
+    accent: str
+    gender: str
+    file: str
+    bytes: int
+    sha256: str
+    british: bool
+    bundled: bool
+
+
+def registry() -> dict[str, ListedVoice]:
+    return _registry(os.environ.get("IMNM_AUDIO_HIBARI_REGISTRY", ""))
+
+
+@functools.cache
+def _registry(override: str) -> dict[str, ListedVoice]:
+    """hibari's list of its voices (`hibari/assets/voices.json`, in the wheel).
+    IMNM_AUDIO_HIBARI_REGISTRY names another list in the same form (for tests, or
+    a newer list than the installed hibari's)."""
+    if override:
+        path = Path(override)
+    else:
+        try:
+            import hibari
+        except ImportError:
+            return {}
+        path = Path(hibari.__file__).parent / "assets" / "voices.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            name: ListedVoice(
+                name=name,
+                language=str(v["language"]),
+                accent=str(v.get("accent", "")),
+                gender=str(v.get("gender", "")),
+                file=str(v["file"]),
+                bytes=int(v["bytes"]),
+                sha256=str(v["sha256"]).lower(),
+                british=bool(v.get("british", False)),
+                bundled=bool(v.get("bundled", False)),
+            )
+            for name, v in raw.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise EngineError(
+            f"hibari's list of voices could not be read ({err}).",
+            path=path,
+            fix="Reinstall hibari-tts (pip install -e .).",
+        ) from None
+
+
+def voices_dir() -> Path:
+    """Where voices a user adds are kept: IMNM_AUDIO_HOME/voices/hibari, else the
+    user's data folder ($XDG_DATA_HOME or ~/.local/share)/imnm-audio/voices/hibari."""
+    home = os.environ.get("IMNM_AUDIO_HOME")
+    if home:
+        base = Path(home)
+    else:
+        data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        base = Path(data) / "imnm-audio"
+    return base / "voices" / "hibari"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def installed() -> dict[str, tuple[ListedVoice, Path]]:
+    """Every voice the engine can speak with now: the bundled one and those added
+    (each an .onnx with its note, `<file>.json`, beside it)."""
+    found: dict[str, tuple[ListedVoice, Path]] = {}
+    listed = registry()
+    bundled = listed.get(BUNDLED_VOICE)
+    if bundled is not None:
+        import hibari
+
+        found[BUNDLED_VOICE] = (bundled, Path(hibari.__file__).parent / "assets" / bundled.file)
+    folder = voices_dir()
+    if folder.is_dir():
+        for note in sorted(folder.glob("*.onnx.json")):
+            try:
+                v = json.loads(note.read_text(encoding="utf-8"))
+                voice = ListedVoice(**v)
+            except (OSError, ValueError, TypeError):
+                log.warning("%s is not a voice note imnm-audio wrote; ignored", note)
+                continue
+            model = note.with_suffix("")
+            if model.is_file() and model.stat().st_size == voice.bytes:
+                found.setdefault(voice.name, (voice, model))
+    return found
+
+
+class VoiceFileRefused(EngineError):
+    """A file `voices add` will not install, with why and what to do."""
+
+
+def add_voice(file: Path) -> ListedVoice:
+    """Install a voice file the user has, if it is exactly a voice hibari lists:
+    its size and SHA-256 must match the list's entry. Nothing is downloaded; nothing
+    is installed unless the file is verified."""
+    if not file.is_file():
+        raise VoiceFileRefused(
+            "there is no file here to add.",
+            path=file,
+            fix="Give the path of a voice file you have, e.g. bf_emma.int8.onnx.",
+        )
+    listed = registry()
+    size = file.stat().st_size
+    digest = sha256_of(file)
+    named = {v.file: v for v in listed.values()}
+    match = next((v for v in listed.values() if v.sha256 == digest and v.bytes == size), None)
+    if match is None:
+        known = ", ".join(f"{v.name} ({v.file})" for v in listed.values() if not v.bundled)
+        if file.name in named:
+            want = named[file.name]
+            if size != want.bytes:
+                why = (
+                    f"it is {size:,} bytes, but hibari's list says {want.file} is "
+                    f"{want.bytes:,} bytes (an interrupted or altered download?)"
+                )
+            else:
+                why = (
+                    f"its SHA-256 is {digest[:16]}..., but hibari's list says "
+                    f"{want.file} has {want.sha256[:16]}... (altered or corrupted)"
+                )
+            raise VoiceFileRefused(
+                f"this is not the '{want.name}' voice hibari lists: {why}. Nothing was installed.",
+                path=file,
+                fix="Get the file again from the model's author "
+                "(huggingface.co/maureesewilliams/hibari, folder voices/) and add that.",
+            )
+        raise VoiceFileRefused(
+            f"this file ({size:,} bytes, SHA-256 {digest[:16]}...) is not a voice in "
+            "hibari's list. Nothing was installed.",
+            path=file,
+            fix=f"Add one of the listed voice files: {known}.",
+        )
+    if match.bundled:
+        raise VoiceFileRefused(
+            f"this is the '{match.name}' voice, which comes with hibari: there is nothing "
+            "to add. Nothing was installed.",
+            path=file,
+            fix=f"Use it as it is: voice: {match.name} under 'voice:' in content/podcast.yaml.",
+        )
+    folder = voices_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / match.file
+        tmp = folder / f".{match.file}.{os.getpid()}.part"
+        shutil.copyfile(file, tmp)
+        if sha256_of(tmp) != match.sha256:  # the copy itself, checked before it is used
+            tmp.unlink()
+            raise VoiceFileRefused(
+                "the copy did not match the file; nothing was installed.",
+                path=folder,
+                fix="Check the disk, then run the command again.",
+            )
+        os.replace(tmp, target)
+        note = folder / f"{match.file}.json"
+        note_tmp = folder / f".{match.file}.json.{os.getpid()}.part"
+        note_tmp.write_text(json.dumps(match.__dict__, indent=1) + "\n", encoding="utf-8")
+        os.replace(note_tmp, note)
+    except OSError as err:
+        raise VoiceFileRefused(
+            f"the voice could not be written ({err.strerror or err}).",
+            path=folder,
+            fix="Set IMNM_AUDIO_HOME to a folder you can write to, or free some space.",
+        ) from None
+    return match
+
+
+# ------------------------------------------------------------------ the engine
+
+
+class HibariEngine:
+    name = "hibari"
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+        # The noise in hibari's signal is seeded, so a sentence always sounds the same
+        # (and a clip made again is the clip in the cache). IMNM_AUDIO_SEED picks
+        # another take, for measuring how the check varies; it is part of the version,
+        # so takes never share cached clips.
+        self.seed = int(os.environ.get("IMNM_AUDIO_SEED", "0") or 0)
+        self._loaded: dict[str, Any] = {}
+        self._g2p: dict[bool, Any] = {}
+        self._british: dict[str, bool] = {}
+        self._lock = threading.Lock()
+        try:
+            from ..cache import code_fingerprint
+
+            self.version = f"{metadata.version('hibari-tts')}+{code_fingerprint(__name__)[:12]}" + (
+                f"+seed{self.seed}" if self.seed else ""
+            )
+        except metadata.PackageNotFoundError:
+            self.version = "not installed"
+
+    def status(self) -> str:
+        try:
+            import hibari  # noqa: F401
+        except ImportError:
+            return "not installed: pip install hibari-tts"
+        return "offline"
+
+    def voices(self) -> list[Voice]:
+        return [self._describe(v, path) for v, path in installed().values()]
+
+    def addable(self) -> list[ListedVoice]:
+        """Voices hibari lists that are not installed (a user can add them)."""
+        have = installed()
+        return [v for v in registry().values() if v.name not in have]
+
+    def _describe(self, v: ListedVoice, path: Path) -> Voice:
+        where = "in the package" if v.bundled else "added"
+        return Voice(
+            id=v.name,
+            engine=self.name,
+            language=v.language,
+            description=f"hibari, {v.accent} {v.gender} ({where})".replace("  ", " "),
+            fingerprint=f"{v.file}:{v.sha256}",
+        )
+
+    def voice(self, voice_id: str) -> Voice:
+        have = installed()
+        if voice_id in have:
+            return self._describe(*have[voice_id])
+        listed = registry()
+        if voice_id in listed:
+            v = listed[voice_id]
+            raise EngineError(
+                f"the hibari voice '{voice_id}' ({v.accent} {v.gender}) is not installed, "
+                "and imnm-audio never downloads one.",
+                fix=f"Get {v.file} from the model's author (huggingface.co/"
+                "maureesewilliams/hibari, folder voices/) and run "
+                f"'imnm-audio voices add {v.file}'; or use voice: {BUNDLED_VOICE}.",
+            )
+        raise EngineError(
+            f"hibari has no voice called '{voice_id}'.",
+            fix=f"Installed: {', '.join(have) or 'none'}; hibari also lists "
+            f"{', '.join(n for n in listed if n not in have) or 'nothing else'} "
+            "('imnm-audio voices add FILE' installs one).",
+        )
+
+    def problem(self, text: str, voice: Voice) -> str | None:
+        if not text.strip():
+            return "the spoken text is empty"
+        if len(text) > MAX_SEGMENT_CHARS:
+            return (
+                f"the spoken text is {len(text)} characters; split it (at most {MAX_SEGMENT_CHARS})"
+            )
+        if text.count("[[") != text.count("]]"):
+            return "phonemes must be written [[ like this ]]; a bracket is unbalanced"
+        vocab = _vocab()
+        if vocab:
+            for match in _OWN_RE.finditer(text):
+                odd = sorted({c for c in match.group(2) if c not in vocab})
+                if odd:
+                    return f"hibari has no phoneme {''.join(odd)!r} (in {match.group(0)})"
+        return None
+
+    def _voice_model(self, voice: Voice) -> Any:
+        with self._lock:
+            if voice.id not in self._loaded:
+                try:
+                    from hibari import Hibari
+                except ImportError:
+                    raise EngineUnavailable(
+                        "the hibari engine is not installed.", fix=NOT_INSTALLED_FIX
+                    ) from None
+                have = installed()
+                if voice.id not in have:
+                    raise EngineError(f"the hibari voice '{voice.id}' is not installed.")
+                listed, path = have[voice.id]
+                self._loaded[voice.id] = Hibari(
+                    voice=voice.id,
+                    model=str(path),
+                    threads=self.threads,
+                    g2p=self._phonemiser(listed.british),
+                )
+            return self._loaded[voice.id]
+
+    def _phonemiser(self, british: bool) -> Any:
+        if british not in self._g2p:
+            from hibari.g2p import G2P
+
+            self._g2p[british] = G2P(british=british)
+        return self._g2p[british]
+
+    def british(self, voice: Voice) -> bool:
+        """Whether the voice speaks with British spelling-to-sound rules."""
+        if voice.id not in self._british:
+            have = installed()
+            self._british[voice.id] = have[voice.id][0].british if voice.id in have else False
+        return self._british[voice.id]
+
+    def phonemes(self, text: str, voice: Voice) -> list[str]:
+        """The phoneme strings hibari speaks for this text, one per sentence or clause."""
+        from hibari.g2p.normalize import normalize
+        from hibari.tts import Hibari
+
+        british = self.british(voice)
+        g2p = self._phonemiser(british)
+        chunks: list[str] = []
+        for sentence in Hibari.split_sentences(text):
+            # Phonemes the script gives are kept as given; only the words around them
+            # go through hibari's normaliser (which would read phonemes as text).
+            pieces: list[str] = []
+            pos = 0
+            for match in re.finditer(f"{_IPA_RE.pattern}|{_OWN_RE.pattern}", sentence):
+                pieces.append(_normalized(normalize, sentence[pos : match.start()]))
+                if match.group(1) is not None:
+                    said = to_hibari(match.group(1), british)
+                    word = "x"
+                else:
+                    word, said = match.group(2), match.group(3)
+                pieces.append(f"[{word}](/{said}/)")
+                pos = match.end()
+            pieces.append(_normalized(normalize, sentence[pos:]))
+            ps = g2p("".join(pieces), normalize_text=False)
+            if not ps:
+                continue
+            if len(ps) <= MAX_PHONEMES:
+                chunks.append(ps)
+                continue
+            current = ""
+            for part in _CLAUSE_RE.split(ps):
+                if current and len(current) + len(part) + 1 > MAX_PHONEMES:
+                    chunks.append(current)
+                    current = part
+                else:
+                    current = f"{current} {part}" if current else part
+            if current:
+                chunks.append(current)
+        return chunks
+
+    def synthesize(self, text: str, voice: Voice, rate: float) -> Clip:
+        model = self._voice_model(voice)
+        rng = np.random.default_rng(self.seed)
+        parts = [
+            np.asarray(model.from_ids(model.ids(ps), rate, rng), dtype=np.float32)
+            for ps in self.phonemes(text, voice)
+        ]
+        audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+        # hibari speaks about 10 dB under full scale; like Piper's sentences, a clip is
+        # brought to 0.9 of full scale, so the assembly's silence threshold (-45 dBFS)
+        # sits as far under the speech as it does for Piper and keeps soft first
+        # sounds ("Research", "Talk").
+        peak = float(np.max(np.abs(audio))) if len(audio) else 0.0
+        if peak >= 1e-6:
+            audio = audio * np.float32(0.9 / peak)
+        samples = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
+        return Clip(samples=samples, sample_rate=SAMPLE_RATE)
+
+
+def _normalized(normalize: Any, text: str) -> str:
+    """hibari's normaliser on the words between two phoneme forms, keeping the spaces
+    at either end that part them from the forms."""
+    if not text.strip():
+        return " " if text else ""
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() else ""
+    return lead + normalize(text) + trail
+
+
+def _vocab() -> set[str]:
+    try:
+        import hibari
+    except ImportError:
+        return set()
+    path = Path(hibari.__file__).parent / "assets" / "vocab.json"
+    return set(json.loads(path.read_text(encoding="utf-8")))
