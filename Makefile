@@ -24,8 +24,8 @@ scripts: $(STAMP)  ## regenerate narration scripts for review
 bench: $(STAMP)  ## measure build speed, rebuilds and memory; writes docs/BENCHMARKS.md
 	$(BIN)/python benchmarks/run.py --runs 3
 
-calibrate: $(STAMP)  ## the check's scores on 5 fresh syntheses of every factsheet (thresholds)
-	$(BIN)/python benchmarks/calibrate.py --runs 5
+calibrate: $(STAMP)  ## the check's scores on 5 fresh syntheses of every factsheet with each offline voice
+	$(BIN)/python benchmarks/calibrate.py --runs 5 --engine hibari --engine piper
 
 stress: $(STAMP)  ## long fault-injection and fuzz runs (40 kills, 3000 fuzz examples)
 	IMNM_STRESS_KILLS=40 IMNM_FUZZ_EXAMPLES=3000 $(BIN)/python -m pytest -q \

@@ -227,3 +227,25 @@ def test_a_british_factsheet_read_by_an_american_voice_suggests_a_british_one(
 
 def test_voices_dir_follows_imnm_audio_home(own_voices_folder: Path) -> None:
     assert voices_dir() == own_voices_folder / "voices" / "hibari"
+
+
+def test_a_failure_in_a_later_synthesis_publishes_nothing(tmp_path: Path) -> None:
+    # With hibari, an episode is assembled while the next factsheet's clips are made;
+    # when those cannot be made, the finished episode must not be published either.
+    root = write_project(tmp_path)
+    later = (root / "content" / "tcf" / "factsheet.md").read_text(encoding="utf-8")
+    later = later.replace("Test Condition Factsheet (TCF)", "Zed Condition (ZED)")
+    later = later.replace("TCF", "ZED").replace("title: ", "title: Later ", 1)
+    (root / "content" / "zed").mkdir()
+    (root / "content" / "zed" / "factsheet.md").write_text(later, encoding="utf-8")
+    lexicon = root / "content" / "lexicon.yaml"
+    lexicon.write_text(
+        lexicon.read_text(encoding="utf-8")
+        + "  - term: ZED\n    say: Z E D\n    engines:\n      hibari: '[ZED](/z✓d/)'\n",
+        encoding="utf-8",
+    )
+    code = main(["build", "-q", "--engine", "hibari", "--no-hold", *folders(root)])
+    assert code == 2
+    assert not (root / "audio" / "tcf").exists()  # assembled early, never published
+    assert not list((root / "audio").glob(".*staging*"))
+    assert not (root / "scripts").exists() or not any((root / "scripts").iterdir())

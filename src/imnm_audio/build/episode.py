@@ -29,7 +29,7 @@ from ..script import Script
 from ..synth import Progress, Synthesis, choose_voice, segment_keys
 from .encoding import codec_gain
 from .episode_files import write_outputs
-from .options import BuildOptions
+from .options import BuildOptions, PublishGate
 from .stamp import Report, reuse, write_stamp
 from .synthesis import engine_for_script, synthesize_for_assembly
 
@@ -106,7 +106,7 @@ def start_episode(
         options.use_cache,
     )
     if done is not None:
-        return lambda: done
+        return lambda gate=None: done
 
     clips = synthesize_for_assembly(podcast, lexicon, script, engine, voice, cache, progress)
     return functools.partial(
@@ -130,7 +130,9 @@ def finish_episode(
     key: str,
     started: float,
     neighbours: str = "",
+    gate: PublishGate | None = None,
 ) -> EpisodeReport:
+    """Assemble and publish the episode; with a `gate`, wait at it before publishing."""
     synthesis = clips()
     out = options.out_dir / script.slug
     audio = podcast.audio
@@ -170,6 +172,8 @@ def finish_episode(
             files=files,
         )
         write_stamp(staging, key, files, report)
+        if gate is not None:
+            gate.wait()
     if podcast.artwork is None:
         meta = script.meta
         keep_cover(cache, meta.short_title, meta.title, meta.organisation, cover)

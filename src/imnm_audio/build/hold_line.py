@@ -39,7 +39,7 @@ from ..fsutil import staged_folder
 from ..script import Script
 from ..synth import Progress, Synthesis, choose_voice, segment_keys
 from .encoding import encode_all
-from .options import BuildOptions
+from .options import BuildOptions, PublishGate
 from .scripts import HOLD
 from .stamp import Report, reuse, write_stamp
 from .synthesis import engine_for_script, synthesize_for_assembly
@@ -99,7 +99,7 @@ def start_hold(
         options.use_cache,
     )
     if done is not None:
-        return lambda: done
+        return lambda gate=None: done
 
     clips = synthesize_for_assembly(podcast, lexicon, script, engine, voice, cache, progress)
     return functools.partial(finish_hold, podcast, script, options, cache, clips, key, started)
@@ -113,7 +113,9 @@ def finish_hold(
     clips: Callable[[], Synthesis],
     key: str,
     started: float,
+    gate: PublishGate | None = None,
 ) -> HoldReport:
+    """Make and publish the phone audio; with a `gate`, wait at it before publishing."""
     synthesis = clips()
     settings = podcast.hold
     out = options.out_dir / "hold" / script.slug
@@ -179,6 +181,8 @@ def finish_hold(
             files=files,
         )
         write_stamp(staging, key, files, report)
+        if gate is not None:
+            gate.wait()
     report.cache_hits, report.synthesized = synthesis.cache_hits, synthesis.synthesized
     report.seconds = time.perf_counter() - started
     return report

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 from ..cache import ClipCache
 from ..content import (
+    Factsheet,
     Podcast,
+    Project,
     load_project,
     url_problem,
 )
 from ..errors import TooShortForHold, UsageError
 from ..export.library import neighbours
 from ..fsutil import output_lock
+from ..script import Script
 from ..vocabulary import release as release_vocabulary
 from .episode import EpisodeReport, start_episode
 from .hold_line import HoldReport, start_hold
-from .options import BuildOptions, ProgressFor
+from .options import BuildOptions, ProgressFor, PublishGate
 from .scripts import EPISODE, HOLD, script_for_build
 from .show import publish_show
 from .synthesis import release_engines, trim_memory
@@ -76,15 +79,94 @@ def _build(
     show = load_project(options.content_dir).factsheets if slugs else project.factsheets
     episode_of = {s.slug: s for s, _ in episode_plans}
     hold_of = {s.slug: s for s, _ in hold_plans}
-    # First every factsheet's clips, with one voice load for the whole build; then the
-    # voice is unloaded and each factsheet is assembled, its episode and hold line side by
-    # side (one thread each; assembly works a slice at a time, so both together stay well
-    # under the voice's memory). The largest memory (the voice) and the next largest
-    # (assembly's arrays and libraries) are never held at once, and the voice never loads
-    # on top of what an earlier factsheet's assembly left: memory stays flat however many
-    # factsheets are built. Clips are read back from the cache for assembly, not held.
-    finishers: list[tuple[str, Callable[[], EpisodeReport] | None, Callable[[], HoldReport] | None]]
-    finishers = []
+    # With Piper, first every factsheet's clips, with one voice load for the whole build;
+    # then the voice is unloaded and each factsheet is assembled, its episode and hold
+    # line side by side (one thread each; assembly works a slice at a time, so both
+    # together stay well under the voice's memory). The largest memory (the voice) and
+    # the next largest (assembly's arrays and libraries) are never held at once, and the
+    # voice never loads on top of what an earlier factsheet's assembly left: memory stays
+    # flat however many factsheets are built. Clips are read back from the cache for
+    # assembly, not held.
+    # A light voice (hibari: 8 MB; espeak-ng, Google: none here) synthesises five times
+    # faster than Piper, so assembly and encoding would be most of the build: each
+    # episode and hold line is assembled as soon as its clips are made, on a second
+    # thread while the next clips are made, and waits at the gate before publishing
+    # until every clip of the build is made (a build that fails in synthesis publishes
+    # nothing).
+    scripts = [*episode_of.values(), *hold_of.values()]
+    early = bool(scripts) and all(s.voice.engine in LIGHT_ENGINES for s in scripts)
+    gate = PublishGate()
+    pool = ThreadPoolExecutor(max_workers=2) if early else None
+    try:
+        finishers = _synthesise_all(
+            project, options, cache, progress_for, show, episode_of, hold_of, pool, gate
+        )
+        release_engines()
+        # Every clip is made: new and regenerated scripts can be kept now.
+        for _, save in [*episode_plans, *hold_plans]:
+            if save:
+                save()
+    except BaseException:
+        gate.abort()
+        if pool is not None:
+            pool.shutdown(wait=True)
+        raise
+    gate.open()
+    episodes: list[EpisodeReport] = []
+    hold_reports: list[HoldReport] = []
+    try:
+        for slug, finish_episode, finish_hold in finishers:
+            total = (finish_episode is not None) + (finish_hold is not None)
+            done = progress_for(f"{slug} assembly", total, "outputs") if progress_for else None
+            with ThreadPoolExecutor(max_workers=2) as side:
+                episode = _started(finish_episode, side)
+                hold = _started(finish_hold, side)
+                if episode:
+                    episodes.append(episode.result())
+                    if done:
+                        done(1, total, 0)
+                if hold:
+                    hold_reports.append(hold.result())
+                    if done:
+                        done(total, total, 0)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    if options.episodes:
+        publish_show(options, base_url)
+    return [*episodes, *hold_reports]
+
+
+# Engines whose voice is small enough to be held while assembly runs.
+LIGHT_ENGINES = ("hibari", "espeak", "gtts")
+Finisher = Callable[[], object] | Future[object] | None
+
+
+def _started(finish: Finisher, pool: ThreadPoolExecutor) -> Future[object] | None:
+    """A finisher running: one started early already is, others start now."""
+    if finish is None or isinstance(finish, Future):
+        return finish
+    return pool.submit(finish)
+
+
+def _synthesise_all(
+    project: Project,
+    options: BuildOptions,
+    cache: ClipCache,
+    progress_for: ProgressFor | None,
+    show: list[Factsheet],
+    episode_of: dict[str, Script],
+    hold_of: dict[str, Script],
+    pool: ThreadPoolExecutor | None,
+    gate: PublishGate,
+) -> list[tuple[str, Finisher, Finisher]]:
+    """Every clip of the build; for each factsheet, how its episode and hold line are
+    finished (with `pool`, already started, each held at the gate before publishing)."""
+
+    def early(finish: Callable[..., object]) -> Finisher:
+        return pool.submit(finish, gate=gate) if pool is not None else finish
+
+    finishers: list[tuple[str, Finisher, Finisher]] = []
     for slug in dict.fromkeys([*episode_of, *hold_of]):
         finish_episode = finish_hold = None
         if slug in episode_of:
@@ -99,6 +181,7 @@ def _build(
                 progress,
                 neighbours(show, slug),
             )
+            finish_episode = early(finish_episode)
         if slug in hold_of:
             script = hold_of[slug]
             progress = (
@@ -112,31 +195,9 @@ def _build(
                 cache,
                 progress,
             )
+            finish_hold = early(finish_hold)
         finishers.append((slug, finish_episode, finish_hold))
-    release_engines()
-    # Every clip is made: new and regenerated scripts can be kept now.
-    for _, save in [*episode_plans, *hold_plans]:
-        if save:
-            save()
-    episodes: list[EpisodeReport] = []
-    hold_reports: list[HoldReport] = []
-    for slug, finish_episode, finish_hold in finishers:
-        total = (finish_episode is not None) + (finish_hold is not None)
-        done = progress_for(f"{slug} assembly", total, "outputs") if progress_for else None
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            episode = pool.submit(finish_episode) if finish_episode else None
-            hold = pool.submit(finish_hold) if finish_hold else None
-            if episode:
-                episodes.append(episode.result())
-                if done:
-                    done(1, total, 0)
-            if hold:
-                hold_reports.append(hold.result())
-                if done:
-                    done(total, total, 0)
-    if options.episodes:
-        publish_show(options, base_url)
-    return [*episodes, *hold_reports]
+    return finishers
 
 
 def base_url_for(podcast: Podcast, options: BuildOptions) -> str:
