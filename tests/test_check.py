@@ -302,7 +302,6 @@ def test_each_engine_is_held_to_its_own_thresholds(copy: Path) -> None:
 )
 def test_a_wrong_engine_threshold_is_named(tmp_path: Path, block: str, problem: str) -> None:
     from conftest import PODCAST
-
     from imnm_audio.content import load_podcast
     from imnm_audio.errors import ContentError
 

@@ -87,7 +87,7 @@ def test_output_cut_short_by_a_pipe_is_not_an_error() -> None:
         text=True,
         check=False,
     )
-    assert done.stdout.startswith("piper") and "Traceback" not in done.stderr
+    assert done.stdout.startswith("hibari") and "Traceback" not in done.stderr
 
 
 def test_cache_info_and_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -187,7 +187,7 @@ def test_gtts_out_of_reach_exits_3_and_writes_nothing(
     assert build(project, cache, "-q", "--engine", "gtts") == 3
     err = capsys.readouterr().err
     assert "Google Translate, and it could not be reached" in err
-    assert "--engine piper for offline speech" in err and "Traceback" not in err
+    assert "--engine hibari for offline speech" in err and "Traceback" not in err
     assert not (project / "scripts").exists() or not any((project / "scripts").iterdir())
     written = [p for p in (project / "audio").rglob("*") if p.name != ".imnm-audio.lock"]
     assert written == []

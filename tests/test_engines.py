@@ -194,7 +194,7 @@ def test_gtts_gives_up_after_repeated_429_with_a_clear_message(gtts) -> None:  #
     responses.add(responses.POST, GOOGLE, status=429)
     with pytest.raises(EngineUnavailable, match="429.*rate-limiting") as caught:
         engine.synthesize("Hello.", voice, 1.0)
-    assert "--engine piper" in caught.value.render()
+    assert "--engine hibari" in caught.value.render()
     assert len(responses.calls) == GttsEngine.retries + 1
 
 

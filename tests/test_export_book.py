@@ -96,6 +96,11 @@ def test_package_has_the_accessibility_metadata(built: Path) -> None:
         assert value in opf, value
     assert re.search(r"<dc:identifier id=\"uid\">urn:uuid:[0-9a-f-]{36}</dc:identifier>", opf)
     assert '<meta property="dcterms:modified">2026-01-15T00:00:00Z</meta>' in opf
+    # The narrator is the voice that spoke it (the test show's: Piper's joe).
+    assert (
+        '<meta property="media:narrator">Piper text-to-speech, voice en_US-joe-medium</meta>'
+        in opf
+    )
 
 
 def test_every_segment_is_a_par_with_ordered_clips_inside_the_audio(built: Path) -> None:
@@ -127,6 +132,7 @@ def test_daisy_ncc_smil_and_content_agree(built: Path) -> None:
     meta = {m.get("name"): m.get("content") for m in ncc.iter(f"{XHTML}meta") if m.get("name")}
     assert meta["dc:format"] == "Daisy 2.02" and meta["ncc:multimediaType"] == "audioFullText"
     assert meta["ncc:tocItems"] == str(len(chapters))
+    assert meta["ncc:narrator"] == "Piper text-to-speech, voice en_US-joe-medium"
     headings = [h for h in ncc.iter(f"{XHTML}h1")]
     assert ["".join(h.itertext()) for h in headings] == [c["title"] for c in chapters]
     content = ET.fromstring((folder / "content.html").read_text())

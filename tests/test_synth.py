@@ -41,7 +41,7 @@ def script(*sentences: str, language: str = "en-US"):  # type: ignore[no-untyped
         "t.md",
         "h",
         replace(META, language=language),
-        VoiceSettings(),
+        VoiceSettings(engine="piper", voice="en_US-joe-medium"),
         (Chapter("one", "One", segments),),
     )
 

@@ -108,6 +108,8 @@ def _try(args: argparse.Namespace) -> int:
         print(f'"{text}"\n  {engine.name} is given: {given}')
         heard_count = dict.fromkeys(terms, 0)
         for take in range(1, args.times + 1):
+            if hasattr(engine, "seed"):  # hibari: take 1 is what a build makes, then others
+                engine.seed = take - 1
             wav = encode_wav(engine.synthesize(given, voice, project.podcast.voice.rate))
             if args.save:
                 (args.save / f"{number}-{take}.wav").write_bytes(wav)

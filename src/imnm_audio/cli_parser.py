@@ -131,7 +131,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--engine",
         choices=sorted(ENGINES),
-        help="speech engine (default: the script's, usually piper)",
+        help="speech engine (default: the script's, usually hibari)",
     )
     p.add_argument("--voice", help="voice id (see 'imnm-audio voices')")
     p.add_argument(
@@ -182,7 +182,8 @@ def make_parser() -> argparse.ArgumentParser:
         "try",
         help="speak words or sentences and print what the recogniser heard",
         description="Narrate each text with the lexicon, speak it --times times (Piper "
-        "varies from take to take) and print what the recogniser heard. Exit 1 if a key "
+        "varies from take to take; hibari's first take is the one a build makes, the others "
+        "use other seeds of its noise) and print what the recogniser heard. Exit 1 if a key "
         "word was missed in most takes.",
     )
     a.add_argument("texts", nargs="*", metavar="TEXT", help="a word or a sentence")

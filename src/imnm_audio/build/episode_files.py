@@ -12,7 +12,14 @@ from .. import __version__
 from ..assemble import CHAPTER_LEAD_MS, ChapterTiming, Episode
 from ..cache import ClipCache
 from ..content import Podcast
-from ..export.book import book_chapters, book_identifier, make_daisy, make_epub, zip_folder
+from ..export.book import (
+    book_chapters,
+    book_identifier,
+    make_daisy,
+    make_epub,
+    narrator,
+    zip_folder,
+)
 from ..export.mp3 import Tags, write_tags
 from ..export.page import episode_page
 from ..export.published import PublishedEpisode
@@ -168,16 +175,19 @@ def write_books(
     slug, meta = script.slug, script.meta
     chapters = book_chapters(script, episode.chapters)
     identifier = book_identifier(podcast.link, slug)
+    reader = narrator(script.voice.engine, script.voice.voice)
     mp3 = folder / f"{slug}.mp3"
     files = []
     if "epub" in formats:
-        epub = make_epub(meta, slug, identifier, chapters, mp3.read_bytes(), cover, meta.summary)
+        epub = make_epub(
+            meta, slug, identifier, chapters, mp3.read_bytes(), cover, meta.summary, reader
+        )
         (folder / f"{slug}.epub").write_bytes(epub)
         files.append(f"{slug}.epub")
     if "daisy" in formats:
         daisy = folder / "daisy"
         daisy.mkdir()
-        texts = make_daisy(meta, slug, identifier, chapters, f"imnm-audio {__version__}")
+        texts = make_daisy(meta, slug, identifier, chapters, f"imnm-audio {__version__}", reader)
         for name, text in texts.items():
             (daisy / name).write_text(text, encoding="utf-8")
         os.link(mp3, daisy / f"{slug}.mp3")  # the same audio, not a second copy on disk

@@ -15,8 +15,8 @@ from .piper import PiperEngine
 __all__ = ["Clip", "Engine", "Voice", "ENGINES", "get_engine", "voices_speaking"]
 
 ENGINES: dict[str, Callable[[dict[str, Path]], Engine]] = {
+    "hibari": lambda piper_voices: HibariEngine(),  # the default
     "piper": lambda piper_voices: PiperEngine(piper_voices),
-    "hibari": lambda piper_voices: HibariEngine(),
     "gtts": lambda piper_voices: GttsEngine(),
     "espeak": lambda piper_voices: EspeakEngine(),
 }

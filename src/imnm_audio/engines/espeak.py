@@ -13,7 +13,7 @@ from ..errors import EngineError, EngineUnavailable
 from .base import MAX_SEGMENT_CHARS, Clip, Voice
 
 NOT_INSTALLED_FIX = (
-    "Install espeak-ng (Debian/Ubuntu: apt-get install espeak-ng), or use --engine piper."
+    "Install espeak-ng (Debian/Ubuntu: apt-get install espeak-ng), or use --engine hibari."
 )
 
 

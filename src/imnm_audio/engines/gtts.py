@@ -35,7 +35,7 @@ OFFLINE_MESSAGE = (
     "gTTS needs internet access to Google Translate, and it could not be reached ({cause})."
 )
 OFFLINE_FIX = (
-    "Use --engine piper for offline speech (the default), or try again when the "
+    "Use --engine hibari for offline speech (the default), or try again when the "
     "network is back; clips already made are kept in the cache."
 )
 
@@ -161,7 +161,7 @@ class GttsEngine:
                 if not data:
                     raise EngineUnavailable(
                         "Google Translate answered without audio.",
-                        fix="Try again later, or use --engine piper.",
+                        fix="Try again later, or use --engine hibari (offline).",
                     )
                 return data
             except gTTSError as err:
@@ -194,6 +194,6 @@ class GttsEngine:
         except EngineUnavailable:
             raise EngineUnavailable(
                 "Google Translate's answer was not audio that ffmpeg could decode.",
-                fix="Try again later, or use --engine piper.",
+                fix="Try again later, or use --engine hibari (offline).",
             ) from None
         return Clip(samples=samples, sample_rate=SAMPLE_RATE)

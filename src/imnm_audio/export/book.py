@@ -147,6 +147,15 @@ CSS = f"""body {{ font-family: serif; line-height: 1.5; margin: 1em; }}
 """
 
 
+NARRATOR = "text-to-speech"
+
+
+def narrator(engine: str, voice: str) -> str:
+    """Who reads the book, for its metadata: the synthetic voice, named."""
+    names = {"hibari": "hibari", "piper": "Piper", "gtts": "Google", "espeak": "eSpeak NG"}
+    return f"{names.get(engine, engine)} text-to-speech, voice {voice}"
+
+
 def make_epub(
     meta: FactsheetMeta,
     slug: str,
@@ -155,6 +164,7 @@ def make_epub(
     mp3: bytes,
     cover_png: bytes,
     description: str,
+    narrator: str = NARRATOR,
 ) -> bytes:
     lang = escape(meta.language)
     modified = f"{meta.published}T00:00:00Z"
@@ -251,7 +261,7 @@ def make_epub(
 <meta property="schema:accessibilitySummary">{summary}</meta>
 <meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.2 Level AA</meta>
 <meta property="media:active-class">{ACTIVE_CLASS}</meta>
-<meta property="media:narrator">Piper text-to-speech</meta>
+<meta property="media:narrator">{escape(narrator)}</meta>
 <meta property="media:duration">{_clock(overlay_total)}</meta>
 {chr(10).join(durations)}
 </metadata>
@@ -281,7 +291,12 @@ def _npt(seconds: float) -> str:
 
 
 def make_daisy(
-    meta: FactsheetMeta, slug: str, identifier: str, chapters: list[BookChapter], generator: str
+    meta: FactsheetMeta,
+    slug: str,
+    identifier: str,
+    chapters: list[BookChapter],
+    generator: str,
+    narrator: str = NARRATOR,
 ) -> dict[str, str]:
     """The text files of a DAISY 2.02 book (the MP3 is copied beside them by the caller)."""
     lang = escape(meta.language)
@@ -360,7 +375,7 @@ def make_daisy(
         "ncc:charset": "utf-8",
         "ncc:generator": generator,
         "ncc:multimediaType": "audioFullText",
-        "ncc:narrator": "Piper text-to-speech",
+        "ncc:narrator": narrator,
         "ncc:pageFront": "0",
         "ncc:pageNormal": "0",
         "ncc:pageSpecial": "0",
