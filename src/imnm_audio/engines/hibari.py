@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -127,6 +128,16 @@ class ListedVoice:
     bundled: bool
 
 
+@functools.cache
+def _assets() -> Path | None:
+    """hibari's assets folder, found without importing hibari (which loads scipy): a
+    rebuild with nothing to synthesise stays fast."""
+    spec = importlib.util.find_spec("hibari")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "assets"
+
+
 def registry() -> dict[str, ListedVoice]:
     return _registry(os.environ.get("IMNM_AUDIO_HIBARI_REGISTRY", ""))
 
@@ -139,11 +150,10 @@ def _registry(override: str) -> dict[str, ListedVoice]:
     if override:
         path = Path(override)
     else:
-        try:
-            import hibari
-        except ImportError:
+        assets = _assets()
+        if assets is None:
             return {}
-        path = Path(hibari.__file__).parent / "assets" / "voices.json"
+        path = assets / "voices.json"
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return {
@@ -194,10 +204,9 @@ def installed() -> dict[str, tuple[ListedVoice, Path]]:
     found: dict[str, tuple[ListedVoice, Path]] = {}
     listed = registry()
     bundled = listed.get(BUNDLED_VOICE)
-    if bundled is not None:
-        import hibari
-
-        found[BUNDLED_VOICE] = (bundled, Path(hibari.__file__).parent / "assets" / bundled.file)
+    assets = _assets()
+    if bundled is not None and assets is not None:
+        found[BUNDLED_VOICE] = (bundled, assets / bundled.file)
     folder = voices_dir()
     if folder.is_dir():
         for note in sorted(folder.glob("*.onnx.json")):
@@ -485,10 +494,10 @@ def _normalized(normalize: Any, text: str) -> str:
     return lead + normalize(text) + trail
 
 
-def _vocab() -> set[str]:
-    try:
-        import hibari
-    except ImportError:
-        return set()
-    path = Path(hibari.__file__).parent / "assets" / "vocab.json"
-    return set(json.loads(path.read_text(encoding="utf-8")))
+@functools.cache
+def _vocab() -> frozenset[str]:
+    assets = _assets()
+    if assets is None:
+        return frozenset()
+    path = assets / "vocab.json"
+    return frozenset(json.loads(path.read_text(encoding="utf-8")))
