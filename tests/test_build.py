@@ -19,7 +19,7 @@ import webvtt
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 
-from conftest import copy_project, decode, folders, speech_onset
+from conftest import copy_project, decode, folders, speech_onset, write_project
 from imnm_audio.cli import main
 from imnm_audio.ffmpeg import ffmpeg_exe
 from imnm_audio.loudness import measure
@@ -443,3 +443,24 @@ def test_the_imnm_factsheet_builds_end_to_end(tmp_path: Path, shared_cache: Path
     lufs, peak = measure(decode(episode), 44100)
     assert abs(lufs + 19) <= 1 and peak <= -1
     assert len(list((tmp_path / "imnm" / "chapters").glob("*.mp3"))) == 7
+
+
+def test_an_encoder_overshoot_is_measured_and_levelled_again(
+    tmp_path: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With no room left for the encoder (the ceiling put 2 dB above the limit), the
+    # encoded episode goes over; the build measures the MP3 as a player decodes it and
+    # levels the episode again, so what is published is within the limit.
+    import numpy as np
+
+    from imnm_audio import assemble
+    from imnm_audio.ffmpeg import decode_pcm
+    from imnm_audio.loudness import true_peak_db
+
+    monkeypatch.setitem(assemble.ENGINE_HEADROOM_DB, "piper", -2.0)
+    root = write_project(tmp_path)
+    build = ["build", "-q", "--no-hold", "--formats", "none", *folders(root, shared_cache)]
+    assert main(build) == 0
+    mp3 = root / "audio" / "tcf" / "tcf.mp3"
+    peak = true_peak_db(decode_pcm(mp3, 44100).astype(np.float64) / 32768.0)
+    assert -1.6 < peak <= -1.0

@@ -148,12 +148,20 @@ def finish_episode(
         files = write_outputs(
             staging, podcast, script, episode, cover, options.formats, cache, neighbours
         )
-        over = encoded_true_peak(staging / f"{script.slug}.mp3", audio) - audio.true_peak_db
-        if over > 0:
-            # The encoder overshot the room left for it: level again with that much more
-            # room (and a little over), and write the files again.
-            headroom += over + 0.2
-            log.info("%s: encoded true peak %.2f dB over; levelled again", script.slug, over)
+        encoded = encoded_true_peak(staging / f"{script.slug}.mp3", audio)
+        if encoded > audio.true_peak_db:
+            # The encoder overshot the room left for it: level again with the room it
+            # took (how far the encoded peak rose above the peak it was given) and a
+            # little more, and write the files again.
+            rise = encoded - (episode.true_peak_db + gain)
+            headroom = max(headroom, rise + 0.2)
+            log.info(
+                "%s: encoded true peak %.2f dBTP, over the limit; levelled again with %.2f dB "
+                "of room",
+                script.slug,
+                encoded,
+                headroom,
+            )
             episode = assemble(script, synthesis.clips, audio, gain, frame, cache, headroom)
             loudness = side.submit(lambda: episode.loudness_lufs)
             for old in list(staging.iterdir()):  # the first writing, replaced whole
