@@ -76,11 +76,11 @@ def test_a_hibari_form_in_hibaris_own_notation_is_passed_through(heart) -> None:
     assert render("About {IMNM}.", lexicon, "piper") == "About I M N M."
 
 
-def test_hibari_speaks_at_24_khz_the_same_every_time(heart) -> None:  # type: ignore[no-untyped-def]
+def test_hibari_speaks_at_22_khz_the_same_every_time(heart) -> None:  # type: ignore[no-untyped-def]
     engine, voice = heart
     one = engine.synthesize("Muscle weakness can come on over weeks.", voice, 1.0)
     two = engine.synthesize("Muscle weakness can come on over weeks.", voice, 1.0)
-    assert one.sample_rate == 24000
+    assert one.sample_rate == 22050  # resampled: an MP3 frame is a whole number of samples
     assert 1.0 < one.duration < 5.0
     assert np.array_equal(one.samples, two.samples)  # a clip made again is the cached clip
     assert abs(int(np.abs(one.samples.astype(np.int32)).max()) - round(0.9 * 32767)) <= 1

@@ -34,13 +34,22 @@ from typing import Any
 
 import numpy as np
 
+from ..dsp import spectral
 from ..errors import EngineError, EngineUnavailable
 from .base import MAX_SEGMENT_CHARS, Clip, Voice
 
 log = logging.getLogger(__name__)
 
 BUNDLED_VOICE = "heart"
-SAMPLE_RATE = 24000
+MODEL_RATE = 24000  # what hibari makes
+# What the engine gives the build: 22.05 kHz, half of the episode's 44.1 kHz. An MP3
+# frame (1152 samples at 44.1 kHz) is then a whole number of input samples (576), so
+# chapters start on frame boundaries and the episode is joined from its chapters'
+# streams: encoded once, and an edit re-encodes only its chapter. At 24 kHz a frame is
+# 626.9 samples, and every build encoded the whole episode a second time (4 s of a
+# 10-second build). What is lost is 11-12 kHz, above what carries speech.
+SAMPLE_RATE = 22050
+_ROLL_OFF_HZ = (10000.0, 11025.0)  # a raised-cosine taper to the new Nyquist frequency
 # hibari's own limit: a sentence of more phonemes is spoken a clause at a time.
 MAX_PHONEMES = 400
 NOT_INSTALLED_FIX = "Reinstall the project (pip install -e .), which installs hibari-tts."
@@ -477,11 +486,21 @@ class HibariEngine:
         # brought to 0.9 of full scale, so the assembly's silence threshold (-45 dBFS)
         # sits as far under the speech as it does for Piper and keeps soft first
         # sounds ("Research", "Talk").
+        if len(audio):
+            audio = spectral(audio, MODEL_RATE, SAMPLE_RATE, [_roll_off])[0]
         peak = float(np.max(np.abs(audio))) if len(audio) else 0.0
         if peak >= 1e-6:
             audio = audio * np.float32(0.9 / peak)
         samples = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
         return Clip(samples=samples, sample_rate=SAMPLE_RATE)
+
+
+def _roll_off(freqs: np.ndarray) -> np.ndarray:
+    """Gain 1 up to 10 kHz, falling as a half cosine to 0 at 11.025 kHz: no ringing from a
+    brick wall at the new Nyquist frequency."""
+    low, high = _ROLL_OFF_HZ
+    where = np.clip((freqs - low) / (high - low), 0.0, 1.0)
+    return 0.5 * (1.0 + np.cos(np.pi * where))
 
 
 def _normalized(normalize: Any, text: str) -> str:
