@@ -9,8 +9,9 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 from .errors import OutputError
 
@@ -138,25 +139,54 @@ def output_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class Deferrer(Protocol):
+    """Where a finished staging folder waits to be published (build.options.PublishGate)."""
+
+    def defer(self, publish: Callable[[], None], discard: Callable[[], None]) -> None: ...
+
+
 @contextlib.contextmanager
-def staged_folder(out: Path, what: str) -> Iterator[Path]:
-    """Yield an empty staging folder beside `out`; on success it replaces `out` whole.
+def staged_folder(out: Path, what: str, gate: Deferrer | None = None) -> Iterator[Path]:
+    """Yield an empty staging folder beside `out`; on success it replaces `out` whole,
+    at once, or with a `gate`, when the gate says (it may also discard it).
 
     On failure nothing is published: the staging folder is removed and `out` is
     left as it was.
     """
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
+    deferred = False
     try:
         staging.mkdir(parents=True)
         yield staging
+        if gate is None:
+            _publish(staging, out, what)
+        else:
+            deferred = True
+            gate.defer(
+                lambda: _publish(staging, out, what),
+                lambda: shutil.rmtree(staging, ignore_errors=True),
+            )
+    except OSError as err:
+        raise _cannot_write(what, out, err) from None
+    finally:
+        if not deferred:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish(staging: Path, out: Path, what: str) -> None:
+    try:
         swap_in(staging, out)
     except OSError as err:
-        raise OutputError(
-            f"cannot write the {what} ({err.strerror}).",
-            path=out,
-            fix="Check that the disk has space and the folder is writable; the previous "
-            "build was left in place.",
-        ) from None
+        raise _cannot_write(what, out, err) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _cannot_write(what: str, out: Path, err: OSError) -> OutputError:
+    return OutputError(
+        f"cannot write the {what} ({err.strerror}).",
+        path=out,
+        fix="Check that the disk has space and the folder is writable; the previous "
+        "build was left in place.",
+    )

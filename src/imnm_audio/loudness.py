@@ -153,7 +153,8 @@ def true_peak_db(x: np.ndarray) -> float:
     block, guard = 64, 32
     whole = len(x) // block * block
     blocks = x[:whole].reshape(-1, block)
-    loudest = np.maximum(blocks.max(axis=1), -blocks.min(axis=1))
+    # As floats: an int16 block's -32768 has no positive int16 to negate to.
+    loudest = np.maximum(blocks.max(axis=1).astype(float), -blocks.min(axis=1).astype(float))
     if whole < len(x):
         loudest = np.append(loudest, _peak(x[whole:]))
     hot = np.flatnonzero(loudest >= sample_peak * 0.5)

@@ -115,9 +115,10 @@ def start_episode(
 
 
 def encoded_true_peak(mp3: Path, audio: AudioSettings) -> float:
-    """The true peak of the MP3 as a player decodes it (as `imnm-audio check` measures)."""
+    """The true peak of the MP3 as a player decodes it (as `imnm-audio check` measures),
+    measured on the int16 samples themselves (no float copy of a whole episode)."""
     samples = decode_pcm(mp3, audio.sample_rate)
-    return true_peak_db(samples.astype(np.float32) / np.float32(32768.0))
+    return true_peak_db(samples) - 20 * float(np.log10(32768.0))
 
 
 def finish_episode(
@@ -132,7 +133,7 @@ def finish_episode(
     neighbours: str = "",
     gate: PublishGate | None = None,
 ) -> EpisodeReport:
-    """Assemble and publish the episode; with a `gate`, wait at it before publishing."""
+    """Assemble and publish the episode; with a `gate`, publish when it opens."""
     synthesis = clips()
     out = options.out_dir / script.slug
     audio = podcast.audio
@@ -141,7 +142,7 @@ def finish_episode(
     frame = frame_in_input(rate, audio.sample_rate) or 1  # chapters start on MP3 frames
     headroom = encoder_headroom(script.voice.engine)
     episode = assemble(script, synthesis.clips, audio, gain, frame, cache, headroom)
-    with staged_folder(out, "episode") as staging, ThreadPoolExecutor(1) as side:
+    with staged_folder(out, "episode", gate) as staging, ThreadPoolExecutor(1) as side:
         # Measured on the final samples while the files are written, plus the encoder's
         # level change (measured on a tone): `imnm-audio check` measures the decoded MP3.
         loudness = side.submit(lambda: episode.loudness_lufs)
@@ -180,8 +181,6 @@ def finish_episode(
             files=files,
         )
         write_stamp(staging, key, files, report)
-        if gate is not None:
-            gate.wait()
     if podcast.artwork is None:
         meta = script.meta
         keep_cover(cache, meta.short_title, meta.title, meta.organisation, cover)

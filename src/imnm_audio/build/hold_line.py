@@ -115,7 +115,7 @@ def finish_hold(
     started: float,
     gate: PublishGate | None = None,
 ) -> HoldReport:
-    """Make and publish the phone audio; with a `gate`, wait at it before publishing."""
+    """Make and publish the phone audio; with a `gate`, publish when it opens."""
     synthesis = clips()
     settings = podcast.hold
     out = options.out_dir / "hold" / script.slug
@@ -140,7 +140,7 @@ def finish_hold(
         np.concatenate([_padded(finished[n].wide, layout[n][2]) for n in loop_names]),
     )
 
-    with staged_folder(out, "hold-line audio") as staging:
+    with staged_folder(out, "hold-line audio", gate) as staging:
         (staging / "asterisk").mkdir()
         names = [f"{n:02d}-{c.id}" for n, c in enumerate(script.chapters, 1)]
         loop_name = f"{script.slug}-hold-loop"
@@ -181,8 +181,6 @@ def finish_hold(
             files=files,
         )
         write_stamp(staging, key, files, report)
-        if gate is not None:
-            gate.wait()
     report.cache_hits, report.synthesized = synthesis.cache_hits, synthesis.synthesized
     report.seconds = time.perf_counter() - started
     return report

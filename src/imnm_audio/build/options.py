@@ -32,26 +32,43 @@ class BuildOptions:
 
 
 class BuildAborted(Exception):
-    """Raised in an assembly that must not publish: a later synthesis failed."""
+    """Raised in an assembly that must not publish: a synthesis failed."""
 
 
 class PublishGate:
-    """Holds assembly that started early (while later clips were still being made)
-    at the last step, before its output replaces the published one, until every clip
-    of the build is made: a build that fails in synthesis publishes nothing."""
+    """Where output assembled early (while later clips were still being made) waits,
+    as a finished staging folder on disk, until every clip of the build is made: then
+    it replaces the published output (`open`); a build that fails in synthesis
+    publishes nothing (`abort` removes them). The assembly's thread and memory are free
+    as soon as its folder is written."""
 
     def __init__(self) -> None:
-        self._done = threading.Event()
-        self._ok = False
+        self._lock = threading.Lock()
+        self._state = "waiting"
+        self._pending: list[tuple[Callable[[], None], Callable[[], None]]] = []
+
+    def defer(self, publish: Callable[[], None], discard: Callable[[], None]) -> None:
+        with self._lock:
+            state = self._state
+            if state == "waiting":
+                self._pending.append((publish, discard))
+                return
+        if state == "open":
+            publish()
+        else:
+            discard()
+            raise BuildAborted()
 
     def open(self) -> None:
-        self._ok = True
-        self._done.set()
+        """Publish what waits, in the order it came, and from now on at once."""
+        with self._lock:
+            pending, self._pending, self._state = self._pending, [], "open"
+        for publish, _ in pending:
+            publish()
 
     def abort(self) -> None:
-        self._done.set()
-
-    def wait(self) -> None:
-        self._done.wait()
-        if not self._ok:
-            raise BuildAborted()
+        """Discard what waits, and whatever comes later."""
+        with self._lock:
+            pending, self._pending, self._state = self._pending, [], "aborted"
+        for _, discard in pending:
+            discard()

@@ -168,6 +168,13 @@ def _synthesise_all(
 
     finishers: list[tuple[str, Finisher, Finisher]] = []
     for slug in dict.fromkeys([*episode_of, *hold_of]):
+        # At most one factsheet's assembly runs beside synthesis: before the next
+        # factsheet's clips, the one before the last is finished, so memory does not
+        # grow with the number of factsheets.
+        for _, *earlier in finishers[:-1]:
+            for finish in earlier:
+                if isinstance(finish, Future):
+                    finish.exception()  # waits; its error is raised when it is collected
         finish_episode = finish_hold = None
         if slug in episode_of:
             script = episode_of[slug]

@@ -412,12 +412,14 @@ class HibariEngine:
                 if voice.id not in have:
                     raise EngineError(f"the hibari voice '{voice.id}' is not installed.")
                 listed, path = have[voice.id]
-                self._loaded[voice.id] = Hibari(
+                model = Hibari(
                     voice=voice.id,
                     model=str(path),
                     threads=self.threads,
                     g2p=self._phonemiser(listed.british),
                 )
+                model.sess = _session(path, self.threads)
+                self._loaded[voice.id] = model
             return self._loaded[voice.id]
 
     def _phonemiser(self, british: bool) -> Any:
@@ -493,6 +495,21 @@ class HibariEngine:
             audio = audio * np.float32(0.9 / peak)
         samples = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
         return Clip(samples=samples, sample_rate=SAMPLE_RATE)
+
+
+def _session(path: Path, threads: int) -> Any:
+    """hibari's ONNX Runtime session without memory patterns: with them, ONNX Runtime
+    keeps a plan for every sentence length it has seen (every sentence of a factsheet
+    differs), as it did for Piper."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = threads
+    options.log_severity_level = 3
+    options.enable_mem_pattern = False
+    return onnxruntime.InferenceSession(
+        str(path), sess_options=options, providers=["CPUExecutionProvider"]
+    )
 
 
 def _roll_off(freqs: np.ndarray) -> np.ndarray:
