@@ -463,4 +463,6 @@ def test_an_encoder_overshoot_is_measured_and_levelled_again(
     assert main(build) == 0
     mp3 = root / "audio" / "tcf" / "tcf.mp3"
     peak = true_peak_db(decode_pcm(mp3, 44100).astype(np.float64) / 32768.0)
-    assert -1.6 < peak <= -1.0
+    # Within the limit, and not much quieter than it (the room taken is what the encoder
+    # took, plus 0.2 dB; the encoder's rise varies a little with the level it is given).
+    assert -2.0 < peak <= -1.0, peak

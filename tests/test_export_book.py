@@ -98,8 +98,7 @@ def test_package_has_the_accessibility_metadata(built: Path) -> None:
     assert '<meta property="dcterms:modified">2026-01-15T00:00:00Z</meta>' in opf
     # The narrator is the voice that spoke it (the test show's: Piper's joe).
     assert (
-        '<meta property="media:narrator">Piper text-to-speech, voice en_US-joe-medium</meta>'
-        in opf
+        '<meta property="media:narrator">Piper text-to-speech, voice en_US-joe-medium</meta>' in opf
     )
 
 

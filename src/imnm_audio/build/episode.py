@@ -114,6 +114,9 @@ def start_episode(
     )
 
 
+RELEVEL_ATTEMPTS = 3  # an encoding, then at most two levellings
+
+
 def encoded_true_peak(mp3: Path, audio: AudioSettings) -> float:
     """The true peak of the MP3 as a player decodes it (as `imnm-audio check` measures),
     measured on the int16 samples themselves (no float copy of a whole episode)."""
@@ -145,17 +148,29 @@ def finish_episode(
     with staged_folder(out, "episode", gate) as staging, ThreadPoolExecutor(1) as side:
         # Measured on the final samples while the files are written, plus the encoder's
         # level change (measured on a tone): `imnm-audio check` measures the decoded MP3.
-        loudness = side.submit(lambda: episode.loudness_lufs)
-        files = write_outputs(
-            staging, podcast, script, episode, cover, options.formats, cache, neighbours
-        )
-        encoded = encoded_true_peak(staging / f"{script.slug}.mp3", audio)
-        if encoded > audio.true_peak_db:
+        for attempt in range(1, RELEVEL_ATTEMPTS + 1):
+            loudness = side.submit(lambda episode=episode: episode.loudness_lufs)
+            files = write_outputs(
+                staging, podcast, script, episode, cover, options.formats, cache, neighbours
+            )
+            encoded = encoded_true_peak(staging / f"{script.slug}.mp3", audio)
+            if encoded <= audio.true_peak_db:
+                break
+            if attempt == RELEVEL_ATTEMPTS:
+                log.warning(
+                    "%s: the encoded true peak is %.2f dBTP, over the %.1f dBTP limit after "
+                    "%d levellings; `imnm-audio check` will report it",
+                    script.slug,
+                    encoded,
+                    audio.true_peak_db,
+                    attempt,
+                )
+                break
             # The encoder overshot the room left for it: level again with the room it
             # took (how far the encoded peak rose above the peak it was given) and a
-            # little more, and write the files again.
+            # little more, and write the files again (the first writing replaced whole).
             rise = encoded - (episode.true_peak_db + gain)
-            headroom = max(headroom, rise + 0.2)
+            headroom = max(headroom + 0.2, rise + 0.2)
             log.info(
                 "%s: encoded true peak %.2f dBTP, over the limit; levelled again with %.2f dB "
                 "of room",
@@ -164,12 +179,9 @@ def finish_episode(
                 headroom,
             )
             episode = assemble(script, synthesis.clips, audio, gain, frame, cache, headroom)
-            loudness = side.submit(lambda: episode.loudness_lufs)
-            for old in list(staging.iterdir()):  # the first writing, replaced whole
+            loudness.result()
+            for old in list(staging.iterdir()):
                 shutil.rmtree(old) if old.is_dir() else old.unlink()
-            files = write_outputs(
-                staging, podcast, script, episode, cover, options.formats, cache, neighbours
-            )
         lufs = loudness.result() + gain + (3.0103 if audio.channels == 2 else 0.0)
         report = EpisodeReport(
             slug=script.slug,
