@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: audio test lint scripts check bench calibrate stress clean
+.PHONY: audio test lint scripts check bench calibrate stress studio clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ stress: $(STAMP)  ## long fault-injection and fuzz runs (40 kills, 3000 fuzz exa
 
 check: $(STAMP)  ## proof-listen to the built episodes (after make audio)
 	$(BIN)/imnm-audio check
+
+studio: $(STAMP)  ## the studio: the whole job in a browser (prints its address)
+	$(BIN)/imnm-audio studio
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

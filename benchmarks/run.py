@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from check_speed import check_against_bare  # noqa: E402
 from import_speed import measure as measure_import  # noqa: E402
+from studio_speed import measure as measure_studio  # noqa: E402
 
 from imnm_audio.build import EPISODE, HOLD  # noqa: E402
 from imnm_audio.content import load_project  # noqa: E402
@@ -237,6 +238,7 @@ def main() -> None:
             )
         rows["scaling"] = scaling
         rows["import"] = measure_import(args.runs)
+        rows["studio"] = measure_studio(10)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     text = report(rows, args.runs)
@@ -379,6 +381,27 @@ def report(r: dict, runs: int) -> str:  # type: ignore[type-arg]
         f"| import of the {imp['pages']:.0f}-page PDF | {imp['import']:.2f} s | < 5 s | "
         f"{imp['import'] / imp['bare']:.2f} | {ok(imp['import'] < 5)} |",
     ]
+    studio = r.get("studio")
+    if studio:
+        slowest = max(p["max"] for p in studio["pages"].values())
+        lines += [
+            "",
+            "## The studio (`imnm-audio studio`)",
+            "",
+            "Start-up is from launching the command to the first page answered (the token "
+            "exchanged for its cookie, the factsheets read); then each page is asked for 10 "
+            "times with no audio being made (`benchmarks/studio_speed.py`).",
+            "",
+            "| figure | value | target | |",
+            "| --- | --- | --- | --- |",
+            f"| start-up | {studio['start']:.2f} s | < 2 s | {ok(studio['start'] < 2)} |",
+        ]
+        for url, t in studio["pages"].items():
+            lines.append(
+                f"| `{url}`: median, slowest | {t['median'] * 1000:.0f} ms, "
+                f"{t['max'] * 1000:.0f} ms | < 200 ms | {ok(t['max'] < 0.2)} |"
+            )
+        lines.append(f"\nSlowest page answer: {slowest * 1000:.0f} ms.")
     return "\n".join(lines) + "\n"
 
 

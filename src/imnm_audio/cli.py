@@ -320,6 +320,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_studio(args: argparse.Namespace) -> int:
+    from .studio import run_studio
+
+    run_studio(args.project.resolve(), args.host, args.port)
+    return 0
+
+
 @contextmanager
 def _progress(
     quiet: bool,
@@ -362,6 +369,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "serve": cmd_serve,
     "lexicon": cmd_lexicon,
+    "studio": cmd_studio,
 }
 
 

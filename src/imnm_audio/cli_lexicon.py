@@ -6,14 +6,9 @@ import argparse
 
 from .build import EPISODE
 from .build.synthesis import engine_for_script
-from .cache import encode_wav
 from .content import Project, load_project
 from .errors import UsageError
-from .narrate.rules import Context, speak
-from .pronounce import heard_as, render
-from .vocabulary import ReviewWord, dictionary_respelling
-
-TODO = "TODO"
+from .vocabulary import ReviewWord, draft_entry
 
 
 def cmd_lexicon(args: argparse.Namespace) -> int:
@@ -46,20 +41,7 @@ def _suggest(args: argparse.Namespace) -> int:
 
 def suggest_entry(word: ReviewWord, slug: str) -> str:
     """One lexicon entry as YAML text, with a drafted `say:` where one can be drafted."""
-    term = word.word
-    if term[:1].isupper() and term[1:].islower():
-        term = term.lower()  # a capital at the start of a sentence: match any case
-    if term.isupper():
-        say, comment = " ".join(term), "spelled as letters; write it as a word if it is said as one"
-    elif any(c.isdigit() for c in term):
-        say, comment = TODO, "write how it is said, e.g. 'joe one' for Jo-1"
-    else:
-        drafted = dictionary_respelling(term)
-        say, comment = (
-            (drafted, "drafted from the CMU Pronouncing Dictionary: check it")
-            if drafted
-            else (TODO, "write it as syllables, the stressed one in capitals: rih-TUK-sih-mab")
-        )
+    term, say, comment = draft_entry(word)
     where = f"{slug}, line {word.line}" if word.line else slug
     return (
         f"  - term: {_yaml_text(term)}\n"
@@ -80,9 +62,8 @@ def _yaml_text(text: str) -> str:
 def _try(args: argparse.Namespace) -> int:
     """Speak each text several times and print what the recogniser heard: a word the
     lexicon or the factsheet spells right should be heard in most takes."""
-    from .check.terms import count, key_terms
-    from .ffmpeg import decode_pcm
-    from .listen import RATE, check_model_folder, compare, transcribe
+    from .listen import check_model_folder
+    from .trying import try_text
 
     if not args.texts:
         raise UsageError(
@@ -99,36 +80,22 @@ def _try(args: argparse.Namespace) -> int:
         args.save.mkdir(parents=True, exist_ok=True)
     failed = False
     for number, text in enumerate(args.texts, 1):
-        spoken = speak(text, Context(project.lexicon, project.podcast.language))
-        given = render(spoken, project.lexicon, engine.name)
-        terms = list(
-            dict.fromkeys(key_terms(text, project.lexicon, spoken, project.podcast.language))
-        )
-        glossary = [t for t in terms if " " not in t]
-        print(f'"{text}"\n  {engine.name} is given: {given}')
-        heard_count = dict.fromkeys(terms, 0)
-        for take in range(1, args.times + 1):
-            if hasattr(engine, "seed"):  # hibari: take 1 is what a build makes, then others
-                engine.seed = take - 1
-            wav = encode_wav(engine.synthesize(given, voice, project.podcast.voice.rate))
+        tried = try_text(project, engine, voice, text, args.times, args.model)
+        print(f'"{text}"\n  {engine.name} is given: {tried.given}')
+        for take, said in enumerate(tried.takes, 1):
             if args.save:
-                (args.save / f"{number}-{take}.wav").write_bytes(wav)
-            samples = decode_pcm(wav, RATE)
-            heard = " ".join(w.text for w in transcribe(samples, glossary, model=args.model))
-            _, hyp = compare(heard_as(spoken, project.lexicon), heard)
-            marks = []
-            for t in terms:
-                ok = count(t, hyp) > 0
-                heard_count[t] += ok
-                marks.append(f"{t} {'heard' if ok else 'MISSED'}")
+                (args.save / f"{number}-{take}.wav").write_bytes(said.wav)
+            marks = [f"{t} {'heard' if ok else 'MISSED'}" for t, ok in said.marks.items()]
             print(
-                f'  take {take}: heard "{heard.strip()}"'
+                f'  take {take}: heard "{said.heard}"'
                 + (f"  [{', '.join(marks)}]" if marks else "")
             )
-        for t, n in heard_count.items():
-            verdict = "ok" if n * 2 > args.times else "SUSPECT"
-            failed |= verdict != "ok"
-            print(f"  {verdict}: {t} heard in {n} of {args.times} takes")
+        for term, ok in tried.verdicts().items():
+            failed |= not ok
+            print(
+                f"  {'ok' if ok else 'SUSPECT'}: {term} heard in {tried.heard_in(term)} of "
+                f"{args.times} takes"
+            )
     return 1 if failed else 0
 
 

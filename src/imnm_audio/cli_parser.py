@@ -288,6 +288,29 @@ def make_parser() -> argparse.ArgumentParser:
         help="folder to serve (default: audio/)",
     )
     _verbosity(p)
+
+    p = sub.add_parser(
+        "studio",
+        help="the whole job in a browser: import, details, build, listen, check",
+        description="Start the studio, a web application on this computer for making a "
+        "factsheet's audio without the command line. It prints its address with a one-time "
+        "token; open that address in a browser. Ctrl-C stops it.",
+    )
+    p.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this computer only); another "
+        "address lets other computers in, always with the token",
+    )
+    p.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the project folder, holding content/ (default: this folder)",
+    )
+    _verbosity(p)
     return parser
 
 

@@ -235,3 +235,22 @@ def _rate(zipf_value: float, language: str = "English") -> str:
     if per_million >= 0.1:
         return f"{per_million:.1f} per million words"
     return f"{per_million * 1000:.0f} per billion words"
+
+
+TODO = "TODO"
+
+
+def draft_entry(word: ReviewWord) -> tuple[str, str, str]:
+    """A lexicon entry drafted for a word to review: the term as the entry should match
+    it, a `say:` (TODO where none can be drafted), and what to do with it."""
+    term = word.word
+    if term[:1].isupper() and term[1:].islower():
+        term = term.lower()  # a capital at the start of a sentence: match any case
+    if term.isupper():
+        return term, " ".join(term), "spelled as letters; write it as a word if it is said as one"
+    if any(c.isdigit() for c in term):
+        return term, TODO, "write how it is said, e.g. 'joe one' for Jo-1"
+    drafted = dictionary_respelling(term)
+    if drafted:
+        return term, drafted, "drafted from the CMU Pronouncing Dictionary: check it"
+    return term, TODO, "write it as syllables, the stressed one in capitals: rih-TUK-sih-mab"

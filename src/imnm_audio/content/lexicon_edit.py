@@ -1,0 +1,129 @@
+"""Writing one entry into content/lexicon.yaml by hand's rules: the file's comments,
+order and other entries stay as they are; an entry for the same term is replaced where
+it stands, a new one goes after the last. The result is read back with the loader
+before it replaces the file, so what is written is always a lexicon the build takes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..fsutil import atomic_write_text
+from ..yamlio import line_of, parse_yaml, read_text
+from .lexicon import Lexicon, load_lexicon
+
+
+def entry_text(
+    term: str, say: str, note: str | None = None, indent: str = "  ", language: str = "en"
+) -> str:
+    """One entry as YAML text; every value quoted the JSON way (valid YAML), so any
+    character a term or respelling holds is kept."""
+    lines = [f"{indent}- term: {json.dumps(term, ensure_ascii=False)}"]
+    lines.append(f"{indent}  say: {json.dumps(say, ensure_ascii=False)}")
+    if language != "en":
+        lines.append(f"{indent}  language: {language}")
+    if note:
+        lines.append(f"{indent}  note: {json.dumps(' '.join(note.split()), ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def _key(term: str, match_case: object = None) -> str:
+    """The loader's own key: a term with capitals matches its case only, unless its
+    entry says `match_case: false`."""
+    exact = match_case if isinstance(match_case, bool) else term != term.lower()
+    return term if exact else term.lower()
+
+
+def set_entry(
+    path: Path, term: str, say: str, note: str | None = None, language: str = "en"
+) -> Lexicon:
+    """Write `term` said as `say` into the lexicon file; returns the lexicon read back.
+    Raises the loader's ContentError (and writes nothing) when the result is refused."""
+    term, say = term.strip(), " ".join(say.split())
+    language = language.replace("_", "-").split("-")[0].lower()
+    text = read_text(path)
+    data = parse_yaml(text, path)
+    entries = list(data.get("terms") or []) if isinstance(data, dict) else []
+    lines = text.splitlines(keepends=True)
+    starts = [(line_of(raw, "term") or 1) - 1 for raw in entries]
+    indent = "  "
+    if starts:
+        indent = (
+            re.match(r"^(\s*)-", lines[starts[0]]).group(1)
+            if re.match(  # type: ignore[union-attr]
+                r"^\s*-", lines[starts[0]]
+            )
+            else indent
+        )
+    for index, raw in enumerate(entries):
+        if not isinstance(raw, dict):
+            continue
+        if str(raw.get("language", "en")).split("-")[0].lower() != language:
+            continue
+        if _key(str(raw.get("term", "")).strip(), raw.get("match_case")) == _key(term):
+            begin = starts[index]
+            end = _entry_end(lines, begin, starts[index + 1] if index + 1 < len(starts) else None)
+            kept_note = note if note is not None else raw.get("note")
+            extra = _other_keys(raw, indent)
+            new = entry_text(term, say, kept_note, indent, language) + extra
+            lines[begin:end] = [new]
+            break
+    else:
+        if starts:
+            end = _entry_end(lines, starts[-1], None)
+            lines[end:end] = [entry_text(term, say, note, indent, language)]
+        else:
+            body = "".join(lines).rstrip("\n")
+            if re.search(r"^terms:\s*(\[\s*\])?\s*$", body, re.M):
+                body = re.sub(r"^terms:\s*(\[\s*\])?\s*$", "terms:", body, flags=re.M)
+            else:
+                body += "\nterms:"
+            lines = [body + "\n" + entry_text(term, say, note, indent, language)]
+    new_text = "".join(lines)
+    trial = path.with_name(f".{path.name}.studio-check")
+    try:
+        trial.write_text(new_text, encoding="utf-8")
+        lexicon = load_lexicon(trial)
+    finally:
+        trial.unlink(missing_ok=True)
+    atomic_write_text(path, new_text)
+    return Lexicon(path, lexicon.terms)
+
+
+def _entry_end(lines: list[str], begin: int, next_start: int | None) -> int:
+    """The line after an entry: up to the next entry, or to the next line that is not
+    part of it (less indented, a top-level key), leaving the comments that lead the
+    next entry with it."""
+    indent = len(lines[begin]) - len(lines[begin].lstrip())
+    end = begin + 1
+    stop = next_start if next_start is not None else len(lines)
+    while end < stop:
+        line = lines[end]
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            if len(line) - len(line.lstrip()) <= indent:
+                break
+        end += 1
+    # Blank lines and comments just before the next entry belong to it.
+    while end > begin + 1 and (
+        not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")
+    ):
+        end -= 1
+    return end
+
+
+def _other_keys(raw: dict, indent: str) -> str:  # type: ignore[type-arg]
+    """The keys of a replaced entry the studio does not edit (engines, expand...),
+    written back after it."""
+    out = []
+    for key, value in raw.items():
+        if key in ("term", "say", "note", "language"):
+            continue
+        if isinstance(value, dict):
+            out.append(f"{indent}  {key}:")
+            for k, v in value.items():
+                out.append(f"{indent}    {k}: {json.dumps(v, ensure_ascii=False)}")
+        else:
+            out.append(f"{indent}  {key}: {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(out) + ("\n" if out else "")

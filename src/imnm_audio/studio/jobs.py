@@ -1,0 +1,147 @@
+"""One job at a time: a build or a check, run in a thread by the same functions the
+command line calls, with its progress kept here so a reloaded page finds it again."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ImnmError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Step:
+    label: str
+    done: int = 0
+    total: int = 0
+    from_cache: int = 0
+
+
+@dataclass
+class Job:
+    kind: str  # "build" or "check"
+    slug: str
+    started: float = field(default_factory=time.monotonic)
+    steps: list[Step] = field(default_factory=list)
+    state: str = "running"  # running, done, failed
+    message: str = ""
+    finished: float | None = None
+
+    def progress_for(self, label: str, total: int, unit: str = "segments") -> Callable[..., None]:
+        step = Step(label, 0, total)
+        self.steps.append(step)
+
+        def update(done: int, total: int, hits: int) -> None:
+            step.done, step.total, step.from_cache = done, total, hits
+
+        return update
+
+    def as_dict(self) -> dict[str, object]:
+        done = sum(s.done for s in self.steps)
+        total = sum(s.total for s in self.steps)
+        elapsed = (self.finished or time.monotonic()) - self.started
+        made = done - sum(s.from_cache for s in self.steps)
+        left = None
+        if self.state == "running" and made > 0 and total > done:
+            left = round(elapsed / max(1, done) * (total - done))
+        return {
+            "kind": self.kind,
+            "slug": self.slug,
+            "state": self.state,
+            "message": self.message,
+            "done": done,
+            "total": total,
+            "from_cache": sum(s.from_cache for s in self.steps),
+            "made": made,
+            "seconds": round(elapsed, 1),
+            "seconds_left": left,
+            "steps": [vars(s) for s in self.steps],
+        }
+
+
+class Jobs:
+    """At most one job runs; asking for a second while one runs says so, and does not
+    start it (the page tells the user to wait)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.current: Job | None = None
+        self.last: dict[str, Job] = {}
+
+    def start(self, job: Job, work: Callable[[Job], str]) -> Job | None:
+        """Start `work` for `job`; None when another job is running."""
+        with self._lock:
+            if self.current is not None and self.current.state == "running":
+                return None
+            self.current = job
+            self.last[job.slug] = job
+
+        def run() -> None:
+            try:
+                job.message = work(job)
+                job.state = "done"
+            except ImnmError as err:
+                job.state, job.message = "failed", err.render()
+            except Exception as err:  # noqa: BLE001 - reported on the page, then logged
+                log.exception("studio %s of %s failed", job.kind, job.slug)
+                job.state, job.message = "failed", f"{type(err).__name__}: {err}"
+            finally:
+                job.finished = time.monotonic()
+
+        threading.Thread(target=run, name=f"studio-{job.kind}", daemon=True).start()
+        return job
+
+    def for_slug(self, slug: str) -> Job | None:
+        return self.last.get(slug)
+
+
+def build_work(root: Path, slug: str) -> Callable[[Job], str]:
+    from ..build import BuildOptions, build
+    from ..cache import DEFAULT_CACHE_DIR
+
+    def work(job: Job) -> str:
+        options = BuildOptions(
+            content_dir=root / "content",
+            scripts_dir=root / "scripts",
+            out_dir=root / "audio",
+            cache_dir=root / DEFAULT_CACHE_DIR,
+        )
+        reports = build(options, [slug], job.progress_for)
+        return "; ".join(r.describe(root / "audio") for r in reports)
+
+    return work
+
+
+def check_work(root: Path, slug: str, model: Path | None = None) -> Callable[[Job], str]:
+    def work(job: Job) -> str:
+        import json
+
+        from ..build import EPISODE
+        from ..check import check_episode, write_reports
+        from ..content import load_project
+        from ..script import load_script
+
+        project = load_project(root / "content", [slug])
+        script = load_script(EPISODE.path(root / "scripts", slug))
+        lexicon = project.lexicon.for_language(script.meta.language)
+        job.progress_for("Listening to the episode", 1)
+        report = check_episode(
+            script,
+            project.podcast,
+            lexicon,
+            root / "audio",
+            project.podcast.check,
+            model=model,
+        )
+        timings = json.loads((root / "audio" / slug / "timings.json").read_text("utf-8"))
+        write_reports(report, root / "audio" / slug, timings, lexicon)
+        job.steps[-1].done = 1
+        return "The check passed." if report.passed else "The check did not pass."
+
+    return work

@@ -1,0 +1,306 @@
+"""What the studio shows of a factsheet: its state, its details as a form, and the
+writing of those details back (the body kept byte for byte). Every rule is the command
+line's own: the state comes from the same loaders, a saved form is validated by the
+same `parse_meta` before anything is written."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..build import EPISODE, script_state
+from ..content import load_project
+from ..content.common import SLUG_RE
+from ..content.factsheet import PLACEHOLDER, find_factsheets, parse_meta
+from ..content.markdown import parse_sections
+from ..errors import ImnmError
+from ..fsutil import atomic_write_text
+from ..yamlio import parse_yaml, read_text
+
+SLUG = SLUG_RE
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The project's folders, as the command line's defaults name them."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def scripts(self) -> Path:
+        return self.root / "scripts"
+
+    @property
+    def audio(self) -> Path:
+        return self.root / "audio"
+
+    def factsheet(self, slug: str) -> Path:
+        """The factsheet file of a slug; anything that is not a plain slug is refused, so
+        no path outside the project can be reached."""
+        if not SLUG.match(slug):
+            raise LookupError(slug)
+        path = self.content / slug / "factsheet.md"
+        if not path.is_file():
+            raise LookupError(slug)
+        return path
+
+
+@dataclass
+class SheetState:
+    slug: str
+    title: str
+    problem: str = ""  # the first thing stopping a script (placeholders left, bad YAML...)
+    placeholders: int = 0
+    words_to_review: int = 0
+    script: str = "missing"  # missing, fresh, stale
+    built: bool = False
+    checked: bool = False
+    passed: bool | None = None
+    steps: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        if self.placeholders:
+            n = self.placeholders
+            return f"{n} detail{'s' if n != 1 else ''} to fill in"
+        if self.problem:
+            return "needs a fix: " + self.problem
+        if self.script != "fresh":
+            return "script to make" if self.script == "missing" else "script out of date"
+        if not self.built:
+            return "ready to build"
+        if not self.checked:
+            return "built, not checked"
+        return "checked: passed" if self.passed else "checked: did not pass"
+
+
+def sheet_states(paths: Paths) -> list[SheetState]:
+    states = []
+    try:
+        files = find_factsheets(paths.content)
+    except ImnmError:
+        return []
+    for path in files:
+        states.append(sheet_state(paths, path.parent.name))
+    return states
+
+
+def sheet_state(paths: Paths, slug: str) -> SheetState:
+    path = paths.factsheet(slug)
+    text = read_text(path)
+    state = SheetState(slug=slug, title=_title(text) or slug)
+    state.placeholders = sum(PLACEHOLDER in line for line in text.splitlines())
+    try:
+        project = load_project(paths.content, [slug])
+        factsheet = project.factsheets[0]
+        state.title = factsheet.meta.title
+        current = script_state(project, factsheet, paths.scripts, EPISODE)
+        state.script = current.status
+        if current.status != "missing":
+            from ..script import load_script
+
+            state.words_to_review = len(load_script(current.path).review)
+    except ImnmError as err:
+        state.problem = err.render()
+        return state
+    out = paths.audio / slug
+    state.built = (out / f"{slug}.mp3").is_file()
+    report = out / f"{slug}.check.json"
+    if report.is_file():
+        state.checked = True
+        try:
+            state.passed = bool(json.loads(report.read_text(encoding="utf-8"))["passed"])
+        except (ValueError, KeyError, OSError):
+            state.passed = None
+    return state
+
+
+def _title(text: str) -> str:
+    match = re.search(r"^title:\s*(.+)$", text, re.M)
+    return match.group(1).strip("'\" ") if match else ""
+
+
+# ------------------------------------------------------------- the details form
+
+
+@dataclass(frozen=True)
+class Detail:
+    name: str
+    label: str
+    rule: str
+    long: bool = False
+
+
+DETAILS = (
+    Detail("title", "Title", "The factsheet's full title, as the charity prints it."),
+    Detail("short_title", "Short title", "A few words: the chapter list and the hold line use it."),
+    Detail("organisation", "Organisation", "Who wrote the factsheet; the introduction names it."),
+    Detail(
+        "language",
+        "Language",
+        "A language tag such as en-GB or es-ES; it chooses the narration's rules and voice.",
+    ),
+    Detail("published", "Date published", "The factsheet's date, like 2026-11-24."),
+    Detail(
+        "source_url",
+        "Address of the original",
+        "Where the factsheet is published (https://...); the closing reads it out.",
+    ),
+    Detail("summary", "Summary", "One or two sentences for podcast apps and the page.", True),
+)
+
+
+def split_front(text: str) -> tuple[str, str]:
+    """The front matter's YAML and everything after its closing '---' line, untouched."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise ValueError("no front matter")
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "".join(lines[1:index]), "".join(lines[index:])
+    raise ValueError("front matter not closed")
+
+
+def details_of(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """The form's values, and the importer's hint for each field still a placeholder."""
+    front_text, _ = split_front(read_text(path))
+    front = parse_yaml(front_text, path, line_offset=1) or {}
+    values: dict[str, Any] = {}
+    hints: dict[str, str] = {}
+    for detail in DETAILS:
+        value = front.get(detail.name, "")
+        text = "" if value is None else str(value)
+        if PLACEHOLDER in text:
+            hints[detail.name] = text.split(PLACEHOLDER, 1)[1].lstrip(": ").strip()
+            text = ""
+        values[detail.name] = text
+    values["resources"] = front.get("resources") or []
+    return values, hints
+
+
+def save_details(path: Path, form: dict[str, str]) -> dict[str, str]:
+    """Write the form into the factsheet's front matter, keeping every other key and the
+    body byte for byte. Returns the errors by field (nothing is written if any)."""
+    text = read_text(path)
+    front_text, rest = split_front(text)
+    front = _plain(parse_yaml(front_text, path, line_offset=1) or {})
+    for detail in DETAILS:
+        value = " ".join(form.get(detail.name, "").split())
+        if value:
+            front[detail.name] = value
+        else:
+            front.pop(detail.name, None)
+    resources = front.get("resources")
+    if isinstance(resources, list):
+        kept = []
+        for i, entry in enumerate(resources):
+            title = " ".join(form.get(f"resource-{i}-title", "").split())
+            url = form.get(f"resource-{i}-url", "").strip()
+            if f"resource-{i}-title" in form or f"resource-{i}-url" in form:
+                if title or url:
+                    kept.append({"title": title, "url": url})
+            else:
+                kept.append(entry)
+        front["resources"] = kept
+    new_title = " ".join(form.get("new-resource-title", "").split())
+    new_url = form.get("new-resource-url", "").strip()
+    if new_title or new_url:
+        front.setdefault("resources", [])
+        front["resources"] = [*front["resources"], {"title": new_title, "url": new_url}]
+    yaml_text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=88)
+    errors = _field_errors(front, yaml_text, path)
+    if errors:
+        return errors
+    atomic_write_text(path, "---\n" + yaml_text + rest)
+    return {}
+
+
+def _plain(value: Any) -> Any:
+    """Plain dicts and lists (the loader's line-numbered mappings cannot be dumped)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _field_errors(front: dict[str, Any], yaml_text: str, path: Path) -> dict[str, str]:
+    """The command line's own validation (`parse_meta`), its message tied to the field
+    it names; a placeholder left is an error of its field."""
+    errors = {
+        name: "Still the importer's placeholder: write the real value."
+        for name, value in front.items()
+        if isinstance(value, str) and PLACEHOLDER in value
+    }
+    if errors:
+        return errors
+    try:
+        parse_meta(parse_yaml(yaml_text, path, line_offset=1), path, "the front matter")
+    except ImnmError as err:
+        message = err.render()
+        for detail in DETAILS:
+            if f"'{detail.name}'" in message:
+                return {detail.name: message}
+        if "resource" in message or "'url'" in message:
+            return {"resources": message}
+        return {"": message}
+    return {}
+
+
+# ------------------------------------------------------------- the text
+
+
+def text_of(path: Path) -> str:
+    """The factsheet's body: everything after the front matter."""
+    _, rest = split_front(read_text(path))
+    return rest.split("\n", 1)[1] if "\n" in rest else ""
+
+
+def save_text(path: Path, body: str) -> str:
+    """Replace the factsheet's body, keeping its front matter byte for byte. The body is
+    read as `script` reads it first; returns the problem (nothing written) or ''."""
+    front, rest = split_front(read_text(path))
+    body = body.replace("\r\n", "\n")
+    if body and not body.endswith("\n"):
+        body += "\n"
+    head = rest.split("\n", 1)[0] + "\n"  # the closing '---' line
+    first_line = front.count("\n") + 3
+    try:
+        parse_sections(body, path, first_line)
+    except ImnmError as err:
+        return err.render()
+    atomic_write_text(path, "---\n" + front + head + body)
+    return ""
+
+
+def new_factsheet(paths: Paths, slug: str, title: str, language: str) -> str:
+    """Start a factsheet to write in the studio: its details are then filled in the form.
+    Returns the problem ('' when written)."""
+    slug, title = slug.strip(), " ".join(title.split())
+    if not SLUG.match(slug):
+        return (
+            "A factsheet's short name is lower-case letters, digits and hyphens, like "
+            "'polymyositis' or 'ibm-diet'."
+        )
+    if (paths.content / slug).exists():
+        return f"There is already a factsheet called '{slug}': choose another short name."
+    if not title:
+        return "Write the factsheet's title."
+    front = yaml.safe_dump(
+        {"title": title, "short_title": title, "language": language or "en-GB"},
+        sort_keys=False,
+        allow_unicode=True,
+    )
+    text = f"---\n{front}---\n\n# {title}\n\n## What is it?\n\nWrite the answer here.\n"
+    (paths.content / slug).mkdir(parents=True)
+    atomic_write_text(paths.content / slug / "factsheet.md", text)
+    return ""

@@ -1,0 +1,243 @@
+"""The studio's words, lexicon, check results and publishing summary: read from the
+same files and by the same functions as the command line (`lexicon suggest`, `lexicon
+try`, the check's report, the build's stamps)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from ..build import EPISODE
+from ..build.synthesis import engine_for_script
+from ..cache import DEFAULT_CACHE_DIR, ClipCache
+from ..content import load_project
+from ..content.lexicon import Term, load_lexicon
+from ..content.lexicon_edit import set_entry
+from ..errors import ContentError
+from ..trying import Tried, speak_once, try_text
+from ..vocabulary import TODO, draft_entry
+from ..yamlio import read_text
+from .jobs import Jobs
+from .sheets import Paths, sheet_states
+
+RESERVED = re.compile(r"(^|\.)example\.(org|com|net)$|^localhost$")
+
+
+class Busy(Exception):
+    """Speech is being made for a build or check: try again when it has finished."""
+
+
+class Speech:
+    """Speaking single sentences for the words page: one at a time, never beside a
+    build or check (they share the voice)."""
+
+    Busy = Busy
+
+    def __init__(self, root: Path, jobs: Jobs) -> None:
+        self.root = root
+        self.jobs = jobs
+        self.lock = threading.Lock()
+
+    def _voice(self, slug: str):  # type: ignore[no-untyped-def]
+        project = load_project(self.root / "content", [slug])
+        factsheet = project.factsheets[0]
+        settings = EPISODE.voice(project, factsheet)
+        engine = engine_for_script(settings.engine, project.podcast)
+        return project, engine, engine.voice(settings.voice)
+
+    def _free(self) -> None:
+        job = self.jobs.current
+        if job is not None and job.state == "running":
+            raise Busy(
+                f"The studio is making the {job.kind} of '{job.slug}' now; listening can "
+                "start when it has finished."
+            )
+
+    def hear(self, slug: str, text: str) -> bytes:
+        self._free()
+        with self.lock:
+            project, engine, voice = self._voice(slug)
+            cache = ClipCache(self.root / DEFAULT_CACHE_DIR)
+            return speak_once(project, engine, voice, text, cache)
+
+    def try_respelling(self, slug: str, term: str, say: str, text: str) -> TriedView:
+        """Speak the sentence three times with `term` said as `say` (not yet saved), and
+        say what the recogniser heard in each take."""
+        term, say = term.strip(), " ".join(say.split())
+        if not term or not say or TODO in say:
+            raise ContentError(
+                f"there is no respelling to try for '{term}'.",
+                fix="Write how the word sounds in the box (syllables, the stressed one in "
+                "capitals: rih-TUK-sih-mab), then press Try.",
+            )
+        self._free()
+        with self.lock:
+            project, engine, voice = self._voice(slug)
+            trial = Term(term=term, say=say, match_case=term != term.lower())
+            kept = tuple(t for t in project.lexicon.terms if not _same_term(t, trial))
+            lexicon = replace(project.lexicon, terms=(*kept, trial))
+            tried = try_text(replace(project, lexicon=lexicon), engine, voice, text or term)
+        return TriedView.of(tried)
+
+
+def _same_term(a: Term, b: Term) -> bool:
+    key = a.term if a.match_case else a.term.lower()
+    return a.language == b.language and key == (b.term if b.match_case else b.term.lower())
+
+
+@dataclass
+class TriedView:
+    given: str
+    takes: list[dict[str, Any]]
+    verdicts: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, tried: Tried) -> TriedView:
+        takes = [
+            {
+                "audio": "data:audio/wav;base64," + base64.b64encode(t.wav).decode("ascii"),
+                "heard": t.heard or "(nothing)",
+                "marks": t.marks,
+            }
+            for t in tried.takes
+        ]
+        verdicts = [
+            {"term": term, "heard": tried.heard_in(term), "of": len(tried.takes), "ok": ok}
+            for term, ok in tried.verdicts().items()
+        ]
+        return cls(tried.given, takes, verdicts)
+
+
+# ------------------------------------------------------------------ words
+
+
+def words_to_review(paths: Paths, slug: str) -> list[dict[str, Any]]:
+    """The script's words to review, each with its line, its sentence and a draft."""
+    from ..script import load_script
+
+    script_path = EPISODE.path(paths.scripts, slug)
+    if not script_path.is_file():
+        return []
+    lines = read_text(paths.factsheet(slug)).splitlines()
+    out = []
+    for word in load_script(script_path).review:
+        line = lines[word.line - 1] if word.line and word.line <= len(lines) else ""
+        term, say, comment = draft_entry(word)
+        out.append(
+            {
+                "word": word.word,
+                "why": word.why,
+                "line": word.line,
+                "count": word.count,
+                "sentence": _sentence(line, word.word) or word.word,
+                "term": term,
+                "say": "" if say == TODO else say,
+                "comment": comment,
+                "id": re.sub(r"[^a-z0-9]+", "-", word.word.lower()).strip("-") or "word",
+            }
+        )
+    return out
+
+
+def _sentence(line: str, word: str) -> str:
+    """The sentence of a factsheet line that holds `word`, without Markdown marks."""
+    text = re.sub(r"^\s*(#+|[-*+]|\d+[.)])\s+", "", line)
+    text = re.sub(r"^(\s*-\s*)?[a-z_]+:\s+", "", text).strip("'\"")  # a front-matter line
+    text = re.sub(r"\*\*|__|\*|`", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).strip()
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if word in sentence:
+            return sentence
+    return text
+
+
+def save_to_lexicon(paths: Paths, form: dict[str, str]) -> str:
+    term = form.get("term", "").strip()
+    say = " ".join(form.get("say", "").split())
+    if not term or not say:
+        raise ContentError(
+            "an entry needs the word and how it is said.",
+            path=paths.content / "lexicon.yaml",
+            fix="Write how the word sounds in the box, then save it.",
+        )
+    note = " ".join(form.get("note", "").split()) or None
+    set_entry(paths.content / "lexicon.yaml", term, say, note, form.get("language") or "en")
+    return term
+
+
+def lexicon_entries(paths: Paths, query: str = "") -> list[dict[str, Any]]:
+    lexicon = load_lexicon(paths.content / "lexicon.yaml")
+    wanted = query.lower()
+    out = []
+    for t in lexicon.terms:
+        if wanted and not any(wanted in (v or "").lower() for v in (t.term, t.say, t.note)):
+            continue
+        out.append(
+            {
+                "term": t.term,
+                "say": t.say,
+                "note": t.note or "",
+                "engines": [name for name, _ in t.engines],
+                "language": t.language,
+                "id": re.sub(r"[^a-z0-9]+", "-", f"{t.language}-{t.term}".lower()).strip("-"),
+            }
+        )
+    return out
+
+
+# ------------------------------------------------------------------ check, publish
+
+
+def check_results(paths: Paths, slug: str) -> dict[str, Any] | None:
+    report = paths.audio / slug / f"{slug}.check.json"
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return {
+        "passed": data.get("passed"),
+        "wer": data.get("wer", 0.0),
+        "heard": data.get("key_terms_heard", 0),
+        "total": data.get("key_terms_total", 0),
+        "findings": data.get("findings", []),
+        "suspects": data.get("suspects", []),
+    }
+
+
+def publish_summary(paths: Paths) -> dict[str, Any]:
+    project_podcast = load_project(paths.content).podcast
+    missing = []
+    if RESERVED.search(urlparse(project_podcast.base_url).hostname or ""):
+        missing.append(
+            f"base_url in content/podcast.yaml ({project_podcast.base_url}) is an example "
+            "address: write where the audio folder will be on the charity's website."
+        )
+    if RESERVED.search(project_podcast.owner_email.rsplit("@", 1)[-1]):
+        missing.append(
+            f"owner email in content/podcast.yaml ({project_podcast.owner_email}) is an "
+            "example address: podcast directories write to it, so use the charity's own."
+        )
+    built = [s for s in sheet_states(paths) if s.built]
+    not_built = [s for s in sheet_states(paths) if not s.built]
+    if not built:
+        missing.append("No episode is built yet: build at least one factsheet.")
+    files = []
+    if paths.audio.is_dir():
+        for entry in sorted(paths.audio.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            files.append(entry.name + ("/" if entry.is_dir() else ""))
+    return {
+        "podcast": project_podcast,
+        "built": built,
+        "not_built": not_built,
+        "missing": missing,
+        "files": files,
+        "feed": (paths.audio / "feed.xml").is_file(),
+    }
