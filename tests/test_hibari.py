@@ -249,3 +249,28 @@ def test_a_failure_in_a_later_synthesis_publishes_nothing(tmp_path: Path) -> Non
     assert not (root / "audio" / "tcf").exists()  # assembled early, never published
     assert not list((root / "audio").glob(".*staging*"))
     assert not (root / "scripts").exists() or not any((root / "scripts").iterdir())
+
+
+def test_low_memory_builds_the_same_bytes_as_early_assembly(tmp_path: Path) -> None:
+    # Two factsheets: by default the first is assembled while the second's clips are
+    # made; with --low-memory, after every clip. What is published is the same.
+    outputs = {}
+    for mode in ("default", "low"):
+        root = write_project(tmp_path / mode)
+        second = (root / "content" / "tcf" / "factsheet.md").read_text(encoding="utf-8")
+        (root / "content" / "tcf-two").mkdir()
+        (root / "content" / "tcf-two" / "factsheet.md").write_text(
+            second.replace("It is not real.", "It is made up too."), encoding="utf-8"
+        )
+        extra = ["--low-memory"] if mode == "low" else []
+        build = ["build", "-q", "--engine", "hibari", "--formats", "none", *extra]
+        assert main([*build, *folders(root, tmp_path / "cache")]) == 0
+        outputs[mode] = {
+            p.relative_to(root / "audio"): p.read_bytes()
+            for p in sorted((root / "audio").rglob("*"))
+            if p.is_file() and p.name != ".build.json"
+        }
+    assert outputs["default"].keys() == outputs["low"].keys()
+    assert len(outputs["default"]) > 20
+    different = [p for p in outputs["default"] if outputs["default"][p] != outputs["low"][p]]
+    assert different == []

@@ -262,6 +262,12 @@ def test_a_bad_detail_is_refused_with_the_command_lines_message_on_its_field(
 def test_two_builds_at_once_one_waits(studio: Studio) -> None:
     from imnm_audio.cli import main
 
+    other = studio.root / "content" / "tcf-two" / "factsheet.md"
+    other.parent.mkdir()
+    other.write_text(
+        FACTSHEET.replace("Test Condition Factsheet", "Second Condition Factsheet"),
+        encoding="utf-8",
+    )
     assert (
         main(
             [
@@ -278,15 +284,26 @@ def test_two_builds_at_once_one_waits(studio: Studio) -> None:
     with studio.client() as client:
         first = client.post("/sheet/tcf/build", data={"csrf": studio.csrf}, follow_redirects=False)
         assert first.status_code == 303
-        second = client.post("/sheet/tcf/build", data={"csrf": studio.csrf})
-        assert second.status_code == 409
-        assert "One job runs at a time" in second.text
+        second = client.post(
+            "/sheet/tcf-two/build", data={"csrf": studio.csrf}, follow_redirects=True
+        )
+        assert second.status_code == 200
+        assert "Waiting: the studio is making the build of tcf first" in second.text
+        assert client.get("/sheet/tcf-two/status").json()["state"] == "waiting"
+        again = client.post(  # the same job again: given the one running
+            "/sheet/tcf/build", data={"csrf": studio.csrf}, follow_redirects=True
+        )
+        assert again.status_code == 200 and "Build of tcf" in again.text
+        assert "Waiting" not in again.text
         done = studio.wait_for_job(client, "tcf")
         assert done["state"] == "done", done
         assert done["total"] > 0 and done["done"] == done["total"]
+        later = studio.wait_for_job(client, "tcf-two")
+        assert later["state"] == "done", later
         # The progress is still there for a page opened afterwards.
         assert "Finished" in client.get("/sheet/tcf/progress").text
-    assert (studio.root / "audio" / "tcf" / "tcf.mp3").is_file()
+    for slug in ("tcf", "tcf-two"):
+        assert (studio.root / "audio" / slug / f"{slug}.mp3").is_file()
 
 
 # ------------------------------------------------------------------ the journey
@@ -304,7 +321,9 @@ def axe_clean(page: object) -> list[tuple[str, str]]:
     return [(v["id"], v["help"]) for v in result["violations"]]
 
 
-def test_the_whole_journey_in_chromium(tmp_path: Path, browser: object) -> None:
+def test_the_whole_journey_in_chromium(
+    tmp_path: Path, browser: object, capsys: pytest.CaptureFixture[str]
+) -> None:
     from imnm_audio.content import load_factsheet
 
     root = tmp_path / "project"
@@ -423,10 +442,32 @@ def test_the_whole_journey_in_chromium(tmp_path: Path, browser: object) -> None:
         assert "The check passed." in page.get_by_role("status").inner_text()
         page.get_by_role("link", name=f"Back to {slug}").click()
         assert "checked: passed" in page.get_by_role("status").inner_text()
+        assert page.get_by_role("heading", name="What the check heard").is_visible()
+        assert axe_clean(page) == []
         page.screenshot(path=str(ARTIFACTS / "checked.png"), full_page=False)
+
+        page.get_by_role("link", name="Publish").click()
+        assert page.get_by_role("heading", name="Publish", exact=True).is_visible()
+        episodes = page.get_by_role("heading", name="Episodes in the feed")
+        assert episodes.is_visible() and page.get_by_role("link", name=factsheet.meta.title).count()
+        assert "feed.xml" in page.locator("main").inner_text()
+        assert "example address" in page.locator("main").inner_text()  # the test's base_url
+        assert axe_clean(page) == []
+        page.screenshot(path=str(ARTIFACTS / "publish.png"), full_page=False)
     finally:
         context.close()
         studio.stop()
+    # What is on disk is what the command line makes: its scripts are up to date and a
+    # build from the command line has nothing to do.
+    from imnm_audio.cli import main
+
+    folders = ["--content", str(content), "--scripts", str(root / "scripts")]
+    assert main(["script", "--check", "-q", *folders]) == 0
+    capsys.readouterr()
+    cache = ["--out", str(root / "audio"), "--cache", str(root / ".cache" / "imnm-audio")]
+    assert main(["build", *folders, *cache]) == 0
+    said = capsys.readouterr().out
+    assert f"{slug}: up to date" in said, said  # (the sheet is too short for a hold line)
 
 
 def tab_to(page: object, name: str, limit: int = 120) -> None:
@@ -510,6 +551,25 @@ def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
         page.wait_for_url(re.compile(r"/progress$"))
         page.get_by_role("status").filter(has_text="Finished").wait_for(timeout=240_000)
         tab_to(page, f"Back to {slug}")
+        keys.press("Enter")
+        page.wait_for_url(re.compile(rf"/sheet/{slug}$"))
+        tab_to(page, "Check the audio (proof-listen)")
+        keys.press("Enter")
+        page.wait_for_url(re.compile(r"/progress$"))
+        page.get_by_role("status").filter(has_text="Finished").wait_for(timeout=240_000)
+        assert "The check passed." in page.get_by_role("status").inner_text()
+        tab_to(page, f"Back to {slug}")
+        keys.press("Enter")
+        page.wait_for_url(re.compile(rf"/sheet/{slug}$"))
+        assert "checked: passed" in page.get_by_role("status").inner_text()
+        tab_to(page, "Publish")
+        keys.press("Enter")
+        page.wait_for_url(re.compile(r"/publish$"))
+        assert page.get_by_role("heading", name="Episodes in the feed").is_visible()
+        tab_to(page, "Factsheets")
+        keys.press("Enter")
+        page.wait_for_url(re.compile(r"/$"))
+        tab_to(page, "Test Condition Factsheet (TCF)")
         keys.press("Enter")
         page.wait_for_url(re.compile(rf"/sheet/{slug}$"))
         tab_to(page, "Listen: the episode's page")
@@ -639,3 +699,49 @@ def test_the_command_prints_its_address_and_refuses_a_folder_without_content(
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
+    from imnm_audio.cli import main
+
+    assert (
+        main(
+            [
+                "script",
+                "-q",
+                "--content",
+                str(studio.root / "content"),
+                "--scripts",
+                str(studio.root / "scripts"),
+            ]
+        )
+        == 0
+    )
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(f"{studio.base}/?token={studio.token}")
+        for url in [
+            "/",
+            "/sheet/tcf",
+            "/sheet/tcf/text",
+            "/sheet/tcf/words",
+            "/lexicon",
+            "/lexicon?q=tcf",
+            "/publish",
+            "/sheet/tcf/progress",
+            "/sheet/nothing",
+        ]:
+            page.goto(studio.base + url)
+            assert page.locator("h1").count() == 1, url
+            assert axe_clean(page) == [], url
+        # An error beside its field is still clean, and tied to the field.
+        page.goto(studio.base + "/sheet/tcf")
+        page.get_by_label("Language", exact=True).fill("english please")
+        page.get_by_role("button", name="Save the details").click()
+        field = page.get_by_label("Language", exact=True)
+        assert field.get_attribute("aria-invalid") == "true"
+        assert "language-error" in (field.get_attribute("aria-describedby") or "")
+        assert axe_clean(page) == []
+    finally:
+        context.close()

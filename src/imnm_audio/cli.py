@@ -161,6 +161,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         hold=not args.no_hold,
         formats=_formats(args.formats),
+        low_memory=args.low_memory,
     )
     with _progress(args.quiet) as progress_for:
         reports = build(options, args.slugs or None, progress_for)

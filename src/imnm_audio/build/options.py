@@ -29,6 +29,9 @@ class BuildOptions:
     hold: bool = True  # also build the phone hold-line audio
     episodes: bool = True  # the episodes, feed, page and books (False: hold line only)
     formats: tuple[str, ...] = ("epub", "daisy")  # talking books besides the episode
+    # Assemble each factsheet only once every clip is made, not beside synthesis: about
+    # 70 MB less for one factsheet and 140 MB less for a library, 7-24 % slower.
+    low_memory: bool = False
 
 
 class BuildAborted(Exception):

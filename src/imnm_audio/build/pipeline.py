@@ -94,7 +94,11 @@ def _build(
     # until every clip of the build is made (a build that fails in synthesis publishes
     # nothing).
     scripts = [*episode_of.values(), *hold_of.values()]
-    early = bool(scripts) and all(s.voice.engine in LIGHT_ENGINES for s in scripts)
+    early = (
+        bool(scripts)
+        and not options.low_memory
+        and all(s.voice.engine in LIGHT_ENGINES for s in scripts)
+    )
     gate = PublishGate()
     pool = ThreadPoolExecutor(max_workers=2) if early else None
     try:

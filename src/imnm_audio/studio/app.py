@@ -221,19 +221,7 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         except LookupError:
             return not_found(request, slug)
         work = build_work(paths.root, slug) if kind == "build" else check_work(paths.root, slug)
-        started = jobs.start(Job(kind, slug), work)
-        if started is None:
-            busy = jobs.current
-            return page(
-                "message.html",
-                request,
-                409,
-                title="Please wait",
-                text=f"The studio is already making something ({busy.kind} of "
-                f"'{busy.slug}'). One job runs at a time: this one can start when it has "
-                "finished.",
-                back=f"/sheet/{slug}",
-            )
+        jobs.start(Job(kind, slug), work)
         return RedirectResponse(f"/sheet/{slug}/progress", status_code=303)
 
     async def build_sheet(request: Request) -> Response:
@@ -249,7 +237,14 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         except LookupError:
             return not_found(request, slug)
         job = jobs.for_slug(slug)
-        return page("progress.html", request, slug=slug, job=job.as_dict() if job else None)
+        before = jobs.waiting_for(job) if job else None
+        return page(
+            "progress.html",
+            request,
+            slug=slug,
+            job=job.as_dict() if job else None,
+            before=before.as_dict() if before else None,
+        )
 
     async def status(request: Request) -> Response:
         slug = request.path_params["slug"]

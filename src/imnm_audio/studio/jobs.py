@@ -29,7 +29,7 @@ class Job:
     slug: str
     started: float = field(default_factory=time.monotonic)
     steps: list[Step] = field(default_factory=list)
-    state: str = "running"  # running, done, failed
+    state: str = "running"  # waiting, running, done, failed
     message: str = ""
     finished: float | None = None
 
@@ -66,23 +66,39 @@ class Job:
 
 
 class Jobs:
-    """At most one job runs; asking for a second while one runs says so, and does not
-    start it (the page tells the user to wait)."""
+    """At most one job runs at a time. A job asked for while another runs waits in a
+    queue (its page says what it waits for) and starts when the one before finishes;
+    asking again for a job already running or waiting gives that job."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.current: Job | None = None
         self.last: dict[str, Job] = {}
+        self.queue: list[tuple[Job, Callable[[Job], str]]] = []
 
-    def start(self, job: Job, work: Callable[[Job], str]) -> Job | None:
-        """Start `work` for `job`; None when another job is running."""
+    def start(self, job: Job, work: Callable[[Job], str]) -> tuple[Job, str]:
+        """Run `work` for `job` now or after the jobs before it: (the job, "started",
+        "waiting" or "already")."""
         with self._lock:
-            if self.current is not None and self.current.state == "running":
-                return None
-            self.current = job
+            existing = self.last.get(job.slug)
+            if existing and existing.kind == job.kind and existing.state in ACTIVE:
+                return existing, "already"
             self.last[job.slug] = job
+            if self.current is not None and self.current.state in ACTIVE:
+                job.state = "waiting"
+                self.queue.append((job, work))
+                return job, "waiting"
+            self.current = job
+        self._run(job, work)
+        return job, "started"
 
+    def waiting_for(self, job: Job) -> Job | None:
+        """The job running now, when `job` waits for it."""
+        return self.current if job.state == "waiting" else None
+
+    def _run(self, job: Job, work: Callable[[Job], str]) -> None:
         def run() -> None:
+            job.state, job.started = "running", time.monotonic()
             try:
                 job.message = work(job)
                 job.state = "done"
@@ -93,12 +109,20 @@ class Jobs:
                 job.state, job.message = "failed", f"{type(err).__name__}: {err}"
             finally:
                 job.finished = time.monotonic()
+                with self._lock:
+                    following = self.queue.pop(0) if self.queue else None
+                    if following is not None:
+                        self.current = following[0]
+                if following is not None:
+                    self._run(*following)
 
         threading.Thread(target=run, name=f"studio-{job.kind}", daemon=True).start()
-        return job
 
     def for_slug(self, slug: str) -> Job | None:
         return self.last.get(slug)
+
+
+ACTIVE = ("running", "waiting")
 
 
 def build_work(root: Path, slug: str) -> Callable[[Job], str]:
