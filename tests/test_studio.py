@@ -5,6 +5,7 @@ listen, check. Axe runs on every page the journey opens."""
 
 from __future__ import annotations
 
+import html
 import re
 import socket
 import threading
@@ -745,3 +746,37 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
         assert axe_clean(page) == []
     finally:
         context.close()
+
+
+def test_a_document_imported_twice_asks_for_a_short_name_of_its_own(
+    studio: Studio, tmp_path: Path
+) -> None:
+    written = tmp_path / "source" / "other" / "factsheet.md"
+    written.parent.mkdir(parents=True)
+    written.write_text(FACTSHEET.replace("Test Condition", "Other Condition"), encoding="utf-8")
+    pdf = make_pdf(written, tmp_path / "other.pdf").read_bytes()
+    with studio.client() as client:
+
+        def upload(slug: str = "") -> httpx.Response:
+            return client.post(
+                "/upload",
+                data={"csrf": studio.csrf, "slug": slug},
+                files={"document": ("other.pdf", pdf, "application/pdf")},
+            )
+
+        # Its short title is TCF, and a factsheet 'tcf' is already there.
+        clash = upload()
+        assert clash.status_code == 400
+        assert "give the document a short name of its own" in clash.text
+        assert "--slug" not in clash.text and "--force" not in clash.text
+        named = upload("other-copy")
+        assert named.status_code == 303 and "/sheet/other-copy?" in named.headers["location"]
+        again = upload("other-copy")
+        assert again.status_code == 400
+        assert "called 'other-copy' is already here" in html.unescape(again.text)
+        bad = upload("../etc")
+        assert bad.status_code == 400 and "cannot be used as a slug" in bad.text
+    assert sorted(p.name for p in (studio.root / "content").iterdir() if p.is_dir()) == [
+        "other-copy",
+        "tcf",
+    ]

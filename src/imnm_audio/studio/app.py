@@ -120,16 +120,27 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
                 shutil.copyfileobj(upload.file, out)
             from ..importer import import_document
 
+            slug = form.get("slug")
+            slug = slug.strip() if isinstance(slug, str) and slug.strip() else None
             try:
-                done = import_document(source, paths.content)
+                done = import_document(source, paths.content, slug)
             except ImnmError as err:
+                message = err.render().replace(str(folder) + "/", "")
+                if "importing would overwrite it" in message:  # the command's --slug
+                    message = (
+                        f"A factsheet called '{slug}' is already here: give the "
+                        "document a short name of its own below, and import it again."
+                        if slug
+                        else "A factsheet made from this document is already here: give the "
+                        "document a short name of its own below, and import it again."
+                    )
                 return page(
                     "index.html",
                     request,
                     400,
                     sheets=sheet_states(paths),
                     job=None,
-                    upload_error=err.render().replace(str(folder) + "/", ""),
+                    upload_error=message,
                 )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
