@@ -81,6 +81,34 @@ def studio(tmp_path: Path) -> Iterator[Studio]:
     served.stop()
 
 
+def empty_project(root: Path) -> Path:
+    """A project with its settings and lexicon and no factsheet yet."""
+    content = root / "content"
+    content.mkdir(parents=True)
+    (content / "podcast.yaml").write_text(HIBARI_PODCAST, encoding="utf-8")
+    (content / "lexicon.yaml").write_text(LEXICON, encoding="utf-8")
+    return root
+
+
+def leaflet_pdf(tmp_path: Path, name: str, text: str = FACTSHEET) -> Path:
+    """A print PDF of a factsheet, as a charity would send it."""
+    written = tmp_path / "source" / Path(name).stem.lower().replace(" ", "-") / "factsheet.md"
+    written.parent.mkdir(parents=True)
+    written.write_text(text, encoding="utf-8")
+    return make_pdf(written, tmp_path / name)
+
+
+def write_scripts(root: Path) -> None:
+    from imnm_audio.cli import main
+
+    assert (
+        main(
+            ["script", "-q", "--content", str(root / "content"), "--scripts", str(root / "scripts")]
+        )
+        == 0
+    )
+
+
 # ------------------------------------------------------------------ security
 
 
@@ -261,7 +289,6 @@ def test_a_bad_detail_is_refused_with_the_command_lines_message_on_its_field(
 
 
 def test_two_builds_at_once_one_waits(studio: Studio) -> None:
-    from imnm_audio.cli import main
 
     other = studio.root / "content" / "tcf-two" / "factsheet.md"
     other.parent.mkdir()
@@ -269,19 +296,7 @@ def test_two_builds_at_once_one_waits(studio: Studio) -> None:
         FACTSHEET.replace("Test Condition Factsheet", "Second Condition Factsheet"),
         encoding="utf-8",
     )
-    assert (
-        main(
-            [
-                "script",
-                "-q",
-                "--content",
-                str(studio.root / "content"),
-                "--scripts",
-                str(studio.root / "scripts"),
-            ]
-        )
-        == 0
-    )
+    write_scripts(studio.root)
     with studio.client() as client:
         first = client.post("/sheet/tcf/build", data={"csrf": studio.csrf}, follow_redirects=False)
         assert first.status_code == 303
@@ -327,15 +342,9 @@ def test_the_whole_journey_in_chromium(
 ) -> None:
     from imnm_audio.content import load_factsheet
 
-    root = tmp_path / "project"
+    root = empty_project(tmp_path / "project")
     content = root / "content"
-    content.mkdir(parents=True)
-    (content / "podcast.yaml").write_text(HIBARI_PODCAST, encoding="utf-8")
-    (content / "lexicon.yaml").write_text(LEXICON, encoding="utf-8")
-    written = tmp_path / "source" / "tcf" / "factsheet.md"
-    written.parent.mkdir(parents=True)
-    written.write_text(FACTSHEET, encoding="utf-8")
-    pdf = make_pdf(written, tmp_path / "Test condition leaflet.pdf")
+    pdf = leaflet_pdf(tmp_path, "Test condition leaflet.pdf")
     studio = Studio(root)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context()  # type: ignore[attr-defined]
@@ -490,21 +499,15 @@ def tab_to(page: object, name: str, limit: int = 120) -> None:
 
 
 def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
-    root = tmp_path / "project"
-    content = root / "content"
-    content.mkdir(parents=True)
-    (content / "podcast.yaml").write_text(HIBARI_PODCAST, encoding="utf-8")
-    (content / "lexicon.yaml").write_text(LEXICON, encoding="utf-8")
-    written = tmp_path / "source" / "tcf" / "factsheet.md"
-    written.parent.mkdir(parents=True)
-    written.write_text(FACTSHEET, encoding="utf-8")
-    pdf = make_pdf(written, tmp_path / "Keyboard leaflet.pdf")
+    root = empty_project(tmp_path / "project")
+    pdf = leaflet_pdf(tmp_path, "Keyboard leaflet.pdf")
     studio = Studio(root)
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
     keys = page.keyboard
     try:
         page.goto(f"{studio.base}/?token={studio.token}")
+        page.bring_to_front()  # the keyboard goes to the focused page (an earlier test's is closed)
         tab_to(page, "PDF, Word (.docx) or saved web page")
         with page.expect_file_chooser() as chooser:
             keys.press("Space")
@@ -703,21 +706,8 @@ def test_the_command_prints_its_address_and_refuses_a_folder_without_content(
 
 
 def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
-    from imnm_audio.cli import main
 
-    assert (
-        main(
-            [
-                "script",
-                "-q",
-                "--content",
-                str(studio.root / "content"),
-                "--scripts",
-                str(studio.root / "scripts"),
-            ]
-        )
-        == 0
-    )
+    write_scripts(studio.root)
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
     try:
@@ -751,10 +741,8 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
 def test_a_document_imported_twice_asks_for_a_short_name_of_its_own(
     studio: Studio, tmp_path: Path
 ) -> None:
-    written = tmp_path / "source" / "other" / "factsheet.md"
-    written.parent.mkdir(parents=True)
-    written.write_text(FACTSHEET.replace("Test Condition", "Other Condition"), encoding="utf-8")
-    pdf = make_pdf(written, tmp_path / "other.pdf").read_bytes()
+    other = FACTSHEET.replace("Test Condition", "Other Condition")
+    pdf = leaflet_pdf(tmp_path, "other.pdf", other).read_bytes()
     with studio.client() as client:
 
         def upload(slug: str = "") -> httpx.Response:

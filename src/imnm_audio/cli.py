@@ -24,6 +24,7 @@ from .build import (
     build_hold_line,
     script_state,
     write_script,
+    write_scripts,
 )
 from .build.migrate import migrate_script
 from .cache import ClipCache
@@ -68,12 +69,7 @@ def cmd_script(args: argparse.Namespace) -> int:
     if args.migrate:
         return _migrate_scripts(project, args)
     for factsheet in project.factsheets:
-        for kind in (EPISODE, HOLD):
-            try:
-                script, what = write_script(project, factsheet, args.scripts, args.force, kind)
-            except TooShortForHold as err:
-                log.warning("%s: no hold-line script: %s", factsheet.slug, err.message)
-                continue
+        for kind, script, what in write_scripts(project, factsheet, args.scripts, args.force):
             if not args.quiet:
                 print(
                     f"{kind.path(args.scripts, factsheet.slug)}: {what} "

@@ -22,6 +22,7 @@ from .scripts import (
     script_source_hash,
     script_state,
     write_script,
+    write_scripts,
 )
 from .show import publish_show
 
@@ -42,4 +43,5 @@ __all__ = [
     "script_state",
     "write_outputs",
     "write_script",
+    "write_scripts",
 ]

@@ -16,7 +16,7 @@ from ..content import (
 )
 from ..content.settings import default_voice
 from ..engines import Voice, get_engine, voices_speaking
-from ..errors import EngineError, EngineUnavailable, ImnmError
+from ..errors import EngineError, EngineUnavailable, ImnmError, TooShortForHold
 from ..narrate import narrate, narrate_hold, narration_hash
 from ..narrate.locales import locale_for
 from ..script import Script, load_script, save_script
@@ -126,6 +126,23 @@ def write_script(
     if what != "up to date":
         save_script(script, path)
     return script, what
+
+
+def write_scripts(
+    project: Project, factsheet: Factsheet, scripts_dir: Path, force: bool = False
+) -> list[tuple[ScriptKind, Script, str]]:
+    """The narration and the hold-line script together (one lexicon change makes both
+    stale): each kind, its script and what happened. A factsheet too short for a hold
+    line gets a warning and no hold-line script."""
+    written = []
+    for kind in (EPISODE, HOLD):
+        try:
+            script, what = write_script(project, factsheet, scripts_dir, force, kind)
+        except TooShortForHold as err:
+            log.warning("%s: no hold-line script: %s", factsheet.slug, err.message)
+            continue
+        written.append((kind, script, what))
+    return written
 
 
 def plan_script(

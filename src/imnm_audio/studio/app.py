@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from .. import __version__
+from ..build import write_scripts
 from ..errors import ImnmError
 from ..importer.limits import MAX_FILE_BYTES
 from .jobs import Job, Jobs, build_work, check_work
@@ -38,6 +40,7 @@ from .sheets import (
     text_of,
 )
 from .words import (
+    Busy,
     Speech,
     check_results,
     lexicon_entries,
@@ -46,12 +49,20 @@ from .words import (
     words_to_review,
 )
 
-UPLOAD_TYPES = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
+UPLOAD_TYPES = (".pdf", ".docx", ".html", ".htm")
 # The largest file the importer takes, and room for the form around it.
 BODY_LIMIT = max(MAX_FILE_BYTES.values()) + 64 * 1024
 AUDIO_FILES = re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)*\.(mp3|vtt|srt|html|json|txt|md|png|jpg|xml|epub|zip)$"
 )
+
+
+SheetHandler = Callable[[Request, str, Path], Awaitable[Response]]
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    """A form's text fields (an upload's file is read where it is wanted)."""
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
 
 
 def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
@@ -70,49 +81,94 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         )
         return HTMLResponse(html, status_code=status)
 
-    def not_found(request: Request, slug: str) -> HTMLResponse:
+    def message(
+        request: Request, status: int, title: str, text: str, back: str | None = None
+    ) -> HTMLResponse:
+        return page("message.html", request, status, title=title, text=text, back=back)
+
+    def for_sheet(handler: SheetHandler) -> Callable[[Request], Awaitable[Response]]:
+        """A route about one factsheet: its slug checked (no path outside content/) and
+        its file found, else 404."""
+
+        async def route(request: Request) -> Response:
+            slug = request.path_params["slug"]
+            try:
+                path = paths.factsheet(slug)
+            except LookupError:
+                text = f"There is no factsheet called '{slug}' in this project."
+                return message(request, 404, "No such factsheet", text)
+            return await handler(request, slug, path)
+
+        return route
+
+    def index_page(request: Request, status: int = 200, **values: Any) -> HTMLResponse:
+        values.setdefault("job", jobs.current.as_dict() if jobs.current else None)
+        return page("index.html", request, status, sheets=sheet_states(paths), **values)
+
+    def sheet_page(
+        request: Request, slug: str, path: Path, status: int = 200, **values: Any
+    ) -> HTMLResponse:
+        shown, hints = details_of(path)
+        shown.update(values.pop("form", {}))
+        job = jobs.for_slug(slug)
+        values = {
+            "errors": {},
+            "saved": request.query_params.get("saved") == "1",
+            "imported": request.query_params.get("imported") == "1",
+            "job": job.as_dict() if job else None,
+            "results": check_results(paths, slug),
+            **values,
+        }
+        state = sheet_state(paths, slug)
         return page(
-            "message.html",
+            "sheet.html",
             request,
-            404,
-            title="No such factsheet",
-            text=f"There is no factsheet called '{slug}' in this project.",
+            status,
+            slug=slug,
+            state=state,
+            details=DETAILS,
+            values=shown,
+            hints=hints,
+            **values,
         )
 
-    async def index(request: Request) -> Response:
+    def text_page(
+        request: Request, slug: str, body: str, status: int = 200, error: str = ""
+    ) -> HTMLResponse:
         return page(
-            "index.html",
+            "text.html",
             request,
-            sheets=sheet_states(paths),
-            job=jobs.current.as_dict() if jobs.current else None,
-            note=request.query_params.get("note", ""),
+            status,
+            slug=slug,
+            state=sheet_state(paths, slug),
+            body=body,
+            error=error,
+            saved=request.query_params.get("saved") == "1",
+            new=request.query_params.get("new") == "1",
         )
+
+    # ------------------------------------------------------------ factsheets
+
+    async def index(request: Request) -> Response:
+        return index_page(request, note=request.query_params.get("note", ""))
 
     async def upload(request: Request) -> Response:
         form = await request.form()
         upload = form.get("document")
         if upload is None or isinstance(upload, str) or not upload.filename:
-            return page(
-                "index.html",
-                request,
-                400,
-                sheets=sheet_states(paths),
-                job=None,
-                upload_error="Choose a PDF, Word (.docx) or saved web page (.html) file.",
-            )
+            error = "Choose a PDF, Word (.docx) or saved web page (.html) file."
+            return index_page(request, 400, upload_error=error)
         name = Path(upload.filename).name
         suffix = Path(name).suffix.lower()
         if suffix not in UPLOAD_TYPES:
-            return page(
-                "index.html",
-                request,
-                400,
-                sheets=sheet_states(paths),
-                job=None,
-                upload_error=f"'{name}' is not a PDF, Word (.docx) or web page "
-                "(.html) file. Save the document in one of those and upload it again.",
+            error = (
+                f"'{name}' is not a PDF, Word (.docx) or web page (.html) file. Save the "
+                "document in one of those and upload it again."
             )
+            return index_page(request, 400, upload_error=error)
         safe = re.sub(r"[^A-Za-z0-9._ -]+", "-", Path(name).stem).strip(" .-") or "document"
+        given = form.get("slug")
+        slug = given.strip() if isinstance(given, str) and given.strip() else None
         folder = Path(tempfile.mkdtemp(prefix="imnm-studio-"))
         try:
             source = folder / f"{safe}{suffix}"
@@ -120,75 +176,50 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
                 shutil.copyfileobj(upload.file, out)
             from ..importer import import_document
 
-            slug = form.get("slug")
-            slug = slug.strip() if isinstance(slug, str) and slug.strip() else None
             try:
                 done = import_document(source, paths.content, slug)
             except ImnmError as err:
-                message = err.render().replace(str(folder) + "/", "")
-                if "importing would overwrite it" in message:  # the command's --slug
-                    message = (
-                        f"A factsheet called '{slug}' is already here: give the "
-                        "document a short name of its own below, and import it again."
+                error = err.render().replace(str(folder) + "/", "")
+                if "importing would overwrite it" in error:  # the command says --slug
+                    here = (
+                        f"A factsheet called '{slug}'"
                         if slug
-                        else "A factsheet made from this document is already here: give the "
-                        "document a short name of its own below, and import it again."
+                        else ("A factsheet made from this document")
                     )
-                return page(
-                    "index.html",
-                    request,
-                    400,
-                    sheets=sheet_states(paths),
-                    job=None,
-                    upload_error=message,
-                )
+                    error = (
+                        f"{here} is already here: give the document a short name of its own "
+                        "below, and import it again."
+                    )
+                return index_page(request, 400, upload_error=error)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        slug = done.path.parent.name
-        return RedirectResponse(f"/sheet/{slug}?imported=1", status_code=303)
+        return RedirectResponse(f"/sheet/{done.path.parent.name}?imported=1", status_code=303)
 
-    async def sheet(request: Request) -> Response:
-        slug = request.path_params["slug"]
-        try:
-            path = paths.factsheet(slug)
-        except LookupError:
-            return not_found(request, slug)
-        values, hints = details_of(path)
-        return page(
-            "sheet.html",
-            request,
-            slug=slug,
-            state=sheet_state(paths, slug),
-            details=DETAILS,
-            values=values,
-            hints=hints,
-            errors={},
-            saved=request.query_params.get("saved") == "1",
-            imported=request.query_params.get("imported") == "1",
-            job=(jobs.for_slug(slug).as_dict() if jobs.for_slug(slug) else None),
-            results=check_results(paths, slug),
-        )
+    async def create(request: Request) -> Response:
+        form = await form_of(request)
+        slug = form.get("slug", "").strip()
+        language = form.get("language", "").strip()
+        problem = new_factsheet(paths, slug, form.get("title", ""), language)
+        if problem:
+            return index_page(request, 400, job=None, new_error=problem, new_values=form)
+        return RedirectResponse(f"/sheet/{slug}/text?new=1", status_code=303)
 
-    async def save_sheet(request: Request) -> Response:
-        slug = request.path_params["slug"]
-        try:
-            path = paths.factsheet(slug)
-        except LookupError:
-            return not_found(request, slug)
-        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    @for_sheet
+    async def sheet(request: Request, slug: str, path: Path) -> Response:
+        return sheet_page(request, slug, path)
+
+    @for_sheet
+    async def save_sheet(request: Request, slug: str, path: Path) -> Response:
+        form = await form_of(request)
         errors = save_details(path, form)
         if errors:
-            values, hints = details_of(path)
-            values.update({d.name: form.get(d.name, "") for d in DETAILS})
-            return page(
-                "sheet.html",
+            typed = {d.name: form.get(d.name, "") for d in DETAILS}
+            return sheet_page(
                 request,
+                slug,
+                path,
                 400,
-                slug=slug,
-                state=sheet_state(paths, slug),
-                details=DETAILS,
-                values=values,
-                hints=hints,
+                form=typed,
                 errors=errors,
                 saved=False,
                 imported=False,
@@ -197,56 +228,41 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
             )
         return RedirectResponse(f"/sheet/{slug}?saved=1", status_code=303)
 
-    async def make_script(request: Request) -> Response:
-        slug = request.path_params["slug"]
-        try:
-            paths.factsheet(slug)
-        except LookupError:
-            return not_found(request, slug)
-        from ..build import EPISODE, HOLD, write_script
+    @for_sheet
+    async def text(request: Request, slug: str, path: Path) -> Response:
+        return text_page(request, slug, text_of(path))
+
+    @for_sheet
+    async def save_body(request: Request, slug: str, path: Path) -> Response:
+        body = (await form_of(request)).get("body", "")
+        error = save_text(path, body)
+        if error:
+            return text_page(request, slug, body, 400, error)
+        return RedirectResponse(f"/sheet/{slug}/text?saved=1", status_code=303)
+
+    @for_sheet
+    async def make_script(request: Request, slug: str, path: Path) -> Response:
         from ..content import load_project
-        from ..errors import TooShortForHold
 
         try:
             project = load_project(paths.content, [slug])
-            for kind in (EPISODE, HOLD):
-                try:
-                    write_script(project, project.factsheets[0], paths.scripts, False, kind)
-                except TooShortForHold:
-                    continue
+            write_scripts(project, project.factsheets[0], paths.scripts)
         except ImnmError as err:
-            return page(
-                "message.html",
-                request,
-                400,
-                title="The script was not made",
-                text=err.render(),
-                back=f"/sheet/{slug}",
-            )
+            return message(request, 400, "The script was not made", err.render(), f"/sheet/{slug}")
         return RedirectResponse(f"/sheet/{slug}#words", status_code=303)
 
-    def start(request: Request, kind: str) -> Response:
-        slug = request.path_params["slug"]
-        try:
-            paths.factsheet(slug)
-        except LookupError:
-            return not_found(request, slug)
-        work = build_work(paths.root, slug) if kind == "build" else check_work(paths.root, slug)
-        jobs.start(Job(kind, slug), work)
-        return RedirectResponse(f"/sheet/{slug}/progress", status_code=303)
+    # ------------------------------------------------------------ build and check
 
-    async def build_sheet(request: Request) -> Response:
-        return start(request, "build")
+    def start(kind: str) -> SheetHandler:
+        async def route(request: Request, slug: str, path: Path) -> Response:
+            work = build_work if kind == "build" else check_work
+            jobs.start(Job(kind, slug), work(paths.root, slug))
+            return RedirectResponse(f"/sheet/{slug}/progress", status_code=303)
 
-    async def check_sheet(request: Request) -> Response:
-        return start(request, "check")
+        return route
 
-    async def progress(request: Request) -> Response:
-        slug = request.path_params["slug"]
-        try:
-            paths.factsheet(slug)
-        except LookupError:
-            return not_found(request, slug)
+    @for_sheet
+    async def progress(request: Request, slug: str, path: Path) -> Response:
         job = jobs.for_slug(slug)
         before = jobs.waiting_for(job) if job else None
         return page(
@@ -257,39 +273,32 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
             before=before.as_dict() if before else None,
         )
 
-    async def status(request: Request) -> Response:
-        slug = request.path_params["slug"]
-        try:
-            paths.factsheet(slug)
-        except LookupError:
-            return JSONResponse({"state": "unknown", "message": f"no factsheet '{slug}'"}, 404)
+    @for_sheet
+    async def status(request: Request, slug: str, path: Path) -> Response:
         job = jobs.for_slug(slug)
         return JSONResponse(job.as_dict() if job else {"state": "none"})
 
-    async def audio_file(request: Request) -> Response:
-        slug, name = request.path_params["slug"], request.path_params["name"]
-        try:
-            paths.factsheet(slug)
-        except LookupError:
-            return not_found(request, slug)
-        file = paths.audio / slug / name
-        if not AUDIO_FILES.match(name) or not file.is_file():
-            return page(
-                "message.html",
-                request,
-                404,
-                title="Not built yet",
-                text=f"'{name}' has not been made for '{slug}'.",
-                back=f"/sheet/{slug}",
-            )
+    def built_file(request: Request, file: Path, back: str) -> Response:
+        if not AUDIO_FILES.match(file.name) or not file.is_file():
+            text = f"'{file.name}' has not been made yet."
+            return message(request, 404, "Not built yet", text, back)
         return FileResponse(file)  # answers Range requests, so players can seek
 
-    async def words(request: Request) -> Response:
-        slug = request.path_params["slug"]
-        try:
-            paths.factsheet(slug)
-        except LookupError:
-            return not_found(request, slug)
+    @for_sheet
+    async def audio_file(request: Request, slug: str, path: Path) -> Response:
+        return built_file(
+            request, paths.audio / slug / request.path_params["name"], f"/sheet/{slug}"
+        )
+
+    async def show_file(request: Request) -> Response:
+        """The show's own files beside the episodes: the feed, the library page, the
+        cover (the episode pages link to them)."""
+        return built_file(request, paths.audio / request.path_params["name"], "/")
+
+    # ------------------------------------------------------------ words and lexicon
+
+    @for_sheet
+    async def words(request: Request, slug: str, path: Path) -> Response:
         return page(
             "words.html",
             request,
@@ -299,77 +308,48 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
             saved=request.query_params.get("saved", ""),
         )
 
-    async def hear(request: Request) -> Response:
+    @for_sheet
+    async def hear(request: Request, slug: str, path: Path) -> Response:
         """A sentence of the factsheet as a build says it, made on demand (cached)."""
-        slug = request.path_params["slug"]
-        try:
-            paths.factsheet(slug)
-        except LookupError:
-            return not_found(request, slug)
         text = request.query_params.get("text", "")[:2000]
         if not text.strip():
             return Response("nothing to say", status_code=400)
         try:
             wav = await run_in_threadpool(speech.hear, slug, text)
-        except speech.Busy as busy:
+        except Busy as busy:
             return Response(str(busy), status_code=409)
         except ImnmError as err:
             return Response(err.render(), status_code=400)
         return Response(wav, media_type="audio/wav", headers={"Cache-Control": "no-store"})
 
-    async def try_word(request: Request) -> Response:
-        slug = request.path_params["slug"]
-        try:
-            paths.factsheet(slug)
-        except LookupError:
-            return not_found(request, slug)
-        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    @for_sheet
+    async def try_word(request: Request, slug: str, path: Path) -> Response:
+        form = await form_of(request)
         term, say, text = form.get("term", ""), form.get("say", ""), form.get("text", "")
+        back = f"/sheet/{slug}/words"
         try:
             tried = await run_in_threadpool(speech.try_respelling, slug, term, say, text)
-        except speech.Busy as busy:
-            return page(
-                "message.html",
-                request,
-                409,
-                title="Please wait",
-                text=str(busy),
-                back=f"/sheet/{slug}/words",
-            )
+        except Busy as busy:
+            return message(request, 409, "Please wait", str(busy), back)
         except ImnmError as err:
-            return page(
-                "message.html",
-                request,
-                400,
-                title="That could not be tried",
-                text=err.render(),
-                back=f"/sheet/{slug}/words",
-            )
+            return message(request, 400, "That could not be tried", err.render(), back)
         return page("tried.html", request, slug=slug, term=term, say=say, text=text, tried=tried)
 
     async def lexicon_save(request: Request) -> Response:
-        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        form = await form_of(request)
         back = form.get("back", "/lexicon")
         if not re.fullmatch(r"/(sheet/[a-z0-9-]+/words|lexicon)", back):
             back = "/lexicon"
         try:
             term = save_to_lexicon(paths, form)
         except ImnmError as err:
-            return page(
-                "message.html",
-                request,
-                400,
-                title="The lexicon was not changed",
-                text=err.render(),
-                back=back,
-            )
+            return message(request, 400, "The lexicon was not changed", err.render(), back)
         return RedirectResponse(f"{back}?saved={term}", status_code=303)
 
     async def lexicon(request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
         try:
-            entries = lexicon_entries(paths, query)
-            problem = ""
+            entries, problem = lexicon_entries(paths, query), ""
         except ImnmError as err:
             entries, problem = [], err.render()
         return page(
@@ -385,94 +365,20 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         try:
             summary = publish_summary(paths)
         except ImnmError as err:
-            return page("message.html", request, 400, title="Publishing", text=err.render())
+            return message(request, 400, "Publishing", err.render())
         return page("publish.html", request, **summary)
-
-    async def show_file(request: Request) -> Response:
-        """The show's own files beside the episodes: the feed, the library page, the
-        cover (the episode pages link to them)."""
-        name = request.path_params["name"]
-        file = paths.audio / name
-        if not AUDIO_FILES.match(name) or not file.is_file():
-            return page(
-                "message.html",
-                request,
-                404,
-                title="Not built yet",
-                text=f"'{name}' has not been made yet.",
-                back="/",
-            )
-        return FileResponse(file)
-
-    async def create(request: Request) -> Response:
-        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-        slug = form.get("slug", "").strip()
-        language = form.get("language", "").strip()
-        problem = new_factsheet(paths, slug, form.get("title", ""), language)
-        if problem:
-            return page(
-                "index.html",
-                request,
-                400,
-                sheets=sheet_states(paths),
-                job=None,
-                new_error=problem,
-                new_values=form,
-            )
-        return RedirectResponse(f"/sheet/{slug}/text?new=1", status_code=303)
-
-    async def text(request: Request) -> Response:
-        slug = request.path_params["slug"]
-        try:
-            path = paths.factsheet(slug)
-        except LookupError:
-            return not_found(request, slug)
-        return page(
-            "text.html",
-            request,
-            slug=slug,
-            state=sheet_state(paths, slug),
-            body=text_of(path),
-            error="",
-            saved=request.query_params.get("saved") == "1",
-            new=request.query_params.get("new") == "1",
-        )
-
-    async def save_body(request: Request) -> Response:
-        slug = request.path_params["slug"]
-        try:
-            path = paths.factsheet(slug)
-        except LookupError:
-            return not_found(request, slug)
-        form = await request.form()
-        body = form.get("body")
-        body = body if isinstance(body, str) else ""
-        error = save_text(path, body)
-        if error:
-            return page(
-                "text.html",
-                request,
-                400,
-                slug=slug,
-                state=sheet_state(paths, slug),
-                body=body,
-                error=error,
-                saved=False,
-                new=False,
-            )
-        return RedirectResponse(f"/sheet/{slug}/text?saved=1", status_code=303)
 
     routes = [
         Route("/", index),
         Route("/new", create, methods=["POST"]),
-        Route("/sheet/{slug}/text", text),
-        Route("/sheet/{slug}/text", save_body, methods=["POST"]),
         Route("/upload", upload, methods=["POST"]),
         Route("/sheet/{slug}", sheet),
         Route("/sheet/{slug}", save_sheet, methods=["POST"]),
+        Route("/sheet/{slug}/text", text),
+        Route("/sheet/{slug}/text", save_body, methods=["POST"]),
         Route("/sheet/{slug}/script", make_script, methods=["POST"]),
-        Route("/sheet/{slug}/build", build_sheet, methods=["POST"]),
-        Route("/sheet/{slug}/check", check_sheet, methods=["POST"]),
+        Route("/sheet/{slug}/build", for_sheet(start("build")), methods=["POST"]),
+        Route("/sheet/{slug}/check", for_sheet(start("check")), methods=["POST"]),
         Route("/sheet/{slug}/progress", progress),
         Route("/sheet/{slug}/status", status),
         Route("/sheet/{slug}/words", words),

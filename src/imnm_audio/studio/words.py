@@ -37,8 +37,6 @@ class Speech:
     """Speaking single sentences for the words page: one at a time, never beside a
     build or check (they share the voice)."""
 
-    Busy = Busy
-
     def __init__(self, root: Path, jobs: Jobs) -> None:
         self.root = root
         self.jobs = jobs
