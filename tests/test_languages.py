@@ -1,7 +1,7 @@
 """A factsheet in another language is narrated wholly in that language by a voice that
 speaks it, or refused before anything is written: the narration's own words (the
 introduction, the chapter list, the closing, the hold line) and its number, unit,
-date, money and address rules come per language (narrate/locales.py). Spanish and
+date, money and address rules come per language (narrate/locales/). Spanish and
 Portuguese factsheets written here."""
 
 from __future__ import annotations

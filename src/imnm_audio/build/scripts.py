@@ -258,7 +258,7 @@ def regional_voice_advice(language: str, voice: Voice, piper_voices: dict[str, P
 
 def check_language(project: Project, factsheet: Factsheet, settings: VoiceSettings) -> None:
     """A factsheet is narrated wholly in its language, by a voice that speaks it: the
-    narration must have words for the language (narrate/locales.py), and the voice must
+    narration must have words for the language (narrate/locales/), and the voice must
     speak it; otherwise EngineError (exit 2) naming the language and the voices that do.
     A voice that cannot be looked up here (espeak-ng not installed) is left to the build."""
     language = factsheet.meta.language

@@ -10,6 +10,18 @@ import numpy as np
 MAX_SEGMENT_CHARS = 2000  # longer spoken text is a script mistake, not a sentence
 
 
+def phoneme_text_problem(text: str, notation: str = "phonemes") -> str | None:
+    """What stops any phoneme-reading engine (Piper, hibari) from speaking a text: empty,
+    too long, or a `[[ phonemes ]]` bracket left open."""
+    if not text.strip():
+        return "the spoken text is empty"
+    if len(text) > MAX_SEGMENT_CHARS:
+        return f"the spoken text is {len(text)} characters; split it (at most {MAX_SEGMENT_CHARS})"
+    if text.count("[[") != text.count("]]"):
+        return f"{notation} must be written [[ like this ]]; a bracket is unbalanced"
+    return None
+
+
 @dataclass(frozen=True)
 class Voice:
     id: str

@@ -36,7 +36,7 @@ import numpy as np
 
 from ..dsp import spectral
 from ..errors import EngineError, EngineUnavailable
-from .base import MAX_SEGMENT_CHARS, Clip, Voice
+from .base import Clip, Voice, phoneme_text_problem
 
 log = logging.getLogger(__name__)
 
@@ -383,14 +383,9 @@ class HibariEngine:
         )
 
     def problem(self, text: str, voice: Voice) -> str | None:
-        if not text.strip():
-            return "the spoken text is empty"
-        if len(text) > MAX_SEGMENT_CHARS:
-            return (
-                f"the spoken text is {len(text)} characters; split it (at most {MAX_SEGMENT_CHARS})"
-            )
-        if text.count("[[") != text.count("]]"):
-            return "phonemes must be written [[ like this ]]; a bracket is unbalanced"
+        basic = phoneme_text_problem(text)
+        if basic:
+            return basic
         vocab = _vocab()
         if vocab:
             for match in _OWN_RE.finditer(text):

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import EngineError, EngineUnavailable
-from .base import MAX_SEGMENT_CHARS, Clip, Voice
+from .base import Clip, Voice, phoneme_text_problem
 
 BUNDLED_VOICE = "en_US-joe-medium"
 
@@ -110,15 +110,7 @@ class PiperEngine:
         return self._describe(voice_id, model)
 
     def problem(self, text: str, voice: Voice) -> str | None:
-        if not text.strip():
-            return "the spoken text is empty"
-        if len(text) > MAX_SEGMENT_CHARS:
-            return (
-                f"the spoken text is {len(text)} characters; split it (at most {MAX_SEGMENT_CHARS})"
-            )
-        if text.count("[[") != text.count("]]"):
-            return "Piper phonemes must be written [[ like this ]]; a bracket is unbalanced"
-        return None
+        return phoneme_text_problem(text, "Piper phonemes")
 
     def _load(self, voice: Voice) -> Any:
         with self._lock:

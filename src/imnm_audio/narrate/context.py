@@ -24,7 +24,7 @@ class Context:
 
     @property
     def locale(self) -> Locale:
-        """The narration's own words in the factsheet's language (locales.py)."""
+        """The narration's own words in the factsheet's language (narrate/locales/)."""
         return locale_for(self.language)
 
     def protect(self, spoken: str) -> str:

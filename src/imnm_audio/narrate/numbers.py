@@ -8,7 +8,7 @@ groups, "12/03/2025" says its month's name in the factsheet's own order (en-GB d
 first, en-US month first), "£9.90" is "9 pounds 90", "Mon–Fri" is "Monday to
 Friday". Digits stay digits (every engine says "2" and "10,000" right, in its own
 language); what changes is the units, the grouping and the symbols around them, and
-those words come from the factsheet's locale (locales.py).
+those words come from the factsheet's locale (narrate/locales/).
 
 Phone numbers are found by `phonenumbers` (Google's libphonenumber, maintained, for
 every region's numbering plan): the factsheet's own region, any number written in
