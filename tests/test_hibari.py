@@ -15,7 +15,8 @@ from conftest import folders, write_project
 from imnm_audio.cli import main
 from imnm_audio.content import Lexicon, Term
 from imnm_audio.engines import get_engine
-from imnm_audio.engines.hibari import HibariEngine, installed, to_hibari, voices_dir
+from imnm_audio.engines.hibari import HibariEngine, to_hibari
+from imnm_audio.engines.hibari_voices import installed, voices_dir
 from imnm_audio.errors import EngineError
 from imnm_audio.pronounce import render
 from test_cli import cli

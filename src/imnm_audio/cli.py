@@ -236,7 +236,7 @@ def cmd_hold(args: argparse.Namespace) -> int:
 
 def cmd_voices(args: argparse.Namespace) -> int:
     if getattr(args, "voices_action", None) == "add":
-        from .engines.hibari import add_voice, voices_dir
+        from .engines.hibari_voices import add_voice, voices_dir
 
         added = add_voice(args.file)
         if not args.quiet:
