@@ -19,14 +19,12 @@ from ..respell import looks_like_respelling, respells
 from ..vocabulary import covering_term, is_rare
 from .addresses import spoken_url
 from .context import CLOSE, OPEN, PROTECTED_RE, Context
+from .dates import speak_around_the_clock, speak_dates, speak_days, speak_times
 from .numbers import (
     speak_abbreviations,
-    speak_around_the_clock,
     speak_blood_pressure,
     speak_comparisons,
     speak_dashes,
-    speak_dates,
-    speak_days,
     speak_doses,
     speak_emails,
     speak_fractions_and_counts,
@@ -35,7 +33,6 @@ from .numbers import (
     speak_ordinals,
     speak_phone_numbers,
     speak_powers_of_ten,
-    speak_times,
 )
 
 __all__ = ["RULES", "Context", "speak"]
