@@ -28,8 +28,8 @@ from check_speed import check_against_bare  # noqa: E402
 from import_speed import measure as measure_import  # noqa: E402
 from studio_speed import measure as measure_studio  # noqa: E402
 
-from imnm_audio.build import EPISODE, HOLD  # noqa: E402
 from imnm_audio.content import load_project  # noqa: E402
+from imnm_audio.pipeline import EPISODE, HOLD  # noqa: E402
 
 NUMBERS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "

@@ -340,7 +340,7 @@ def test_a_rebuild_after_the_code_changed_makes_the_outputs_again(
 ) -> None:
     """A working copy edited since the last build (same version number) must not leave
     outputs the old code made: the published stamps know the code's source."""
-    from imnm_audio.build import episode
+    from imnm_audio.pipeline import episode
 
     root = copy_project(built, tmp_path / "p")
     before = (out(root) / "tcf.mp3").stat().st_mtime_ns

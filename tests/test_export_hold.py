@@ -248,15 +248,15 @@ def test_one_voice_load_for_all_factsheets_and_none_held_during_assembly(
 ) -> None:
     import weakref
 
-    from imnm_audio.build import episode, pipeline, synthesis
     from imnm_audio.engines import piper
+    from imnm_audio.pipeline import episode, run, synthesis
 
     loaded: list[weakref.ref] = []  # type: ignore[type-arg]
     alive_at_assembly: list[int] = []
     made: list[weakref.ref] = []  # type: ignore[type-arg]
     clips_held_after_synthesis: list[int] = []
     load_voice, assemble = piper._load_voice, episode.assemble
-    synthesize, release = synthesis.synthesize, pipeline.release_engines
+    synthesize, release = synthesis.synthesize, run.release_engines
 
     def watched_synthesize(*args, **kwargs):  # type: ignore[no-untyped-def]
         synthesis = synthesize(*args, **kwargs)
@@ -280,7 +280,7 @@ def test_one_voice_load_for_all_factsheets_and_none_held_during_assembly(
     monkeypatch.setattr(piper, "_load_voice", counting_load)
     monkeypatch.setattr(episode, "assemble", watched_assemble)
     monkeypatch.setattr(synthesis, "synthesize", watched_synthesize)
-    monkeypatch.setattr(pipeline, "release_engines", watched_release)
+    monkeypatch.setattr(run, "release_engines", watched_release)
     # Two factsheets, each with a new sentence in the section both scripts read: both
     # factsheets' episodes and hold lines need new clips.
     for slug, words in (("tcf", "not yet known"), ("tcf-two", "not known yet")):
@@ -362,7 +362,7 @@ def test_each_message_is_encoded_once_for_its_file_and_the_loop(
 ) -> None:
     import shutil
 
-    from imnm_audio.build import encoding
+    from imnm_audio.pipeline import encoding
 
     cache = tmp_path / "cache"
     shutil.copytree(shared_cache, cache)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import folders
-from imnm_audio.build import script_source_hash
 from imnm_audio.cli import main
 from imnm_audio.content import load_project
 from imnm_audio.errors import ContentError
+from imnm_audio.pipeline import script_source_hash
 from imnm_audio.script import dump_script, load_script
 
 REPO = Path(__file__).resolve().parents[1]

@@ -33,7 +33,7 @@ SILENCE_DBFS = -45.0
 # is enough for both offline voices at 22.05 kHz (hibari's at 24 kHz overshot: its IMNM
 # episode measured -0.8 dBTP). An engine that needs more gets it here. Where an encoded
 # file still overshoots, the build measures it and levels again with the room it took
-# (build.episode.finish_episode).
+# (pipeline.episode.finish_episode).
 ENCODER_HEADROOM_DB = 0.5
 ENGINE_HEADROOM_DB: dict[str, float] = {}
 

@@ -15,7 +15,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .build import (
+from .cache import ClipCache
+from .cli_lexicon import cmd_lexicon
+from .cli_parser import make_parser
+from .content import Factsheet, Project, load_project
+from .engines import ENGINES, get_engine
+from .errors import ImnmError, TooShortForHold, UsageError
+from .pipeline import (
     EPISODE,
     HOLD,
     BuildOptions,
@@ -26,13 +32,7 @@ from .build import (
     write_script,
     write_scripts,
 )
-from .build.migrate import migrate_script
-from .cache import ClipCache
-from .cli_lexicon import cmd_lexicon
-from .cli_parser import make_parser
-from .content import Factsheet, Project, load_project
-from .engines import ENGINES, get_engine
-from .errors import ImnmError, TooShortForHold, UsageError
+from .pipeline.migrate import migrate_script
 from .script import Script
 
 log = logging.getLogger("imnm_audio")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from .build import EPISODE
-from .build.synthesis import engine_for_script
 from .content import Project, load_project
 from .errors import UsageError
+from .pipeline import EPISODE
+from .pipeline.synthesis import engine_for_script
 from .vocabulary import ReviewWord, draft_entry
 
 

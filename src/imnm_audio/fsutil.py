@@ -140,7 +140,7 @@ def output_lock(folder: Path) -> Iterator[None]:
 
 
 class Deferrer(Protocol):
-    """Where a finished staging folder waits to be published (build.options.PublishGate)."""
+    """Where a finished staging folder waits to be published (pipeline.options.PublishGate)."""
 
     def defer(self, publish: Callable[[], None], discard: Callable[[], None]) -> None: ...
 

@@ -73,7 +73,7 @@ def _zipf_as_written(word: str, code: str) -> float:
 
 def release() -> bool:
     """Drop wordfreq's tables (about 50 MB) once the scripts are written: the build
-    synthesises next, and the voice needs the room (`build/pipeline.py`). True when
+    synthesises next, and the voice needs the room (`pipeline/run.py`). True when
     there was something to drop."""
     zipf.cache_clear()
     wordfreq = sys.modules.get("wordfreq")  # never imported just to be emptied

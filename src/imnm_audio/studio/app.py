@@ -23,9 +23,9 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from .. import __version__
-from ..build import write_scripts
 from ..errors import ImnmError
 from ..importer.limits import MAX_FILE_BYTES
+from ..pipeline import write_scripts
 from .jobs import Job, Jobs, build_work, check_work
 from .security import CSRF_FIELD, TokenMiddleware, csrf_for
 from .sheets import (

@@ -126,8 +126,8 @@ ACTIVE = ("running", "waiting")
 
 
 def build_work(root: Path, slug: str) -> Callable[[Job], str]:
-    from ..build import BuildOptions, build
     from ..cache import DEFAULT_CACHE_DIR
+    from ..pipeline import BuildOptions, build
 
     def work(job: Job) -> str:
         options = BuildOptions(
@@ -146,9 +146,9 @@ def check_work(root: Path, slug: str, model: Path | None = None) -> Callable[[Jo
     def work(job: Job) -> str:
         import json
 
-        from ..build import EPISODE
         from ..check import check_episode, write_reports
         from ..content import load_project
+        from ..pipeline import EPISODE
         from ..script import load_script
 
         project = load_project(root / "content", [slug])

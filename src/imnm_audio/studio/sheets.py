@@ -13,13 +13,13 @@ from typing import Any
 
 import yaml
 
-from ..build import EPISODE, script_state
 from ..content import load_project
 from ..content.common import SLUG_RE
 from ..content.factsheet import PLACEHOLDER, find_factsheets, parse_meta
 from ..content.markdown import parse_sections
 from ..errors import ImnmError
 from ..fsutil import atomic_write_text
+from ..pipeline import EPISODE, script_state
 from ..yamlio import parse_yaml, read_text
 
 SLUG = SLUG_RE

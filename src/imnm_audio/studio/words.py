@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from ..build import EPISODE
-from ..build.synthesis import engine_for_script
 from ..cache import DEFAULT_CACHE_DIR, ClipCache
 from ..content import load_project
 from ..content.lexicon import Term, load_lexicon
 from ..content.lexicon_edit import set_entry
 from ..errors import ContentError
+from ..pipeline import EPISODE
+from ..pipeline.synthesis import engine_for_script
 from ..trying import Tried, speak_once, try_text
 from ..vocabulary import TODO, draft_entry
 from ..yamlio import read_text

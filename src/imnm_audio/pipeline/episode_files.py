@@ -150,7 +150,7 @@ def write_outputs(
     (folder / "cover.png").write_bytes(cover)
     files.append("cover.png")
     # The page last, with every other file's size: the same page the show's publishing
-    # would write (build/show.py), so it never has to be written twice.
+    # would write (pipeline/show.py), so it never has to be written twice.
     sizes = {name: (folder / name).stat().st_size for name in files}
     published = PublishedEpisode(
         slug, meta, episode.duration, sizes[f"{slug}.mp3"], episode.chapters, tuple(files)

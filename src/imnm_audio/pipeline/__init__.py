@@ -1,6 +1,6 @@
 """The build: content -> scripts -> clips -> assembled audio -> published files.
 
-`pipeline.py` runs the stages in order; each module below it owns one of them:
+`run.py` runs the stages in order; each module below it owns one of them:
 `scripts.py` (fresh, stale or missing scripts), `synthesis.py` (the voice, loaded
 once), `episode.py` and `episode_files.py` (an episode and its files),
 `hold_line.py` (the phone hold line), `encoding.py` (MP3 streams through the
@@ -12,7 +12,7 @@ from .episode import EpisodeReport
 from .episode_files import write_outputs
 from .hold_line import HoldReport
 from .options import BuildOptions, ProgressFor
-from .pipeline import build, build_hold_line
+from .run import build, build_hold_line
 from .scripts import (
     EPISODE,
     HOLD,
