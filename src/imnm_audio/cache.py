@@ -14,16 +14,14 @@ import hashlib
 import importlib
 import json
 import logging
-import os
-import shutil
+import re
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .engines.base import Clip, Voice
-from .fsutil import atomic_write_bytes
+from .store import Location, Store, clean_stray_temporaries, is_url, open_store
 
 log = logging.getLogger(__name__)
 
@@ -121,78 +119,85 @@ def decode_wav(blob: bytes) -> Clip:
     return Clip(np.frombuffer(data, dtype="<i2").copy(), rate)
 
 
-@dataclass
 class ClipCache:
-    root: Path
-    enabled: bool = True
+    """The cache in a folder (`root` a Path) or any fsspec location (`root` a URL string:
+    `s3://bucket/prefix`), shared by every machine of a cluster build."""
+
+    def __init__(self, root: Location, enabled: bool = True) -> None:
+        self.root = root
+        self.enabled = enabled
+        self.store: Store = open_store(root)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (ClipCache, (self.root, self.enabled))  # sent to a cluster's workers
 
     def path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.wav"
+        """The entry's file (a folder cache only)."""
+        return Path(self.root) / self._name(key)
+
+    @staticmethod
+    def _name(key: str, suffix: str = ".wav") -> str:
+        return f"{key[:2]}/{key}{suffix}"
 
     def get(self, key: str) -> Clip | None:
         if not self.enabled:
             return None
-        path = self.path(key)
-        try:
-            blob = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as err:
-            log.warning("cache entry %s cannot be read (%s); making it again", path, err)
+        name = self._name(key)
+        blob = self.store.read(name)
+        if blob is None:
             return None
         try:
             return decode_wav(blob)
         except (ValueError, struct.error) as err:
             log.warning(
-                "cache entry %s is damaged (%s); discarding it and making it again", path, err
+                "cache entry %s/%s is damaged (%s); discarding it and making it again",
+                self.store.where,
+                name,
+                err,
             )
-            try:
-                path.unlink()
-            except OSError:
-                pass
+            self.store.remove(name)
             return None
 
     def put(self, key: str, clip: Clip) -> None:
         if self.enabled:
-            atomic_write_bytes(self.path(key), encode_wav(clip))
+            self.store.write(self._name(key), encode_wav(clip))
 
     def get_bytes(self, key: str, suffix: str) -> bytes | None:
         """Bytes stored with put_bytes; None when absent (or damaged: then removed)."""
         if not self.enabled:
             return None
-        path = self.path(key).with_suffix(suffix)
-        try:
-            blob = path.read_bytes()
-        except OSError:
+        name = self._name(key, suffix)
+        blob = self.store.read(name)
+        if blob is None:
             return None
         data, check = blob[:-32], blob[-32:]
         if len(blob) < 32 or hashlib.sha256(data).digest() != check:
-            log.warning("cache entry %s is damaged; discarding it and making it again", path)
-            try:
-                path.unlink()
-            except OSError:
-                pass
+            log.warning(
+                "cache entry %s/%s is damaged; discarding it and making it again",
+                self.store.where,
+                name,
+            )
+            self.store.remove(name)
             return None
         return data
 
     def put_bytes(self, key: str, suffix: str, data: bytes) -> None:
         if self.enabled:
             blob = data + hashlib.sha256(data).digest()
-            atomic_write_bytes(self.path(key).with_suffix(suffix), blob)
+            self.store.write(self._name(key, suffix), blob)
+
+    def _own(self) -> list[tuple[str, int]]:
+        return [(n, size) for n, size in self.store.entries() if re.match(r"^[0-9a-f]{2}/", n)]
 
     def info(self) -> tuple[int, int]:
         """(entries, bytes) in the cache: clips and encoded audio."""
-        if not self.root.is_dir():
-            return 0, 0
-        files = [f for f in self.root.glob("??/*") if not f.name.startswith(".")]
-        return len(files), sum(f.stat().st_size for f in files)
+        files = self._own()
+        return len(files), sum(size for _, size in files)
 
     def clear(self) -> int:
-        entries, _ = self.info()
-        if self.root.is_dir():
-            for folder in self.root.glob("??"):
-                if folder.is_dir():
-                    shutil.rmtree(folder)
-            for stray in self.root.glob(".*.tmp"):
-                os.unlink(stray)
-        return entries
+        files = self._own()
+        for folder in sorted({name.split("/", 1)[0] for name, _ in files}):
+            self.store.remove_all(folder)
+        if not is_url(self.root) and Path(self.root).is_dir():
+            clean_stray_temporaries(Path(self.root))
+        return len(files)

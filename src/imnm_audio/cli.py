@@ -158,6 +158,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         hold=not args.no_hold,
         formats=_formats(args.formats),
         low_memory=args.low_memory,
+        cluster=args.cluster,
+        workers=args.workers,
     )
     with _progress(args.quiet) as progress_for:
         reports = build(options, args.slugs or None, progress_for)
@@ -171,33 +173,55 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import check_episode, summary, write_reports
-    from .listen import check_model_folder
-    from .script import load_script
+    from .check import summary
 
     project = load_project(args.content, args.slugs or None)
     if args.model is not None and not args.no_speech:
+        from .listen import check_model_folder
+
         check_model_folder(args.model)
     failed = False
-    for factsheet in project.factsheets:
-        script = load_script(EPISODE.path(args.scripts, factsheet.slug))
-        lexicon = project.lexicon.for_language(script.meta.language)
+    for report, lexicon, written in _checked(args, project):
+        failed |= not report.passed
+        if not args.quiet or not report.passed:
+            print(summary(report, lexicon))
+            print(f"  reports: {', '.join(str(args.out / report.slug / w) for w in written)}")
+    return 1 if failed else 0
+
+
+def _checked(args: argparse.Namespace, project: Project) -> Iterator[tuple]:  # type: ignore[type-arg]
+    """Each episode's check report, its lexicon and the report files written: here, or
+    on a Dask cluster (--cluster, --workers)."""
+    from .check import check_episode, write_reports
+    from .script import load_script
+
+    scripts = [load_script(EPISODE.path(args.scripts, f.slug)) for f in project.factsheets]
+    lexicons = [project.lexicon.for_language(s.meta.language) for s in scripts]
+    speech = not args.no_speech
+    if args.cluster or args.workers:
+        from .check.cluster import CheckJob, check_on_cluster
+
+        jobs = [
+            CheckJob(s, project.podcast, lex, project.podcast.check, speech, args.model)
+            for s, lex in zip(scripts, lexicons, strict=True)
+        ]
+        results = check_on_cluster(jobs, args.out, args.cluster, args.workers)
+        # The cluster's results first: zip then runs them to the end, which stops it.
+        for (report, written), lexicon in zip(results, lexicons, strict=True):
+            yield report, lexicon, written
+        return
+    for script, lexicon in zip(scripts, lexicons, strict=True):
         report = check_episode(
             script,
             project.podcast,
             lexicon,
             args.out,
             project.podcast.check,
-            speech=not args.no_speech,
+            speech=speech,
             model=args.model,
         )
         timings = json.loads((args.out / script.slug / "timings.json").read_text("utf-8"))
-        written = write_reports(report, args.out / script.slug, timings, lexicon)
-        failed |= not report.passed
-        if not args.quiet or not report.passed:
-            print(summary(report, lexicon))
-            print(f"  reports: {', '.join(str(args.out / script.slug / w) for w in written)}")
-    return 1 if failed else 0
+        yield report, lexicon, write_reports(report, args.out / script.slug, timings, lexicon)
 
 
 def _formats(value: str) -> tuple[str, ...]:

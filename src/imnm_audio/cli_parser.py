@@ -8,6 +8,7 @@ from pathlib import Path
 from . import __version__
 from .cache import DEFAULT_CACHE_DIR
 from .engines import ENGINES
+from .store import location_of
 
 
 def _script_options(parser: argparse.ArgumentParser, what: str) -> None:
@@ -62,14 +63,39 @@ def _verbosity(parser: argparse.ArgumentParser) -> None:
 def _cache(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cache",
-        type=Path,
+        type=location_of,
         default=DEFAULT_CACHE_DIR,
-        metavar="DIR",
-        help=f"clip cache folder (default: {DEFAULT_CACHE_DIR}/)",
+        metavar="DIR|URL",
+        help=f"clip cache: a folder (default: {DEFAULT_CACHE_DIR}/) or an fsspec URL such as "
+        "s3://bucket/prefix, shared by every worker of a cluster build",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="synthesise everything and store nothing"
     )
+
+
+def _cluster(parser: argparse.ArgumentParser, work: str) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help=f"{work} on this Dask cluster (tcp://host:8786; 'dask scheduler' and "
+        "'dask worker', or any deployment); its workers need the same imnm-audio and voices, "
+        "and a --cache they can all reach",
+    )
+    where.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help=f"{work} on N worker processes of a local Dask cluster started for this run",
+    )
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -157,6 +183,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--check", action="store_true", help="proof-listen after building")
     _model(p)
+    _cluster(p, "build each factsheet")
     p.add_argument(
         "--base-url",
         metavar="URL",
@@ -271,6 +298,7 @@ def make_parser() -> argparse.ArgumentParser:
         help="skip speech recognition (structure and sound only)",
     )
     _model(p)
+    _cluster(p, "check each episode")
     _folders(p)
     _verbosity(p)
 

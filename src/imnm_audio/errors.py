@@ -24,6 +24,11 @@ class ImnmError(Exception):
         self.fix = fix
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Kept whole when it crosses a process (a Dask worker's error reaches the client
+        # as the same type, with its path and fix): the keyword-only fields are state.
+        return (_remade, (type(self), dict(self.__dict__)))
+
     def render(self) -> str:
         where = ""
         if self.path is not None:
@@ -69,3 +74,14 @@ class OutputError(ImnmError):
     """Raised when an output cannot be written (disk full, read-only folder)."""
 
     exit_code = 4
+
+
+class ClusterUnreachable(EngineUnavailable):
+    """Raised when the Dask scheduler given with --cluster cannot be reached."""
+
+
+def _remade(kind: type[ImnmError], state: dict[str, object]) -> ImnmError:
+    error = kind.__new__(kind)
+    error.__dict__.update(state)
+    Exception.__init__(error, error.render())
+    return error

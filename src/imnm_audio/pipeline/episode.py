@@ -104,6 +104,7 @@ def start_episode(
         started,
         progress,
         options.use_cache,
+        options.published_stamp(script.slug),
     )
     if done is not None:
         return lambda gate=None: done

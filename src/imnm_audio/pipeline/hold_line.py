@@ -97,6 +97,7 @@ def start_hold(
         started,
         progress,
         options.use_cache,
+        options.published_stamp(f"hold/{script.slug}"),
     )
     if done is not None:
         return lambda gate=None: done

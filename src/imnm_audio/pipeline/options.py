@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from ..store import Location
 from ..synth import Progress
 
 # Makes a progress callback: (label, total) for synthesis, whose unit is segments, or
@@ -19,7 +21,7 @@ class BuildOptions:
     content_dir: Path = Path("content")
     scripts_dir: Path = Path("scripts")
     out_dir: Path = Path("audio")
-    cache_dir: Path = Path(".cache/imnm-audio")
+    cache_dir: Location = Path(".cache/imnm-audio")  # a folder or an fsspec URL
     use_cache: bool = True
     engine: str | None = None
     voice: str | None = None
@@ -32,6 +34,23 @@ class BuildOptions:
     # Assemble each factsheet only once every clip is made, not beside synthesis: about
     # 70 MB less for one factsheet and 140 MB less for a library, 7-24 % slower.
     low_memory: bool = False
+    # Where the per-factsheet work runs: a Dask scheduler's address, or N local worker
+    # processes; neither: in this process, without importing Dask (pipeline/cluster.py).
+    cluster: str | None = None
+    workers: int | None = None
+    # On a cluster's worker only: the stamps of the published outputs, read by the client
+    # (folder relative to out_dir -> stamp), so an up-to-date output is not built again.
+    published: Mapping[str, Any] | None = None
+
+    def published_stamp(self, folder: str) -> dict[str, Any] | None:
+        """On a worker: the client's stamp of `folder` ({} when nothing is published)."""
+        if self.published is None:
+            return None
+        return self.published.get(folder) or {}
+
+    @property
+    def distributed(self) -> bool:
+        return self.cluster is not None or self.workers is not None
 
 
 class BuildAborted(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..cache import ClipCache
 from ..content import (
@@ -49,13 +49,25 @@ def build_hold_line(
     return build(replace(options, episodes=False, hold=True), slugs, progress_for)
 
 
-def _build(
-    options: BuildOptions,
-    slugs: list[str] | None,
-    progress_for: ProgressFor | None,
-) -> list[EpisodeReport | HoldReport]:
+@dataclass
+class Plan:
+    """A build's first step done: the project, its scripts, and the whole show."""
+
+    project: Project
+    base_url: str
+    episode_of: dict[str, Script]
+    hold_of: dict[str, Script]
+    show: list[Factsheet]  # every factsheet, for each episode page's links
+    saves: list[Callable[[], None]]  # new and regenerated scripts, kept once clips are made
+
+    def save_scripts(self) -> None:
+        for save in self.saves:
+            save()
+
+
+def plan_build(options: BuildOptions, slugs: list[str] | None) -> Plan:
+    """Load the project and every script the build needs (narrated where missing)."""
     project = load_project(options.content_dir, slugs)
-    cache = ClipCache(options.cache_dir, enabled=options.use_cache)
     base_url = base_url_for(project.podcast, options)  # checked before any work starts
     episode_plans = [
         script_for_build(project, f, options, EPISODE)
@@ -77,22 +89,28 @@ def _build(
     # The whole show, for each episode page's links to its neighbours (written with the
     # page, so no build leaves a page without them; publish_show mends what changed).
     show = load_project(options.content_dir).factsheets if slugs else project.factsheets
-    episode_of = {s.slug: s for s, _ in episode_plans}
-    hold_of = {s.slug: s for s, _ in hold_plans}
-    # With Piper, first every factsheet's clips, with one voice load for the whole build;
-    # then the voice is unloaded and each factsheet is assembled, its episode and hold
-    # line side by side (one thread each; assembly works a slice at a time, so both
-    # together stay well under the voice's memory). The largest memory (the voice) and
-    # the next largest (assembly's arrays and libraries) are never held at once, and the
-    # voice never loads on top of what an earlier factsheet's assembly left: memory stays
-    # flat however many factsheets are built. Clips are read back from the cache for
-    # assembly, not held.
-    # A light voice (hibari: 8 MB; espeak-ng, Google: none here) synthesises five times
-    # faster than Piper, so assembly and encoding would be most of the build: each
-    # episode and hold line is assembled as soon as its clips are made, on a second
-    # thread while the next clips are made, and waits at the gate before publishing
-    # until every clip of the build is made (a build that fails in synthesis publishes
-    # nothing).
+    return Plan(
+        project,
+        base_url,
+        {s.slug: s for s, _ in episode_plans},
+        {s.slug: s for s, _ in hold_plans},
+        show,
+        [save for _, save in [*episode_plans, *hold_plans] if save],
+    )
+
+
+def _build(
+    options: BuildOptions,
+    slugs: list[str] | None,
+    progress_for: ProgressFor | None,
+) -> list[EpisodeReport | HoldReport]:
+    plan = plan_build(options, slugs)
+    if options.distributed:
+        from .cluster import build_on_cluster  # Dask is imported only here
+
+        return build_on_cluster(plan, options, progress_for)
+    project, show, episode_of, hold_of = plan.project, plan.show, plan.episode_of, plan.hold_of
+    cache = ClipCache(options.cache_dir, enabled=options.use_cache)
     scripts = [*episode_of.values(), *hold_of.values()]
     early = (
         bool(scripts)
@@ -106,10 +124,7 @@ def _build(
             project, options, cache, progress_for, show, episode_of, hold_of, pool, gate
         )
         release_engines()
-        # Every clip is made: new and regenerated scripts can be kept now.
-        for _, save in [*episode_plans, *hold_plans]:
-            if save:
-                save()
+        plan.save_scripts()  # every clip is made: new and regenerated scripts are kept now
     except BaseException:
         gate.abort()
         if pool is not None:
@@ -137,7 +152,7 @@ def _build(
         if pool is not None:
             pool.shutdown(wait=True)
     if options.episodes:
-        publish_show(options, base_url)
+        publish_show(options, plan.base_url)
     return [*episodes, *hold_reports]
 
 

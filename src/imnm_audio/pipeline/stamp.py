@@ -36,13 +36,24 @@ def write_stamp(folder: Path, key: str, files: list[str], report: object) -> Non
     )  # type: ignore[call-overload]
 
 
-def read_stamp(out: Path, key: str) -> dict | None:  # type: ignore[type-arg]
-    """The stored report of an up-to-date build in `out`, or None when it must be rebuilt."""
+def published_stamp(out: Path) -> dict | None:  # type: ignore[type-arg]
+    """The stamp of the output published in `out`, when it is whole (every file it lists
+    is there), else None."""
     try:
         previous = json.loads((out / ".build.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if previous.get("key") != key or not all((out / f).is_file() for f in previous["files"]):
+    if not isinstance(previous, dict) or not all(
+        (out / f).is_file() for f in previous.get("files", ())
+    ):
+        return None
+    return previous
+
+
+def read_stamp(out: Path, key: str) -> dict | None:  # type: ignore[type-arg]
+    """The stored report of an up-to-date build in `out`, or None when it must be rebuilt."""
+    previous = published_stamp(out)
+    if previous is None or previous.get("key") != key:
         return None
     return previous["report"]  # type: ignore[no-any-return]
 
@@ -56,15 +67,21 @@ def reuse(
     started: float,
     progress: Progress | None,
     use_cache: bool = True,
+    known: dict | None = None,  # type: ignore[type-arg]
 ) -> R | None:
     """The report of the published output `parent/name` when it is up to date with
     `key` (every clip counted as from the cache), or None when it must be built. A
-    crash between the swap's two renames is mended first (fsutil.recover)."""
-    recover(parent, name)
+    crash between the swap's two renames is mended first (fsutil.recover). On a cluster's
+    worker, which cannot see the published folder, `known` is its stamp, read by the
+    client."""
+    if known is None:
+        recover(parent, name)
     if not use_cache:
         return None
-    out = parent / name
-    previous = read_stamp(out, key)
+    if known is not None:
+        previous = known["report"] if known.get("key") == key else None
+    else:
+        previous = read_stamp(parent / name, key)
     if previous is None:
         return None
     report = kind(**previous)

@@ -1,0 +1,423 @@
+"""The per-factsheet work on a Dask cluster: `build --cluster ADDRESS` / `--workers N`.
+
+Imported only when one of those is given, so an ordinary build never imports Dask.
+
+The client (this process) does the build's first step as always (`run.plan_build`: the
+project, the scripts), then sends each factsheet to the cluster as one task: its
+scripts, the settings and lexicon they need, and the stamps of what is published (a
+worker cannot see the client's `audio/`). A worker synthesises through the shared
+cache (`--cache`: a folder every machine sees, or `s3://...`), assembles the episode
+and the hold line in a temporary folder exactly as an in-process build does, and
+uploads the finished files to the shared cache under `outputs/`, their manifest last:
+an upload cut short has no manifest and is never used. The task runs again elsewhere
+if its worker dies (it writes nothing the client trusts until its manifest), and
+returns the reports.
+
+When every task has finished, the client saves new scripts, then brings each output
+down from the shared cache, checks every file against the manifest's SHA-256, and
+swaps it into `audio/` whole (`fsutil.staged_folder`), as an in-process build
+publishes. A build with a failed task publishes nothing. The show's feed, library page
+and cover are written once, at the end, from the finished episodes
+(`show.publish_show`). `check --cluster` sends each built episode to a worker to be
+heard (`check_on_cluster`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..cache import ClipCache
+from ..content import Lexicon, Podcast
+from ..errors import ClusterUnreachable, EngineError, ImnmError, OutputError
+from ..export.library import neighbours
+from ..fsutil import recover, staged_folder
+from ..script import Script
+from ..store import Store, is_url, open_store
+from .episode import EpisodeReport, start_episode
+from .hold_line import HoldReport, start_hold
+from .options import BuildOptions, ProgressFor
+from .show import publish_show
+from .stamp import published_stamp
+
+log = logging.getLogger(__name__)
+
+PROGRESS_TOPIC = "imnm-audio-progress"
+CONNECT_SECONDS = 10
+OUTPUTS = "outputs"  # the shared cache's folder of finished outputs waiting for the client
+
+
+# ---------------------------------------------------------------- the cluster
+
+
+@contextlib.contextmanager
+def connect(cluster: str | None, workers: int | None) -> Iterator[Any]:
+    """A Dask client: of the scheduler at `cluster`, or of `workers` local processes."""
+    with _quiet_dask():
+        with _connect(cluster, workers) as client:
+            yield client
+
+
+@contextlib.contextmanager
+def _quiet_dask() -> Iterator[None]:
+    """Dask's own log (workers joining, connections closing at the end) only with -vv:
+    the build's bars and messages are what a user reads."""
+    import distributed  # noqa: F401 - its import sets its loggers' levels; set ours after
+
+    debugging = logging.getLogger("imnm_audio").isEnabledFor(logging.DEBUG)
+    names = ("distributed", "tornado", "asyncio")
+    before = {n: logging.getLogger(n).level for n in names}
+    if not debugging:
+        for name in names:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for name, level in before.items():
+            logging.getLogger(name).setLevel(level)
+
+
+@contextlib.contextmanager
+def _connect(cluster: str | None, workers: int | None) -> Iterator[Any]:
+    from dask.distributed import Client, LocalCluster
+
+    if workers is not None:
+        local = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,  # one factsheet at a time per process: the voice's threads
+            processes=True,
+            dashboard_address=":0",  # any free port: another cluster may hold 8787
+            silence_logs=logging.ERROR,
+        )
+        with local, Client(local) as client:
+            yield client
+        return
+    assert cluster is not None
+    try:
+        client = Client(cluster, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise ClusterUnreachable(
+            f"the Dask scheduler at {cluster} cannot be reached ({err}).",
+            fix="Start it ('dask scheduler', then 'dask worker ADDRESS' on each machine) "
+            "and check the address and port (tcp://host:8786); or build on this machine "
+            "without --cluster.",
+        ) from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_SECONDS * 3)
+        except (OSError, TimeoutError) as err:
+            raise ClusterUnreachable(
+                f"the Dask scheduler at {cluster} has no workers ({err}).",
+                fix="Start at least one: 'dask worker ADDRESS' on a machine with "
+                "imnm-audio and its voices installed.",
+            ) from None
+        yield client
+
+
+def worker_name() -> str:
+    """This worker, as a person can find it: its address and its machine."""
+    try:
+        from dask.distributed import get_worker
+
+        address = get_worker().address
+    except (ImportError, ValueError):
+        address = "this process"
+    return f"{address} (host {socket.gethostname()}, pid {os.getpid()})"
+
+
+def voice_problem(voices: list[tuple[str, str, dict[str, Path]]]) -> str | None:
+    """On a worker: why it cannot speak with one of these (engine, voice) pairs, or None."""
+    from ..engines import get_engine
+
+    for engine_name, voice_id, piper_voices in voices:
+        try:
+            engine = get_engine(engine_name, piper_voices)
+            status = engine.status()
+            if status.startswith("not installed") or status.startswith("unavailable"):
+                return f"{engine_name}: {status}"
+            engine.voice(voice_id)
+        except ImnmError as err:
+            return err.render()
+    return None
+
+
+def check_voices(client: Any, voices: list[tuple[str, str, dict[str, Path]]]) -> None:
+    """Refuse, before any task, a cluster whose workers cannot speak with every voice."""
+    problems = {w: p for w, p in client.run(voice_problem, voices).items() if p}
+    if problems:
+        named = "; ".join(f"the worker {w}: {p}" for w, p in sorted(problems.items()))
+        raise EngineError(
+            f"{len(problems)} of the cluster's workers cannot speak this build's voices: {named}.",
+            fix="Install the same imnm-audio and voices on every worker ('imnm-audio "
+            "voices add FILE' for an added hibari voice, with the same IMNM_AUDIO_HOME), "
+            "or stop that worker.",
+        )
+
+
+# ---------------------------------------------------------------- a worker's task
+
+
+@dataclass(frozen=True)
+class FactsheetJob:
+    """One factsheet's work, as sent to a worker."""
+
+    slug: str
+    podcast: Podcast
+    episode: Script | None
+    hold: Script | None
+    lexicons: dict[str, Lexicon]  # by language
+    neighbours: str
+    options: BuildOptions  # with the client's stamps of what is published
+
+
+@dataclass
+class Finished:
+    """One output a worker made: its report, and its manifest in the shared cache (None
+    when the published output was already up to date)."""
+
+    folder: str  # relative to out_dir: "<slug>" or "hold/<slug>"
+    report: EpisodeReport | HoldReport
+    manifest: str | None
+
+
+def _progress(label: str, total: int) -> Any:
+    from dask.distributed import get_worker
+
+    worker = get_worker()
+
+    def update(done: int, total_now: int, hits: int) -> None:
+        worker.log_event(PROGRESS_TOPIC, [label, done, total_now, hits])
+
+    return update
+
+
+def build_factsheet(job: FactsheetJob) -> list[Finished]:
+    """A worker's task: the factsheet's episode and hold line, uploaded to the shared cache."""
+    options = job.options
+    cache = ClipCache(options.cache_dir, enabled=options.use_cache)
+    finished: list[Finished] = []
+    with tempfile.TemporaryDirectory(prefix="imnm-audio-worker-") as tmp:
+        out = Path(tmp)
+        here = replace(options, out_dir=out)
+        try:
+            finishers = []
+            if job.episode is not None:
+                script = job.episode
+                finishers.append(
+                    (
+                        script.slug,
+                        start_episode(
+                            job.podcast,
+                            job.lexicons[script.meta.language],
+                            script,
+                            here,
+                            cache,
+                            _progress(script.slug, len(script.segments)),
+                            job.neighbours,
+                        ),
+                    )
+                )
+            if job.hold is not None:
+                script = job.hold
+                finishers.append(
+                    (
+                        f"hold/{script.slug}",
+                        start_hold(
+                            job.podcast,
+                            job.lexicons[script.meta.language],
+                            script,
+                            here,
+                            cache,
+                            _progress(f"{script.slug} hold line", len(script.segments)),
+                        ),
+                    )
+                )
+        except EngineError as err:
+            raise EngineError(
+                f"on the worker {worker_name()}: {err.message}", path=err.path, fix=err.fix
+            ) from None
+        for folder, finish in finishers:
+            report = finish()
+            assert isinstance(report, EpisodeReport | HoldReport)
+            manifest = None
+            if report.status != "up to date":
+                manifest = upload(cache.store, out / folder, folder, report)
+            finished.append(Finished(folder, report, manifest))
+    return finished
+
+
+def _manifest_name(folder: str, key: str) -> str:
+    return f"{OUTPUTS}/{folder}/{key}.json"
+
+
+def upload(store: Store, source: Path, folder: str, report: object) -> str:
+    """Every file of a finished output into the shared cache, then its manifest."""
+    stamp = json.loads((source / ".build.json").read_text(encoding="utf-8"))
+    key = stamp["key"]
+    files: dict[str, str] = {}
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        name = path.relative_to(source).as_posix()
+        data = path.read_bytes()
+        files[name] = hashlib.sha256(data).hexdigest()
+        store.write(f"{OUTPUTS}/{folder}/{key}/{name}", data)
+    manifest = _manifest_name(folder, key)
+    body = {"folder": folder, "key": key, "files": files, "report": asdict(report)}  # type: ignore[call-overload]
+    store.write(manifest, json.dumps(body, indent=1).encode("utf-8"))
+    return manifest
+
+
+# ---------------------------------------------------------------- the client
+
+
+def build_on_cluster(
+    plan: Any, options: BuildOptions, progress_for: ProgressFor | None
+) -> list[EpisodeReport | HoldReport]:
+    """The build's per-factsheet work on the cluster; the rest here (see the module)."""
+    from dask.distributed import as_completed
+
+    if not is_url(options.cache_dir):
+        options = replace(options, cache_dir=Path(options.cache_dir).resolve())
+    store = open_store(options.cache_dir)
+    slugs = list(dict.fromkeys([*plan.episode_of, *plan.hold_of]))
+    voices = sorted(
+        {
+            (s.voice.engine, s.voice.voice)
+            for s in [*plan.episode_of.values(), *plan.hold_of.values()]
+        }
+    )
+    with connect(options.cluster, options.workers) as client:
+        bars = _Bars(progress_for)
+        jobs = _jobs(plan, options, slugs, bars)
+        piper_voices = dict(plan.project.podcast.piper_voices)
+        check_voices(client, [(e, v, piper_voices) for e, v in voices])
+        client.subscribe_topic(PROGRESS_TOPIC, bars.event)
+        run = f"{os.getpid()}-{time.time_ns()}"
+        futures = {
+            client.submit(build_factsheet, job, key=f"imnm-audio-build-{job.slug}-{run}"): job.slug
+            for job in jobs
+        }
+        results: dict[str, list[Finished]] = {}
+        try:
+            for future in as_completed(futures):
+                finished = future.result()  # a task's error stops the build here
+                for f in finished:
+                    bars.done(f.folder, f.report)
+                results[futures[future]] = finished
+        except BaseException:
+            client.cancel(futures)
+            raise
+        finally:
+            client.unsubscribe_topic(PROGRESS_TOPIC)
+    plan.save_scripts()  # every clip is made: new and regenerated scripts are kept now
+    outputs = [f for slug in slugs for f in results.get(slug, [])]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda f: _publish(store, options.out_dir, f), outputs))
+    episodes = [f.report for f in outputs if not f.folder.startswith("hold/")]
+    holds = [f.report for f in outputs if f.folder.startswith("hold/")]
+    if options.episodes:
+        publish_show(options, plan.base_url)
+    return [*episodes, *holds]
+
+
+def _jobs(plan: Any, options: BuildOptions, slugs: list[str], bars: _Bars) -> list[FactsheetJob]:
+    """Each factsheet's task, with the stamps of what is published; its bars added."""
+    project = plan.project
+    jobs = []
+    for slug in slugs:
+        episode, hold = plan.episode_of.get(slug), plan.hold_of.get(slug)
+        published = {}
+        for folder, script, label in (
+            (slug, episode, slug),
+            (f"hold/{slug}", hold, f"{slug} hold line"),
+        ):
+            if script is not None:
+                recover((options.out_dir / folder).parent, slug)  # a crash mid-swap mended
+                published[folder] = published_stamp(options.out_dir / folder) or {}
+                bars.add(label, len(script.segments))
+        languages = {s.meta.language for s in (episode, hold) if s is not None}
+        jobs.append(
+            FactsheetJob(
+                slug,
+                project.podcast,
+                episode,
+                hold,
+                {lang: project.lexicon.for_language(lang) for lang in languages},
+                neighbours(plan.show, slug),
+                replace(options, published=published, cluster=None, workers=None),
+            )
+        )
+    return jobs
+
+
+def _publish(store: Store, out_dir: Path, finished: Finished) -> None:
+    """A finished output from the shared cache into `out_dir`, whole, each file checked."""
+    if finished.manifest is None:
+        return
+    blob = store.read(finished.manifest)
+    if blob is None:
+        raise OutputError(
+            f"a worker's finished {finished.folder} is not in the shared cache "
+            f"{store.where} ({finished.manifest}).",
+            fix="The workers must write where this machine reads: give --cache a folder "
+            "every machine shares (the same path on each) or an s3:// URL.",
+        )
+    manifest = json.loads(blob)
+    prefix = f"{OUTPUTS}/{finished.folder}/{manifest['key']}"
+    what = "hold line" if finished.folder.startswith("hold/") else "episode"
+    with staged_folder(out_dir / finished.folder, what) as staging:
+        for name, sha in manifest["files"].items():
+            data = store.read(f"{prefix}/{name}")
+            if data is None or hashlib.sha256(data).hexdigest() != sha:
+                raise OutputError(
+                    f"the file {name} of {finished.folder} in the shared cache is missing "
+                    "or damaged.",
+                    path=f"{store.where}/{prefix}",
+                    fix="Build again: the factsheet is made again.",
+                )
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    store.remove_all(prefix)
+    store.remove(finished.manifest)
+
+
+class _Bars:
+    """The build's progress bars, fed by the workers' events (the same bars as in-process)."""
+
+    def __init__(self, progress_for: ProgressFor | None) -> None:
+        self.progress_for = progress_for
+        self.bars: dict[str, Any] = {}
+        self.totals: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def add(self, label: str, total: int) -> None:
+        if self.progress_for is not None:
+            self.bars[label] = self.progress_for(label, total)
+            self.totals[label] = total
+
+    def event(self, event: Any) -> None:
+        _, (label, done, total, hits) = event
+        with self.lock:
+            bar = self.bars.get(label)
+            if bar is not None:
+                bar(done, total, hits)
+
+    def done(self, folder: str, report: EpisodeReport | HoldReport) -> None:
+        label = folder if not folder.startswith("hold/") else f"{report.slug} hold line"
+        with self.lock:
+            bar = self.bars.get(label)
+            if bar is not None:
+                total = self.totals[label]
+                bar(total, total, report.cache_hits)

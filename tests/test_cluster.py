@@ -1,0 +1,343 @@
+"""Library scale on Dask: `build --cluster` / `--workers` and `check --cluster`, on a real
+local Dask cluster (worker processes with nannies) and a real S3-compatible server
+(moto's server mode, over HTTP), compared file by file with an in-process build."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import FACTSHEET, LEXICON, PODCAST, folders, write_project
+from imnm_audio.cache import ClipCache
+from imnm_audio.engines.base import Clip
+
+pytestmark = pytest.mark.slow
+
+distributed = pytest.importorskip("distributed")
+moto_server = pytest.importorskip("moto.server")
+
+HIBARI_PODCAST = PODCAST.replace(
+    "  engine: piper\n  voice: en_US-joe-medium", "  engine: hibari\n  voice: heart"
+)
+CONDITIONS = [
+    ("tcf", "Test Condition Factsheet (TCF)", "TCF"),
+    ("rest", "Rest and Sleep", "rest"),
+    ("fluids", "Fluids and You", "fluids"),
+    ("walking", "Walking Every Day", "walking"),
+]
+BUCKET = "imnm-audio-test"
+
+
+def write_library(root: Path, podcast: str = HIBARI_PODCAST) -> Path:
+    """Four small factsheets, each of its own (one with a hold line's worth of text)."""
+    for number, (slug, title, word) in enumerate(CONDITIONS, start=1):
+        text = FACTSHEET.replace("Test Condition Factsheet (TCF)", title)
+        text = text.replace("episode: 3", f"episode: {number}")
+        if slug == "tcf":  # long enough for a phone hold-line message too
+            text = text.replace(
+                "It is not real.",
+                "It is not real. It causes tiredness in the arms and legs, and it can make "
+                "stairs hard to climb. Most people feel better with rest, good food and gentle "
+                "exercise over many weeks.",
+            )
+        else:
+            text = text.replace("What is TCF?", f"What is {word}?").replace(
+                "How is TCF treated?", f"Why does {word} help?"
+            )
+        write_project(root, text, podcast, LEXICON, slug)
+    return root
+
+
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return subprocess.run(
+        [sys.executable, "-m", "imnm_audio", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+
+
+def published(root: Path) -> dict[str, str]:
+    """Every published file under audio/ and its SHA-256 (build stamps, locks aside)."""
+    audio = root / "audio"
+    return {
+        p.relative_to(audio).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(audio.rglob("*"))
+        if p.is_file() and p.name not in (".build.json", ".imnm-audio.lock")
+    }
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[str]:
+    """A real S3-compatible server on a local port, and the environment that reaches it
+    (set before the cluster starts, so its worker processes inherit it)."""
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        import s3fs
+
+        s3fs.S3FileSystem().mkdir(BUCKET)
+        yield f"s3://{BUCKET}"
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster(s3: str) -> Iterator[object]:
+    """Two worker processes, each with a nanny that restarts it if it dies."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as local,
+        distributed.Client(local) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="module")
+def in_process(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The library built the ordinary way, from a cold cache of its own."""
+    root = write_library(tmp_path_factory.mktemp("in-process"))
+    done = run("build", "-q", *folders(root, root / "cache"))
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def test_a_cluster_build_through_s3_is_byte_identical_and_leaves_nothing_behind(
+    tmp_path: Path, in_process: Path, cluster: object, s3: str
+) -> None:
+    root = write_library(tmp_path)
+    cache = f"{s3}/identical"
+    address = cluster.scheduler.address  # type: ignore[attr-defined]
+    done = run("build", "--cluster", address, *folders(root), "--cache", cache)
+    assert done.returncode == 0, done.stderr
+    want = published(in_process)
+    assert len(want) > 4 * 20  # every episode, chapter, book and hold-line file, the show
+    assert published(root) == want
+    for slug, *_ in CONDITIONS:  # the bars of every factsheet, filled
+        assert f"{slug} " in done.stderr
+    assert done.stdout.count(": built") == 5 and "tcf hold line: built" in done.stdout
+    assert "up to date" not in done.stdout
+    # The clips are in the object store; the finished outputs waiting there are gone.
+    entries, size = ClipCache(cache).info()
+    assert entries > 20 and size > 100_000
+    import s3fs
+
+    leftover = s3fs.S3FileSystem().find(f"{BUCKET}/identical/outputs")
+    assert leftover == []
+    # Again: every output is up to date, and nothing published is touched.
+    before = {p: p.stat().st_mtime_ns for p in (root / "audio").rglob("*") if p.is_file()}
+    again = run("build", "--cluster", address, *folders(root), "--cache", cache)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("up to date") == 5 and "built" not in again.stdout
+    after = {p: p.stat().st_mtime_ns for p in (root / "audio").rglob("*") if p.is_file()}
+    show = root / "audio"  # the feed, library page and cover are written again each build
+    assert {p: t for p, t in after.items() if p.parent != show} == {
+        p: t for p, t in before.items() if p.parent != show
+    }
+
+
+def test_a_worker_killed_mid_build_changes_nothing(
+    tmp_path: Path, in_process: Path, cluster: object, s3: str
+) -> None:
+    client = cluster
+    root = write_library(tmp_path)
+    address = client.scheduler.address  # type: ignore[attr-defined]
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "imnm_audio",
+            "build",
+            "-q",
+            "--cluster",
+            address,
+            *folders(root),
+            "--cache",
+            f"{s3}/killed",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    killed = None
+    started = time.time()
+    deadline = time.monotonic() + 120
+    seen: dict[str, float] = {}
+    while killed is None and build.poll() is None and time.monotonic() < deadline:
+        for worker, tasks in client.processing().items():  # type: ignore[attr-defined]
+            if not tasks:
+                seen.pop(worker, None)
+                continue
+            # Busy for a while (its clips are being made), and busy still: kill it.
+            if time.monotonic() - seen.setdefault(worker, time.monotonic()) > 0.4:
+                pid = client.run(os.getpid, workers=[worker])[worker]  # type: ignore[attr-defined]
+                if client.processing(workers=[worker])[worker]:  # type: ignore[attr-defined]
+                    os.kill(pid, signal.SIGKILL)
+                    killed = pid
+                    break
+        time.sleep(0.05)
+    out, err = build.communicate(timeout=600)
+    assert killed is not None, "no task was ever seen running"
+    assert build.returncode == 0, err
+    assert published(root) == published(in_process)
+    import s3fs
+
+    assert s3fs.S3FileSystem().find(f"{BUCKET}/killed/outputs") == []
+    client.wait_for_workers(2, timeout=60)  # type: ignore[attr-defined]
+    # The nanny started the killed worker again: a new process.
+    assert killed not in client.run(os.getpid).values()  # type: ignore[attr-defined]
+    # The killed task ran again from its start: its progress went back.
+    from imnm_audio.pipeline.cluster import PROGRESS_TOPIC
+
+    done: dict[str, list[int]] = {}
+    for when, (label, count, _, _) in client.get_events(PROGRESS_TOPIC):  # type: ignore[attr-defined]
+        if when >= started:
+            done.setdefault(label, []).append(count)
+    assert any(b < a for counts in done.values() for a, b in itertools.pairwise(counts)), done
+
+
+def test_check_on_the_cluster_writes_the_same_reports(
+    tmp_path: Path, in_process: Path, cluster: object
+) -> None:
+    here = run("check", *folders(in_process), "tcf", "rest")
+    assert here.returncode == 0, here.stdout + here.stderr
+    local = {
+        slug: (in_process / "audio" / slug / f"{slug}.check.json").read_bytes()
+        for slug in ("tcf", "rest")
+    }
+    address = cluster.scheduler.address  # type: ignore[attr-defined]
+    there = run("check", "--cluster", address, *folders(in_process), "tcf", "rest")
+    assert there.returncode == 0, there.stdout + there.stderr
+    assert there.stdout.count(": passed") == here.stdout.count(": passed") == 2
+    for slug, report in local.items():
+        assert (in_process / "audio" / slug / f"{slug}.check.json").read_bytes() == report
+
+
+def test_an_unreachable_scheduler_is_exit_3_and_writes_nothing(tmp_path: Path) -> None:
+    root = write_library(tmp_path)
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    done = run("build", "--cluster", f"tcp://127.0.0.1:{port}", *folders(root, tmp_path / "c"))
+    assert done.returncode == 3, done.stderr
+    assert f"the Dask scheduler at tcp://127.0.0.1:{port} cannot be reached" in done.stderr
+    assert "dask scheduler" in done.stderr and "Traceback" not in done.stderr
+    assert not (root / "scripts").exists()
+    assert [p.name for p in (root / "audio").iterdir()] == [".imnm-audio.lock"]
+
+
+def test_a_worker_without_the_voice_is_named(tmp_path: Path) -> None:
+    from test_hibari import _made_voice
+
+    voice, listing = _made_voice(tmp_path)
+    client_home, worker_home = tmp_path / "client-home", tmp_path / "worker-home"
+    env = {"IMNM_AUDIO_HOME": str(client_home), "IMNM_AUDIO_HIBARI_REGISTRY": str(listing)}
+    assert run("voices", "add", str(voice), env=env).returncode == 0
+    podcast = HIBARI_PODCAST.replace("voice: heart", "voice: testgb").replace("en-US", "en-GB")
+    root = write_project(tmp_path / "project", FACTSHEET.replace("en-US", "en-GB"), podcast)
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        env={"IMNM_AUDIO_HOME": str(worker_home), "IMNM_AUDIO_HIBARI_REGISTRY": str(listing)},
+    ) as local:
+        worker = next(iter(local.workers.values())).worker_address
+        done = run(
+            "build", "--cluster", local.scheduler_address, *folders(root, tmp_path / "c"), env=env
+        )
+    assert done.returncode == 2, done.stderr
+    assert f"the worker {worker}" in done.stderr
+    assert "'testgb'" in done.stderr and "is not installed" in done.stderr
+    assert "voices add" in done.stderr and "Traceback" not in done.stderr
+    assert not (root / "audio" / "tcf").exists() and not (root / "scripts").exists()
+
+
+def test_workers_n_builds_on_a_local_cluster_of_its_own(tmp_path: Path, in_process: Path) -> None:
+    root = write_library(tmp_path)
+    (root / "content" / "rest").rename(tmp_path / "aside-rest")  # two factsheets only
+    (root / "content" / "fluids").rename(tmp_path / "aside-fluids")
+    done = run("build", "--workers", "2", *folders(root, in_process / "cache"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count(": built") == 3 and "tcf hold line: built" in done.stdout
+    mine, theirs = published(root), published(in_process)
+    for name in ("tcf/tcf.mp3", "walking/walking.mp3", "hold/tcf/tcf-hold-loop-ulaw.wav"):
+        assert mine[name] == theirs[name]
+
+
+def test_an_ordinary_build_never_imports_dask(
+    tmp_path: Path, built: Path, shared_cache: Path
+) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(built / "content", root / "content")
+    code = (
+        "import sys\n"
+        "from imnm_audio.cli import main\n"
+        f"assert main(['build', '-q', *{folders(root, shared_cache)!r}]) == 0\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')]\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (root / "audio" / "tcf" / "tcf.mp3").is_file()
+
+
+def test_the_clip_cache_in_an_object_store(s3: str) -> None:
+    cache = ClipCache(f"{s3}/unit")
+    clip = Clip(np.arange(-500, 500, dtype=np.int16), 22050)
+    assert cache.get("ab" * 32) is None
+    cache.put("ab" * 32, clip)
+    got = cache.get("ab" * 32)
+    assert got is not None and np.array_equal(got.samples, clip.samples)
+    cache.put_bytes("cd" * 32, ".mp3", b"frames")
+    assert cache.get_bytes("cd" * 32, ".mp3") == b"frames"
+    # A damaged entry is noticed, removed and made again, as in a folder.
+    cache.store.write("cd/" + "cd" * 32 + ".mp3", b"frames-and-garbage")
+    assert cache.get_bytes("cd" * 32, ".mp3") is None
+    assert cache.store.read("cd/" + "cd" * 32 + ".mp3") is None
+    assert cache.info()[0] == 1
+    assert cache.clear() == 1 and cache.info() == (0, 0)
+
+
+def test_an_unreachable_object_store_is_a_clear_error(tmp_path: Path) -> None:
+    root = write_library(tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "x",
+        "AWS_MAX_ATTEMPTS": "1",
+    }
+    done = run("build", "tcf", *folders(root), "--cache", f"s3://{BUCKET}/nowhere", env=env)
+    assert done.returncode == 3, done.stderr
+    assert f"the shared cache s3://{BUCKET}/nowhere cannot be reached" in done.stderr
+    assert "AWS_ENDPOINT_URL" in done.stderr and "Traceback" not in done.stderr
+    assert not (root / "audio" / "tcf").exists()
+
+
+def test_cluster_and_workers_are_checked_on_the_command_line(tmp_path: Path) -> None:
+    both = run("build", "--cluster", "tcp://x:1", "--workers", "2")
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+    zero = run("build", "--workers", "0")
+    assert zero.returncode == 2 and "must be 1 or more" in zero.stderr
