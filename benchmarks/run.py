@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from check_speed import check_against_bare  # noqa: E402
+from cluster_speed import measure as measure_cluster  # noqa: E402
 from import_speed import measure as measure_import  # noqa: E402
 from studio_speed import measure as measure_studio  # noqa: E402
 
@@ -237,6 +238,7 @@ def main() -> None:
                 (count, median(per_minute), median(peaks), median(warm_s), median(warm_peaks))
             )
         rows["scaling"] = scaling
+        rows["dask"] = measure_cluster(args.runs, tmp, make_workspace, audio_seconds)
         rows["import"] = measure_import(args.runs)
         rows["studio"] = measure_studio(10)
     finally:
@@ -249,6 +251,59 @@ def main() -> None:
 
 
 NOTES = "<!-- Notes below this line are written by hand; make bench keeps them. -->"
+
+
+LEAFLETS = 4000
+
+
+def dask_section(d: dict | None) -> list[str]:  # type: ignore[type-arg]
+    """The library on a local Dask cluster, and 4,000 leaflets projected from it."""
+    if not d:
+        return []
+    n = d["count"]
+    overhead = (d["warm_there"] - d["warm_here"] - d["startup"]) / n
+    worker = d["tasks"] * 2 / n  # two workers, one core each: one leaflet's core-seconds
+    serial = (d["cold_there"] - d["tasks"] - d["startup"]) / n  # the client's own share
+    per_minute = d["minutes"] / n
+
+    def projected(workers: int) -> str:
+        seconds = d["startup"] + LEAFLETS * serial + LEAFLETS * worker / workers
+        return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
+
+    return [
+        "",
+        f"## A library on Dask (`build --workers 2`, {n} factsheets, episodes only)",
+        "",
+        f"The same {n} reworded factsheets ({d['minutes']:.0f} minutes of audio) built from "
+        "an empty cache in-process and on a local Dask cluster of two worker processes, one "
+        "thread each, on this machine's cores; the two libraries are compared file by file "
+        "(identical in every run). Then both again with nothing changed: each task only "
+        "finds its episode up to date, so the difference is what Dask itself costs "
+        "(`benchmarks/cluster_speed.py`).",
+        "",
+        "| figure | value |",
+        "| --- | --- |",
+        f"| in-process, cold | {d['cold_here']:.1f} s |",
+        f"| `--workers 2`, cold | {d['cold_there']:.1f} s "
+        f"({d['cold_here'] / d['cold_there']:.2f}× the in-process speed) |",
+        f"| of which the tasks on the workers | {d['tasks']:.1f} s |",
+        f"| of which bringing the outputs in from the shared cache and publishing them | "
+        f"{d['bring']:.1f} s ({d['bring'] / n:.2f} s a factsheet) |",
+        f"| starting and stopping the local cluster | {d['startup']:.1f} s |",
+        f"| in-process, warm (nothing to do) | {d['warm_here']:.2f} s |",
+        f"| `--workers 2`, warm | {d['warm_there']:.2f} s |",
+        f"| Dask's own cost per factsheet (warm difference less start-up, / {n}) | "
+        f"{overhead:.3f} s |",
+        "",
+        f"**Projection: {LEAFLETS:,} five-minute leaflets** (a leaflet here is "
+        f"{per_minute:.1f} minutes). One leaflet takes a worker {worker:.1f} core-seconds; "
+        f"the client's own share (narrating the scripts, bringing the outputs in, the feed "
+        f"and library page) is {serial:.2f} s a leaflet and does not shrink with workers:",
+        "",
+        "| workers (one core each) | time for 4,000 leaflets |",
+        "| --- | --- |",
+        *[f"| {w} | {projected(w)} |" for w in (1, 10, 100)],
+    ]
 
 
 def kept_notes(path: Path) -> str:
@@ -364,6 +419,7 @@ def report(r: dict, runs: int) -> str:  # type: ignore[type-arg]
         f"{max(peaks) - min(peaks):.0f} MB between the fewest and the most factsheets "
         f"({ok(max(peaks) <= 400 and max(peaks) - min(peaks) <= 30)}; flat: within 30 MB).",
     ]
+    lines += dask_section(r.get("dask"))
     imp = r["import"]
     lines += [
         "",

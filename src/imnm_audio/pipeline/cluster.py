@@ -303,6 +303,7 @@ def build_on_cluster(
         piper_voices = dict(plan.project.podcast.piper_voices)
         check_voices(client, [(e, v, piper_voices) for e, v in voices])
         client.subscribe_topic(PROGRESS_TOPIC, bars.event)
+        started = time.perf_counter()
         run = f"{os.getpid()}-{time.time_ns()}"
         futures = {
             client.submit(build_factsheet, job, key=f"imnm-audio-build-{job.slug}-{run}"): job.slug
@@ -320,10 +321,20 @@ def build_on_cluster(
             raise
         finally:
             client.unsubscribe_topic(PROGRESS_TOPIC)
+    tasks = time.perf_counter() - started
     plan.save_scripts()  # every clip is made: new and regenerated scripts are kept now
     outputs = [f for slug in slugs for f in results.get(slug, [])]
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda f: _publish(store, options.out_dir, f), outputs))
+    log.info(
+        "cluster: %d tasks done in %.2f s; %d outputs brought in from %s and published in "
+        "%.2f s",
+        len(futures),
+        tasks,
+        sum(f.manifest is not None for f in outputs),
+        store.where,
+        time.perf_counter() - started - tasks,
+    )
     episodes = [f.report for f in outputs if not f.folder.startswith("hold/")]
     holds = [f.report for f in outputs if f.folder.startswith("hold/")]
     if options.episodes:
