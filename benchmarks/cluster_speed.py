@@ -61,7 +61,7 @@ def measure(
     count: int = 20,
 ) -> dict[str, float]:
     cold_here, cold_there, warm_here, warm_there, tasks, bring, starts = [], [], [], [], [], [], []
-    minutes = 0.0
+    minutes = megabytes = 0.0
     for run in range(runs):
         here = make_workspace(tmp / f"dask-here-{run}", count, vary=True)
         there = make_workspace(tmp / f"dask-there-{run}", count, vary=True)
@@ -77,6 +77,16 @@ def measure(
         if _published(here) != _published(there):
             raise SystemExit("the cluster's library differs from the in-process one")
         minutes = audio_seconds(here) / 60
+        megabytes = (
+            sum(
+                p.stat().st_size
+                for folder in (here / "audio").iterdir()
+                if folder.is_dir()
+                for p in folder.rglob("*")
+                if p.is_file()
+            )
+            / 1e6
+        )
         warm_here.append(_run([*plain, str(here / "cache")], here)[0])
         warm_there.append(_run(cluster, there)[0])
         starts.append(startup_seconds())
@@ -90,6 +100,7 @@ def measure(
     return {
         "count": count,
         "minutes": minutes,
+        "megabytes": megabytes,  # every factsheet's published files together
         "cold_here": median(cold_here),
         "cold_there": median(cold_there),
         "warm_here": median(warm_here),

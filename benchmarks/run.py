@@ -262,15 +262,18 @@ def dask_section(d: dict | None) -> list[str]:  # type: ignore[type-arg]
         return []
     n = d["count"]
     overhead = (d["warm_there"] - d["warm_here"] - d["startup"]) / n
-    worker = d["tasks"] * 2 / n  # two workers, one core each: one leaflet's core-seconds
-    serial = (d["cold_there"] - d["tasks"] - d["startup"]) / n  # the client's own share
-    per_minute = d["minutes"] / n
+    length = d["minutes"] / n  # minutes of audio in one factsheet here
+    scale = 5 / length  # to a five-minute leaflet
+    # Two workers, one core each: a five-minute leaflet's core-seconds on a worker; and
+    # what the client does itself (scripts, bringing outputs in, the show), per leaflet.
+    worker = d["tasks"] * 2 / n * scale
+    serial = (d["cold_there"] - d["tasks"] - d["startup"]) / n * scale
 
     def projected(workers: int) -> str:
         seconds = d["startup"] + LEAFLETS * serial + LEAFLETS * worker / workers
         return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
 
-    return [
+    lines = [
         "",
         f"## A library on Dask (`build --workers 2`, {n} factsheets, episodes only)",
         "",
@@ -295,15 +298,38 @@ def dask_section(d: dict | None) -> list[str]:  # type: ignore[type-arg]
         f"| Dask's own cost per factsheet (warm difference less start-up, / {n}) | "
         f"{overhead:.3f} s |",
         "",
-        f"**Projection: {LEAFLETS:,} five-minute leaflets** (a leaflet here is "
-        f"{per_minute:.1f} minutes). One leaflet takes a worker {worker:.1f} core-seconds; "
-        f"the client's own share (narrating the scripts, bringing the outputs in, the feed "
-        f"and library page) is {serial:.2f} s a leaflet and does not shrink with workers:",
+        f"**Projection: {LEAFLETS:,} five-minute leaflets** (the factsheets here are "
+        f"{length:.1f} minutes; the figures are scaled to five). One leaflet takes a worker "
+        f"{worker:.1f} core-seconds; the client's own share (narrating the scripts, bringing "
+        f"the outputs in, the feed and library page) is {serial:.2f} s a leaflet and does "
+        "not shrink with workers:",
         "",
         "| workers (one core each) | time for 4,000 leaflets |",
         "| --- | --- |",
         *[f"| {w} | {projected(w)} |" for w in (1, 10, 100)],
     ]
+    if d.get("megabytes"):
+        each = d["megabytes"] / n * scale  # a five-minute leaflet's published files
+        gigabytes = LEAFLETS * each / 1000
+        link = gigabytes * 8 / 1 / 60  # minutes at 1 Gbit/s
+        lines += [
+            "",
+            f"What limits it. **The scheduler** does not: Dask's own cost is "
+            f"{overhead:.3f} s a factsheet ({LEAFLETS * overhead / 60:.1f} min for "
+            f"{LEAFLETS:,}). **The object store and the client's network** do, from about "
+            f"100 workers: here the shared cache is on the same disk, but a leaflet's "
+            f"published files (episode, chapters, transcripts, page, books: {each:.0f} MB) go "
+            f"up to the shared cache and come down to the client, {gigabytes:.0f} GB each way "
+            f"for {LEAFLETS:,} leaflets, about {link:.0f} min at 1 Gbit/s on the client's "
+            "link, as long as the synthesis on 100 workers. The clips (about 13 MB a "
+            "five-minute leaflet at 22.05 kHz) go up to the store and back down to the worker "
+            "that assembles them, spread over every worker's link. **The feed**: the show is "
+            "written once, by the client, "
+            "reading every episode back; one feed of thousands of episodes is more than "
+            "podcast apps load, so a library that size is better published as several "
+            "shows (one content folder each).",
+        ]
+    return lines
 
 
 def kept_notes(path: Path) -> str:

@@ -341,3 +341,33 @@ def test_cluster_and_workers_are_checked_on_the_command_line(tmp_path: Path) -> 
     assert both.returncode == 2 and "not allowed with argument" in both.stderr
     zero = run("build", "--workers", "0")
     assert zero.returncode == 2 and "must be 1 or more" in zero.stderr
+
+
+def test_a_damaged_output_in_the_shared_cache_is_refused(tmp_path: Path) -> None:
+    from imnm_audio.errors import OutputError
+    from imnm_audio.pipeline.cluster import Finished, _publish, upload
+    from imnm_audio.pipeline.episode import EpisodeReport
+    from imnm_audio.store import FolderStore
+
+    made = tmp_path / "made"
+    (made / "chapters").mkdir(parents=True)
+    (made / "x.mp3").write_bytes(b"new audio")
+    (made / "chapters" / "01.mp3").write_bytes(b"new chapter")
+    (made / ".build.json").write_text('{"key": "k1", "files": ["x.mp3"], "report": {}}')
+    store = FolderStore(tmp_path / "cache")
+    report = EpisodeReport(slug="x", status="built")
+    finished = Finished("x", report, upload(store, made, "x", report))
+    out = tmp_path / "audio"
+    (out / "x").mkdir(parents=True)
+    (out / "x" / "x.mp3").write_bytes(b"old audio")
+    store.write("outputs/x/k1/chapters/01.mp3", b"new chapteR")  # changed on the way
+    with pytest.raises(OutputError, match="missing or damaged"):
+        _publish(store, out, finished)
+    assert [p.name for p in out.iterdir()] == ["x"]  # no staging folder left
+    assert [p.name for p in (out / "x").iterdir()] == ["x.mp3"]
+    assert (out / "x" / "x.mp3").read_bytes() == b"old audio"
+    store.write("outputs/x/k1/chapters/01.mp3", b"new chapter")
+    _publish(store, out, finished)
+    assert (out / "x" / "x.mp3").read_bytes() == b"new audio"
+    assert (out / "x" / "chapters" / "01.mp3").read_bytes() == b"new chapter"
+    assert list(store.entries("outputs")) == []

@@ -198,6 +198,7 @@ class ClipCache:
         files = self._own()
         for folder in sorted({name.split("/", 1)[0] for name, _ in files}):
             self.store.remove_all(folder)
+        self.store.remove_all("outputs")  # a cluster build's outputs a client never took
         if not is_url(self.root) and Path(self.root).is_dir():
             clean_stray_temporaries(Path(self.root))
         return len(files)

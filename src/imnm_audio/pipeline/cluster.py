@@ -41,7 +41,13 @@ from typing import Any
 
 from ..cache import ClipCache
 from ..content import Lexicon, Podcast
-from ..errors import ClusterUnreachable, EngineError, ImnmError, OutputError
+from ..errors import (
+    ClusterUnreachable,
+    EngineError,
+    EngineUnavailable,
+    ImnmError,
+    OutputError,
+)
 from ..export.library import neighbours
 from ..fsutil import recover, staged_folder
 from ..script import Script
@@ -180,6 +186,7 @@ class FactsheetJob:
     lexicons: dict[str, Lexicon]  # by language
     neighbours: str
     options: BuildOptions  # with the client's stamps of what is published
+    artwork: bytes | None = None  # the show's artwork, which a worker may not see
 
 
 @dataclass
@@ -209,8 +216,13 @@ def build_factsheet(job: FactsheetJob) -> list[Finished]:
     cache = ClipCache(options.cache_dir, enabled=options.use_cache)
     finished: list[Finished] = []
     with tempfile.TemporaryDirectory(prefix="imnm-audio-worker-") as tmp:
-        out = Path(tmp)
+        out = Path(tmp) / "audio"
         here = replace(options, out_dir=out)
+        podcast = job.podcast
+        if podcast.artwork is not None and job.artwork is not None:
+            artwork = Path(tmp) / f"artwork{podcast.artwork.suffix}"
+            artwork.write_bytes(job.artwork)
+            podcast = replace(podcast, artwork=artwork)
         try:
             finishers = []
             if job.episode is not None:
@@ -219,7 +231,7 @@ def build_factsheet(job: FactsheetJob) -> list[Finished]:
                     (
                         script.slug,
                         start_episode(
-                            job.podcast,
+                            podcast,
                             job.lexicons[script.meta.language],
                             script,
                             here,
@@ -235,7 +247,7 @@ def build_factsheet(job: FactsheetJob) -> list[Finished]:
                     (
                         f"hold/{script.slug}",
                         start_hold(
-                            job.podcast,
+                            podcast,
                             job.lexicons[script.meta.language],
                             script,
                             here,
@@ -289,6 +301,12 @@ def build_on_cluster(
 
     if not is_url(options.cache_dir):
         options = replace(options, cache_dir=Path(options.cache_dir).resolve())
+        if options.cluster is not None:
+            log.warning(
+                "the cache %s is a folder: every worker must see it at this same path (a "
+                "network folder); otherwise give --cache an s3:// URL",
+                options.cache_dir,
+            )
     store = open_store(options.cache_dir)
     slugs = list(dict.fromkeys([*plan.episode_of, *plan.hold_of]))
     voices = sorted(
@@ -312,7 +330,7 @@ def build_on_cluster(
         results: dict[str, list[Finished]] = {}
         try:
             for future in as_completed(futures):
-                finished = future.result()  # a task's error stops the build here
+                finished = _result(future, futures[future], options.cluster)
                 for f in finished:
                     bars.done(f.folder, f.report)
                 results[futures[future]] = finished
@@ -327,8 +345,7 @@ def build_on_cluster(
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda f: _publish(store, options.out_dir, f), outputs))
     log.info(
-        "cluster: %d tasks done in %.2f s; %d outputs brought in from %s and published in "
-        "%.2f s",
+        "cluster: %d tasks done in %.2f s; %d outputs brought in from %s and published in %.2f s",
         len(futures),
         tasks,
         sum(f.manifest is not None for f in outputs),
@@ -342,9 +359,33 @@ def build_on_cluster(
     return [*episodes, *holds]
 
 
+def _result(future: Any, slug: str, cluster: str | None) -> list[Finished]:
+    """A task's answer; its error (an ImnmError, as the worker raised it) stops the build."""
+    from distributed import KilledWorker
+
+    try:
+        result: list[Finished] = future.result()
+    except KilledWorker as err:
+        raise EngineUnavailable(
+            f"the build of {slug} stopped the workers that ran it, one after another ({err}).",
+            fix="A worker is most likely running out of memory: give each worker more "
+            "(dask worker --memory-limit) or one thread (--nthreads 1), then build again; "
+            "what was built is kept in the cache.",
+        ) from None
+    except (OSError, TimeoutError) as err:
+        raise ClusterUnreachable(
+            f"the connection to the Dask scheduler {cluster or '(local)'} was lost while "
+            f"building {slug} ({err}).",
+            fix="Check the scheduler, then build again: finished clips are kept in the "
+            "shared cache, and nothing was published.",
+        ) from None
+    return result
+
+
 def _jobs(plan: Any, options: BuildOptions, slugs: list[str], bars: _Bars) -> list[FactsheetJob]:
     """Each factsheet's task, with the stamps of what is published; its bars added."""
     project = plan.project
+    artwork = project.podcast.artwork.read_bytes() if project.podcast.artwork else None
     jobs = []
     for slug in slugs:
         episode, hold = plan.episode_of.get(slug), plan.hold_of.get(slug)
@@ -367,6 +408,7 @@ def _jobs(plan: Any, options: BuildOptions, slugs: list[str], bars: _Bars) -> li
                 {lang: project.lexicon.for_language(lang) for lang in languages},
                 neighbours(plan.show, slug),
                 replace(options, published=published, cluster=None, workers=None),
+                artwork,
             )
         )
     return jobs
