@@ -371,3 +371,24 @@ def test_a_damaged_output_in_the_shared_cache_is_refused(tmp_path: Path) -> None
     assert (out / "x" / "x.mp3").read_bytes() == b"new audio"
     assert (out / "x" / "chapters" / "01.mp3").read_bytes() == b"new chapter"
     assert list(store.entries("outputs")) == []
+
+
+def test_a_workers_near_copy_saves_the_second_trip(tmp_path: Path, s3: str) -> None:
+    from imnm_audio.store import LayeredStore, RemoteStore
+
+    cache = ClipCache(f"{s3}/near", near=tmp_path / "near")
+    assert isinstance(cache.store, LayeredStore)
+    clip = Clip(np.arange(0, 300, dtype=np.int16), 22050)
+    cache.put("ef" * 32, clip)
+    far = RemoteStore(f"{s3}/near")
+    assert far.read("ef/" + "ef" * 32 + ".wav") is not None  # in the shared store
+    far.remove("ef/" + "ef" * 32 + ".wav")  # gone from the store: the near copy answers
+    got = cache.get("ef" * 32)
+    assert got is not None and np.array_equal(got.samples, clip.samples)
+    # What another worker made comes from the store once, then from the near copy.
+    ClipCache(f"{s3}/near").put("01" * 32, clip)
+    assert cache.get("01" * 32) is not None
+    far.remove("01/" + "01" * 32 + ".wav")
+    assert cache.get("01" * 32) is not None
+    # A folder cache has no near copy: it is near already.
+    assert not isinstance(ClipCache(tmp_path / "f", near=tmp_path / "n").store, LayeredStore)

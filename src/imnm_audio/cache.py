@@ -21,7 +21,15 @@ from pathlib import Path
 import numpy as np
 
 from .engines.base import Clip, Voice
-from .store import Location, Store, clean_stray_temporaries, is_url, open_store
+from .store import (
+    FolderStore,
+    LayeredStore,
+    Location,
+    Store,
+    clean_stray_temporaries,
+    is_url,
+    open_store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -123,10 +131,12 @@ class ClipCache:
     """The cache in a folder (`root` a Path) or any fsspec location (`root` a URL string:
     `s3://bucket/prefix`), shared by every machine of a cluster build."""
 
-    def __init__(self, root: Location, enabled: bool = True) -> None:
+    def __init__(self, root: Location, enabled: bool = True, near: Path | None = None) -> None:
         self.root = root
         self.enabled = enabled
         self.store: Store = open_store(root)
+        if near is not None and is_url(root):  # a cluster's worker, for one task
+            self.store = LayeredStore(FolderStore(near), self.store)
 
     def __reduce__(self) -> tuple[object, ...]:
         return (ClipCache, (self.root, self.enabled))  # sent to a cluster's workers

@@ -165,6 +165,39 @@ class RemoteStore:
             raise self._unreachable(err) from None
 
 
+class LayeredStore:
+    """A worker's near copy in front of the shared store, for one task: what the worker
+    writes or reads is kept in a local folder too, so assembly reads back the clips it
+    has just made without another trip to the object store (one GET a clip)."""
+
+    def __init__(self, near: FolderStore, far: Store) -> None:
+        self.near, self.far = near, far
+        self.where = far.where
+
+    def read(self, name: str) -> bytes | None:
+        data = self.near.read(name)
+        if data is None:
+            data = self.far.read(name)
+            if data is not None:
+                self.near.write(name, data)
+        return data
+
+    def write(self, name: str, data: bytes) -> None:
+        self.far.write(name, data)
+        self.near.write(name, data)
+
+    def remove(self, name: str) -> None:
+        self.near.remove(name)
+        self.far.remove(name)
+
+    def entries(self, under: str = "") -> Iterator[tuple[str, int]]:
+        return self.far.entries(under)
+
+    def remove_all(self, under: str) -> None:
+        self.near.remove_all(under)
+        self.far.remove_all(under)
+
+
 def open_store(location: Location) -> Store:
     return RemoteStore(location) if is_url(location) else FolderStore(Path(location))
 

@@ -213,9 +213,10 @@ def _progress(label: str, total: int) -> Any:
 def build_factsheet(job: FactsheetJob) -> list[Finished]:
     """A worker's task: the factsheet's episode and hold line, uploaded to the shared cache."""
     options = job.options
-    cache = ClipCache(options.cache_dir, enabled=options.use_cache)
+    shared = open_store(options.cache_dir)  # where the finished outputs go
     finished: list[Finished] = []
     with tempfile.TemporaryDirectory(prefix="imnm-audio-worker-") as tmp:
+        cache = ClipCache(options.cache_dir, enabled=options.use_cache, near=Path(tmp) / "near")
         out = Path(tmp) / "audio"
         here = replace(options, out_dir=out)
         podcast = job.podcast
@@ -265,7 +266,7 @@ def build_factsheet(job: FactsheetJob) -> list[Finished]:
             assert isinstance(report, EpisodeReport | HoldReport)
             manifest = None
             if report.status != "up to date":
-                manifest = upload(cache.store, out / folder, folder, report)
+                manifest = upload(shared, out / folder, folder, report)
             finished.append(Finished(folder, report, manifest))
     return finished
 
