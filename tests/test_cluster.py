@@ -207,7 +207,7 @@ def test_a_worker_killed_mid_build_changes_nothing(
     # The nanny started the killed worker again: a new process.
     assert killed not in client.run(os.getpid).values()  # type: ignore[attr-defined]
     # The killed task ran again from its start: its progress went back.
-    from imnm_audio.pipeline.cluster import PROGRESS_TOPIC
+    from imnm_audio.pipeline.cluster_task import PROGRESS_TOPIC
 
     done: dict[str, list[int]] = {}
     for when, (label, count, _, _) in client.get_events(PROGRESS_TOPIC):  # type: ignore[attr-defined]
@@ -345,7 +345,8 @@ def test_cluster_and_workers_are_checked_on_the_command_line(tmp_path: Path) -> 
 
 def test_a_damaged_output_in_the_shared_cache_is_refused(tmp_path: Path) -> None:
     from imnm_audio.errors import OutputError
-    from imnm_audio.pipeline.cluster import Finished, _publish, upload
+    from imnm_audio.pipeline.cluster import _publish
+    from imnm_audio.pipeline.cluster_task import Finished, upload
     from imnm_audio.pipeline.episode import EpisodeReport
     from imnm_audio.store import FolderStore
 

@@ -8,8 +8,9 @@ scripts, the settings and lexicon they need, and the stamps of what is published
 worker cannot see the client's `audio/`). A worker synthesises through the shared
 cache (`--cache`: a folder every machine sees, or `s3://...`), assembles the episode
 and the hold line in a temporary folder exactly as an in-process build does, and
-uploads the finished files to the shared cache under `outputs/`, their manifest last:
-an upload cut short has no manifest and is never used. The task runs again elsewhere
+uploads the finished files to the shared cache under `outputs/`, their manifest last
+(`cluster_task.py`, what runs on a worker): an upload cut short has no manifest and is
+never used. The task runs again elsewhere
 if its worker dies (it writes nothing the client trusts until its manifest), and
 returns the reports.
 
@@ -29,40 +30,40 @@ import hashlib
 import json
 import logging
 import os
-import socket
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..cache import ClipCache
-from ..content import Lexicon, Podcast
 from ..errors import (
     ClusterUnreachable,
     EngineError,
     EngineUnavailable,
-    ImnmError,
     OutputError,
 )
 from ..export.library import neighbours
 from ..fsutil import recover, staged_folder
-from ..script import Script
 from ..store import Store, is_url, open_store
-from .episode import EpisodeReport, start_episode
-from .hold_line import HoldReport, start_hold
+from .cluster_task import (
+    OUTPUTS,
+    PROGRESS_TOPIC,
+    FactsheetJob,
+    Finished,
+    build_factsheet,
+    voice_problem,
+)
+from .episode import EpisodeReport
+from .hold_line import HoldReport
 from .options import BuildOptions, ProgressFor
 from .show import publish_show
 from .stamp import published_stamp
 
 log = logging.getLogger(__name__)
 
-PROGRESS_TOPIC = "imnm-audio-progress"
 CONNECT_SECONDS = 10
-OUTPUTS = "outputs"  # the shared cache's folder of finished outputs waiting for the client
 
 
 # ---------------------------------------------------------------- the cluster
@@ -132,33 +133,6 @@ def _connect(cluster: str | None, workers: int | None) -> Iterator[Any]:
         yield client
 
 
-def worker_name() -> str:
-    """This worker, as a person can find it: its address and its machine."""
-    try:
-        from dask.distributed import get_worker
-
-        address = get_worker().address
-    except (ImportError, ValueError):
-        address = "this process"
-    return f"{address} (host {socket.gethostname()}, pid {os.getpid()})"
-
-
-def voice_problem(voices: list[tuple[str, str, dict[str, Path]]]) -> str | None:
-    """On a worker: why it cannot speak with one of these (engine, voice) pairs, or None."""
-    from ..engines import get_engine
-
-    for engine_name, voice_id, piper_voices in voices:
-        try:
-            engine = get_engine(engine_name, piper_voices)
-            status = engine.status()
-            if status.startswith("not installed") or status.startswith("unavailable"):
-                return f"{engine_name}: {status}"
-            engine.voice(voice_id)
-        except ImnmError as err:
-            return err.render()
-    return None
-
-
 def check_voices(client: Any, voices: list[tuple[str, str, dict[str, Path]]]) -> None:
     """Refuse, before any task, a cluster whose workers cannot speak with every voice."""
     problems = {w: p for w, p in client.run(voice_problem, voices).items() if p}
@@ -170,125 +144,6 @@ def check_voices(client: Any, voices: list[tuple[str, str, dict[str, Path]]]) ->
             "voices add FILE' for an added hibari voice, with the same IMNM_AUDIO_HOME), "
             "or stop that worker.",
         )
-
-
-# ---------------------------------------------------------------- a worker's task
-
-
-@dataclass(frozen=True)
-class FactsheetJob:
-    """One factsheet's work, as sent to a worker."""
-
-    slug: str
-    podcast: Podcast
-    episode: Script | None
-    hold: Script | None
-    lexicons: dict[str, Lexicon]  # by language
-    neighbours: str
-    options: BuildOptions  # with the client's stamps of what is published
-    artwork: bytes | None = None  # the show's artwork, which a worker may not see
-
-
-@dataclass
-class Finished:
-    """One output a worker made: its report, and its manifest in the shared cache (None
-    when the published output was already up to date)."""
-
-    folder: str  # relative to out_dir: "<slug>" or "hold/<slug>"
-    report: EpisodeReport | HoldReport
-    manifest: str | None
-
-
-def _progress(label: str, total: int) -> Any:
-    from dask.distributed import get_worker
-
-    worker = get_worker()
-
-    def update(done: int, total_now: int, hits: int) -> None:
-        worker.log_event(PROGRESS_TOPIC, [label, done, total_now, hits])
-
-    return update
-
-
-def build_factsheet(job: FactsheetJob) -> list[Finished]:
-    """A worker's task: the factsheet's episode and hold line, uploaded to the shared cache."""
-    options = job.options
-    shared = open_store(options.cache_dir)  # where the finished outputs go
-    finished: list[Finished] = []
-    with tempfile.TemporaryDirectory(prefix="imnm-audio-worker-") as tmp:
-        cache = ClipCache(options.cache_dir, enabled=options.use_cache, near=Path(tmp) / "near")
-        out = Path(tmp) / "audio"
-        here = replace(options, out_dir=out)
-        podcast = job.podcast
-        if podcast.artwork is not None and job.artwork is not None:
-            artwork = Path(tmp) / f"artwork{podcast.artwork.suffix}"
-            artwork.write_bytes(job.artwork)
-            podcast = replace(podcast, artwork=artwork)
-        try:
-            finishers = []
-            if job.episode is not None:
-                script = job.episode
-                finishers.append(
-                    (
-                        script.slug,
-                        start_episode(
-                            podcast,
-                            job.lexicons[script.meta.language],
-                            script,
-                            here,
-                            cache,
-                            _progress(script.slug, len(script.segments)),
-                            job.neighbours,
-                        ),
-                    )
-                )
-            if job.hold is not None:
-                script = job.hold
-                finishers.append(
-                    (
-                        f"hold/{script.slug}",
-                        start_hold(
-                            podcast,
-                            job.lexicons[script.meta.language],
-                            script,
-                            here,
-                            cache,
-                            _progress(f"{script.slug} hold line", len(script.segments)),
-                        ),
-                    )
-                )
-        except EngineError as err:
-            raise EngineError(
-                f"on the worker {worker_name()}: {err.message}", path=err.path, fix=err.fix
-            ) from None
-        for folder, finish in finishers:
-            report = finish()
-            assert isinstance(report, EpisodeReport | HoldReport)
-            manifest = None
-            if report.status != "up to date":
-                manifest = upload(shared, out / folder, folder, report)
-            finished.append(Finished(folder, report, manifest))
-    return finished
-
-
-def _manifest_name(folder: str, key: str) -> str:
-    return f"{OUTPUTS}/{folder}/{key}.json"
-
-
-def upload(store: Store, source: Path, folder: str, report: object) -> str:
-    """Every file of a finished output into the shared cache, then its manifest."""
-    stamp = json.loads((source / ".build.json").read_text(encoding="utf-8"))
-    key = stamp["key"]
-    files: dict[str, str] = {}
-    for path in sorted(p for p in source.rglob("*") if p.is_file()):
-        name = path.relative_to(source).as_posix()
-        data = path.read_bytes()
-        files[name] = hashlib.sha256(data).hexdigest()
-        store.write(f"{OUTPUTS}/{folder}/{key}/{name}", data)
-    manifest = _manifest_name(folder, key)
-    body = {"folder": folder, "key": key, "files": files, "report": asdict(report)}  # type: ignore[call-overload]
-    store.write(manifest, json.dumps(body, indent=1).encode("utf-8"))
-    return manifest
 
 
 # ---------------------------------------------------------------- the client

@@ -1,0 +1,164 @@
+"""What runs on a Dask worker in a cluster build (`pipeline/cluster.py` is the client):
+`build_factsheet`, one factsheet's episode and hold line made in a temporary folder
+through the shared cache, then uploaded to the shared cache's `outputs/`, the manifest
+last; `voice_problem`, asked of every worker before any task.
+
+Imported by the client when it sends a task, and by each worker (by name) to run it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import tempfile
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..cache import ClipCache
+from ..content import Lexicon, Podcast
+from ..errors import EngineError, ImnmError
+from ..script import Script
+from ..store import Store, open_store
+from .episode import EpisodeReport, start_episode
+from .hold_line import HoldReport, start_hold
+from .options import BuildOptions
+
+PROGRESS_TOPIC = "imnm-audio-progress"
+OUTPUTS = "outputs"  # the shared cache's folder of finished outputs waiting for the client
+
+
+def worker_name() -> str:
+    """This worker, as a person can find it: its address and its machine."""
+    try:
+        from dask.distributed import get_worker
+
+        address = get_worker().address
+    except (ImportError, ValueError):
+        address = "this process"
+    return f"{address} (host {socket.gethostname()}, pid {os.getpid()})"
+
+
+def voice_problem(voices: list[tuple[str, str, dict[str, Path]]]) -> str | None:
+    """On a worker: why it cannot speak with one of these (engine, voice) pairs, or None."""
+    from ..engines import get_engine
+
+    for engine_name, voice_id, piper_voices in voices:
+        try:
+            engine = get_engine(engine_name, piper_voices)
+            status = engine.status()
+            if status.startswith("not installed") or status.startswith("unavailable"):
+                return f"{engine_name}: {status}"
+            engine.voice(voice_id)
+        except ImnmError as err:
+            return err.render()
+    return None
+
+
+@dataclass(frozen=True)
+class FactsheetJob:
+    """One factsheet's work, as sent to a worker."""
+
+    slug: str
+    podcast: Podcast
+    episode: Script | None
+    hold: Script | None
+    lexicons: dict[str, Lexicon]  # by language
+    neighbours: str
+    options: BuildOptions  # with the client's stamps of what is published
+    artwork: bytes | None = None  # the show's artwork, which a worker may not see
+
+
+@dataclass
+class Finished:
+    """One output a worker made: its report, and its manifest in the shared cache (None
+    when the published output was already up to date)."""
+
+    folder: str  # relative to out_dir: "<slug>" or "hold/<slug>"
+    report: EpisodeReport | HoldReport
+    manifest: str | None
+
+
+def _progress(label: str, total: int) -> Any:
+    from dask.distributed import get_worker
+
+    worker = get_worker()
+
+    def update(done: int, total_now: int, hits: int) -> None:
+        worker.log_event(PROGRESS_TOPIC, [label, done, total_now, hits])
+
+    return update
+
+
+def build_factsheet(job: FactsheetJob) -> list[Finished]:
+    """A worker's task: the factsheet's episode and hold line, uploaded to the shared cache."""
+    options = job.options
+    shared = open_store(options.cache_dir)  # where the finished outputs go
+    finished: list[Finished] = []
+    with tempfile.TemporaryDirectory(prefix="imnm-audio-worker-") as tmp:
+        cache = ClipCache(options.cache_dir, enabled=options.use_cache, near=Path(tmp) / "near")
+        out = Path(tmp) / "audio"
+        here = replace(options, out_dir=out)
+        podcast = job.podcast
+        if podcast.artwork is not None and job.artwork is not None:
+            artwork = Path(tmp) / f"artwork{podcast.artwork.suffix}"
+            artwork.write_bytes(job.artwork)
+            podcast = replace(podcast, artwork=artwork)
+        try:
+            finishers = []
+            if job.episode is not None:
+                script = job.episode
+                progress = _progress(script.slug, len(script.segments))
+                lexicon = job.lexicons[script.meta.language]
+                finishers.append(
+                    (
+                        script.slug,
+                        start_episode(
+                            podcast, lexicon, script, here, cache, progress, job.neighbours
+                        ),
+                    )
+                )
+            if job.hold is not None:
+                script = job.hold
+                progress = _progress(f"{script.slug} hold line", len(script.segments))
+                lexicon = job.lexicons[script.meta.language]
+                finishers.append(
+                    (
+                        f"hold/{script.slug}",
+                        start_hold(podcast, lexicon, script, here, cache, progress),
+                    )
+                )
+        except EngineError as err:
+            raise EngineError(
+                f"on the worker {worker_name()}: {err.message}", path=err.path, fix=err.fix
+            ) from None
+        for folder, finish in finishers:
+            report = finish()
+            assert isinstance(report, EpisodeReport | HoldReport)
+            manifest = None
+            if report.status != "up to date":
+                manifest = upload(shared, out / folder, folder, report)
+            finished.append(Finished(folder, report, manifest))
+    return finished
+
+
+def _manifest_name(folder: str, key: str) -> str:
+    return f"{OUTPUTS}/{folder}/{key}.json"
+
+
+def upload(store: Store, source: Path, folder: str, report: object) -> str:
+    """Every file of a finished output into the shared cache, then its manifest."""
+    stamp = json.loads((source / ".build.json").read_text(encoding="utf-8"))
+    key = stamp["key"]
+    files: dict[str, str] = {}
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        name = path.relative_to(source).as_posix()
+        data = path.read_bytes()
+        files[name] = hashlib.sha256(data).hexdigest()
+        store.write(f"{OUTPUTS}/{folder}/{key}/{name}", data)
+    manifest = _manifest_name(folder, key)
+    body = {"folder": folder, "key": key, "files": files, "report": asdict(report)}  # type: ignore[call-overload]
+    store.write(manifest, json.dumps(body, indent=1).encode("utf-8"))
+    return manifest
