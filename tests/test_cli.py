@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,13 +15,18 @@ from imnm_audio.cli import main
 COMMANDS = ["import", "script", "build", "voices", "cache"]
 
 
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The command in a fresh process; `env` adds to this process's environment."""
     return subprocess.run(
         [sys.executable, "-m", "imnm_audio", *args],
         capture_output=True,
         text=True,
         check=False,
         cwd=cwd,
+        env={**os.environ, **env} if env else None,
+        timeout=600,
     )
 
 

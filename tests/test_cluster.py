@@ -22,6 +22,7 @@ import pytest
 from conftest import FACTSHEET, LEXICON, PODCAST, folders, write_project
 from imnm_audio.cache import ClipCache
 from imnm_audio.engines.base import Clip
+from test_cli import cli as run
 
 pytestmark = pytest.mark.slow
 
@@ -58,18 +59,6 @@ def write_library(root: Path, podcast: str = HIBARI_PODCAST) -> Path:
             )
         write_project(root, text, podcast, LEXICON, slug)
     return root
-
-
-def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    return subprocess.run(
-        [sys.executable, "-m", "imnm_audio", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        timeout=600,
-    )
 
 
 def published(root: Path) -> dict[str, str]:
@@ -242,6 +231,7 @@ def test_an_unreachable_scheduler_is_exit_3_and_writes_nothing(tmp_path: Path) -
     assert done.returncode == 3, done.stderr
     assert f"the Dask scheduler at tcp://127.0.0.1:{port} cannot be reached" in done.stderr
     assert "dask scheduler" in done.stderr and "Traceback" not in done.stderr
+    assert "is a folder: every worker must see it at this same path" in done.stderr
     assert not (root / "scripts").exists()
     assert [p.name for p in (root / "audio").iterdir()] == [".imnm-audio.lock"]
 
@@ -393,3 +383,67 @@ def test_a_workers_near_copy_saves_the_second_trip(tmp_path: Path, s3: str) -> N
     assert cache.get("01" * 32) is not None
     # A folder cache has no near copy: it is near already.
     assert not isinstance(ClipCache(tmp_path / "f", near=tmp_path / "n").store, LayeredStore)
+
+
+def test_a_worker_is_sent_the_shows_artwork_it_cannot_see(tmp_path: Path, cluster: object) -> None:
+    from mutagen.id3 import ID3
+    from PIL import Image
+
+    from imnm_audio.pipeline import BuildOptions
+    from imnm_audio.pipeline.cluster import _Bars, _jobs
+    from imnm_audio.pipeline.cluster_task import build_factsheet
+    from imnm_audio.pipeline.run import plan_build
+    from imnm_audio.store import FolderStore
+
+    root = write_project(tmp_path, podcast=HIBARI_PODCAST + "artwork: cover.png\n")
+    art = root / "content" / "cover.png"
+    Image.new("RGB", (1400, 1400), (20, 90, 160)).save(art)
+    options = BuildOptions(
+        content_dir=root / "content",
+        scripts_dir=root / "scripts",
+        out_dir=root / "audio",
+        cache_dir=tmp_path / "cache",
+        hold=False,
+        formats=(),
+    )
+    [job] = _jobs(plan_build(options, None), options, ["tcf"], _Bars(None))
+    picture = art.read_bytes()
+    art.unlink()  # as on a worker's machine, which has no content/ folder
+    [finished] = cluster.submit(build_factsheet, job, pure=False).result()  # type: ignore[attr-defined]
+    assert finished.manifest is not None
+    store = FolderStore(tmp_path / "cache")
+    key = finished.manifest.rsplit("/", 1)[1].removesuffix(".json")
+    mp3 = tmp_path / "tcf.mp3"
+    mp3.write_bytes(store.read(f"outputs/tcf/{key}/tcf.mp3") or b"")
+    assert ID3(mp3).getall("APIC")[0].data == picture
+
+
+def test_errors_cross_processes_whole() -> None:
+    import pickle
+
+    from imnm_audio.errors import ClusterUnreachable, ContentError
+
+    error = ContentError(
+        "the title is missing.", path="content/x/factsheet.md", line=3, fix="Add one."
+    )
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is ContentError and again.exit_code == 2
+    assert (again.path, again.line, again.fix) == (error.path, 3, "Add one.")
+    assert (
+        str(again) == str(error) == "content/x/factsheet.md, line 3: the title is missing. Add one."
+    )
+    lost = pickle.loads(pickle.dumps(ClusterUnreachable("gone.", fix="Start it.")))
+    assert (
+        type(lost) is ClusterUnreachable
+        and lost.exit_code == 3
+        and lost.render() == "gone. Start it."
+    )
+
+
+def test_cache_clear_also_removes_outputs_a_client_never_took(tmp_path: Path) -> None:
+    cache = ClipCache(tmp_path)
+    cache.put("ab" * 32, Clip(np.zeros(10, dtype=np.int16), 22050))
+    cache.store.write("outputs/tcf/k1/tcf.mp3", b"left by a client that died")
+    assert cache.info()[0] == 1  # outputs are not cache entries
+    assert cache.clear() == 1
+    assert list(cache.store.entries()) == []

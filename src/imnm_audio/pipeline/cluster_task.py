@@ -22,9 +22,10 @@ from ..content import Lexicon, Podcast
 from ..errors import EngineError, ImnmError
 from ..script import Script
 from ..store import Store, open_store
-from .episode import EpisodeReport, start_episode
-from .hold_line import HoldReport, start_hold
+from .episode import EpisodeReport
+from .hold_line import HoldReport
 from .options import BuildOptions
+from .run import start_factsheet
 
 PROGRESS_TOPIC = "imnm-audio-progress"
 OUTPUTS = "outputs"  # the shared cache's folder of finished outputs waiting for the client
@@ -49,7 +50,7 @@ def voice_problem(voices: list[tuple[str, str, dict[str, Path]]]) -> str | None:
         try:
             engine = get_engine(engine_name, piper_voices)
             status = engine.status()
-            if status.startswith("not installed") or status.startswith("unavailable"):
+            if status.startswith("not installed"):
                 return f"{engine_name}: {status}"
             engine.voice(voice_id)
         except ImnmError as err:
@@ -107,34 +108,25 @@ def build_factsheet(job: FactsheetJob) -> list[Finished]:
             artwork.write_bytes(job.artwork)
             podcast = replace(podcast, artwork=artwork)
         try:
-            finishers = []
-            if job.episode is not None:
-                script = job.episode
-                progress = _progress(script.slug, len(script.segments))
-                lexicon = job.lexicons[script.meta.language]
-                finishers.append(
-                    (
-                        script.slug,
-                        start_episode(
-                            podcast, lexicon, script, here, cache, progress, job.neighbours
-                        ),
-                    )
-                )
-            if job.hold is not None:
-                script = job.hold
-                progress = _progress(f"{script.slug} hold line", len(script.segments))
-                lexicon = job.lexicons[script.meta.language]
-                finishers.append(
-                    (
-                        f"hold/{script.slug}",
-                        start_hold(podcast, lexicon, script, here, cache, progress),
-                    )
-                )
+            finish_episode, finish_hold = start_factsheet(
+                podcast,
+                job.lexicons.__getitem__,
+                job.episode,
+                job.hold,
+                here,
+                cache,
+                _progress,
+                job.neighbours,
+            )
         except EngineError as err:
             raise EngineError(
                 f"on the worker {worker_name()}: {err.message}", path=err.path, fix=err.fix
             ) from None
+        finishers = [(job.slug, finish_episode), (f"hold/{job.slug}", finish_hold)]
         for folder, finish in finishers:
+            if finish is None:
+                continue
+            assert callable(finish)
             report = finish()
             assert isinstance(report, EpisodeReport | HoldReport)
             manifest = None

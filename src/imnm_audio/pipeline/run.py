@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from ..cache import ClipCache
 from ..content import (
     Factsheet,
+    Lexicon,
     Podcast,
     Project,
     load_project,
@@ -194,36 +195,48 @@ def _synthesise_all(
             for finish in earlier:
                 if isinstance(finish, Future):
                     finish.exception()  # waits; its error is raised when it is collected
-        finish_episode = finish_hold = None
-        if slug in episode_of:
-            script = episode_of[slug]
-            progress = progress_for(slug, len(script.segments)) if progress_for else None
-            finish_episode = start_episode(
-                project.podcast,
-                project.lexicon.for_language(script.meta.language),
-                script,
-                options,
-                cache,
-                progress,
-                neighbours(show, slug),
-            )
-            finish_episode = early(finish_episode)
-        if slug in hold_of:
-            script = hold_of[slug]
-            progress = (
-                progress_for(f"{slug} hold line", len(script.segments)) if progress_for else None
-            )
-            finish_hold = start_hold(
-                project.podcast,
-                project.lexicon.for_language(script.meta.language),
-                script,
-                options,
-                cache,
-                progress,
-            )
-            finish_hold = early(finish_hold)
+        finish_episode, finish_hold = start_factsheet(
+            project.podcast,
+            project.lexicon.for_language,
+            episode_of.get(slug),
+            hold_of.get(slug),
+            options,
+            cache,
+            progress_for,
+            neighbours(show, slug),
+            early,
+        )
         finishers.append((slug, finish_episode, finish_hold))
     return finishers
+
+
+def start_factsheet(
+    podcast: Podcast,
+    lexicon_for: Callable[[str], Lexicon],
+    episode: Script | None,
+    hold: Script | None,
+    options: BuildOptions,
+    cache: ClipCache,
+    progress_for: ProgressFor | None,
+    neighbours: str,
+    early: Callable[[Callable[..., object]], Finisher] = lambda finish: finish,
+) -> tuple[Finisher, Finisher]:
+    """One factsheet's clips, for its episode and its hold line (either may be None);
+    returns how each is finished, as `early` gives it back (it may start it at once).
+    The in-process build and a cluster's worker (`cluster_task.py`) both start here."""
+    finish_episode = finish_hold = None
+    if episode is not None:
+        progress = progress_for(episode.slug, len(episode.segments)) if progress_for else None
+        lexicon = lexicon_for(episode.meta.language)
+        finish_episode = early(
+            start_episode(podcast, lexicon, episode, options, cache, progress, neighbours)
+        )
+    if hold is not None:
+        label = f"{hold.slug} hold line"
+        progress = progress_for(label, len(hold.segments)) if progress_for else None
+        lexicon = lexicon_for(hold.meta.language)
+        finish_hold = early(start_hold(podcast, lexicon, hold, options, cache, progress))
+    return finish_episode, finish_hold
 
 
 def base_url_for(podcast: Podcast, options: BuildOptions) -> str:
