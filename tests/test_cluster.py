@@ -447,3 +447,16 @@ def test_cache_clear_also_removes_outputs_a_client_never_took(tmp_path: Path) ->
     assert cache.info()[0] == 1  # outputs are not cache entries
     assert cache.clear() == 1
     assert list(cache.store.entries()) == []
+
+
+def test_a_tasks_error_is_one_message_and_nothing_is_published(tmp_path: Path) -> None:
+    # A hold-line message shorter than the settings allow: found only once it is spoken,
+    # on the worker. The user reads our message once, not Dask's log of the failed task.
+    podcast = HIBARI_PODCAST + "hold:\n  min_message_s: 39\n  max_message_s: 40\n"
+    root = write_library(tmp_path, podcast)
+    done = run("build", "--workers", "1", *folders(root, tmp_path / "cache"))
+    assert done.returncode == 2, done.stderr
+    assert f"error: {root}/scripts/tcf.hold.yaml: the hold message" in done.stderr
+    assert "messages must last 39 to 40 s" in done.stderr
+    assert "Compute Failed" not in done.stderr and "Traceback" not in done.stderr
+    assert not any((root / "audio").glob("*/*.mp3")) and not (root / "scripts").exists()

@@ -83,7 +83,7 @@ def _quiet_dask() -> Iterator[None]:
     the build's bars and messages are what a user reads."""
     import distributed  # noqa: F401 - its import sets its loggers' levels; set ours after
 
-    debugging = logging.getLogger("imnm_audio").isEnabledFor(logging.DEBUG)
+    debugging = _debugging()
     names = ("distributed", "tornado", "asyncio")
     before = {n: logging.getLogger(n).level for n in names}
     if not debugging:
@@ -96,6 +96,10 @@ def _quiet_dask() -> Iterator[None]:
             logging.getLogger(name).setLevel(level)
 
 
+def _debugging() -> bool:
+    return logging.getLogger("imnm_audio").isEnabledFor(logging.DEBUG)
+
+
 @contextlib.contextmanager
 def _connect(cluster: str | None, workers: int | None) -> Iterator[Any]:
     from dask.distributed import Client, LocalCluster
@@ -106,7 +110,8 @@ def _connect(cluster: str | None, workers: int | None) -> Iterator[Any]:
             threads_per_worker=1,  # one factsheet at a time per process: the voice's threads
             processes=True,
             dashboard_address=":0",  # any free port: another cluster may hold 8787
-            silence_logs=logging.ERROR,
+            # The workers' own log: a task's error reaches the user once, as our message.
+            silence_logs=logging.NOTSET if _debugging() else logging.CRITICAL,
         )
         with local, Client(local) as client:
             yield client
