@@ -446,3 +446,25 @@ def test_the_copyright_line_names_its_holder_in_any_format() -> None:
         "Test Charity"
     )
     assert copyright_holder("Privacy policy | Copyright policy | Terms") is None
+
+
+def test_a_pdfs_links_keep_the_text_under_them(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    from imnm_audio.importer.pdf import read_pdf
+
+    path = tmp_path / "links.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("Helvetica", 12)
+    page.drawString(72, 700, "Visit Test Charity online.")
+    page.linkURL("https://www.example.org/help", (70, 695, 230, 714), relative=0)
+    page.drawString(72, 660, "Call the helpline.")
+    page.linkURL("tel:+441234567890", (70, 655, 190, 674), relative=0)
+    page.drawString(72, 620, "Nothing to see here.")
+    page.linkURL("javascript:alert(1)", (70, 615, 200, 634), relative=0)
+    page.linkURL("https://www.example.org/empty", (300, 300, 400, 320), relative=0)  # no text
+    page.save()
+    assert read_pdf(path).links == [
+        ("Visit Test Charity online.", "https://www.example.org/help"),
+        ("Call the helpline.", "tel:+441234567890"),
+    ]

@@ -1,7 +1,8 @@
 """A text PDF as blocks, with pdfplumber: each word's position, font and size are read,
 and the page is put back together the way a reader reads it.
 
-Rows, running headers and footers, and columns are found in pdf_layout.py. Here the
+Rows, running headers and footers, and columns are found in pdf_layout.py; what the PDF
+says of itself, its links and its refusals are in pdf_about.py. Here the
 lines become blocks: a heading by its size (or bold type alone on its line), a list
 item by its bullet or number (its depth by how far in it stands), a paragraph by the
 gap before it. Lines are re-joined, and a word hyphenated at a line end is made whole
@@ -21,12 +22,10 @@ from .document import (
     Block,
     Document,
     Run,
-    copyright_holder,
-    own_sites,
-    safe_href,
     table_items,
 )
 from .limits import MAX_PAGES, SPLIT, LimitExceeded
+from .pdf_about import about, hidden_summary, links_of, refuse_mirrored, unreadable
 from .pdf_layout import (
     BOLD_RE,
     BULLETS,
@@ -40,7 +39,7 @@ from .pdf_layout import (
     logical_order,
     rows_of,
 )
-from .pdf_visible import HIDDEN_REASONS, read_visible, turned
+from .pdf_visible import read_visible, turned
 
 _NUMBER_RE = re.compile(r"^(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]$")
 
@@ -52,7 +51,7 @@ def read_pdf(path: Path) -> Document:
     try:
         pdf = pdfplumber.open(path)
     except PdfminerException as err:
-        raise _unreadable(path, err) from None
+        raise unreadable(path, err) from None
     hidden: dict[int, Counter[str]] = {}
     markers: list[int] = []
     sideways: list[int] = []
@@ -88,12 +87,12 @@ def read_pdf(path: Path) -> Document:
                 for n, (page, page_rows) in enumerate(zip(pages, rows, strict=True))
                 if page.images and sum(len(r.words) for r in page_rows) < 10
             ]
-            links = _links(pages)
+            links = links_of(pages)
             meta = dict(pdf.metadata or {})
             lang = pdf.doc.catalog.get("Lang") if hasattr(pdf.doc, "catalog") else None
         except PdfminerException as err:
-            raise _unreadable(path, err) from None
-    _refuse_mirrored(path, hidden, rows)
+            raise unreadable(path, err) from None
+    refuse_mirrored(path, hidden, rows)
     if not any(rows):
         if has_pictures:
             raise ContentError(
@@ -106,7 +105,7 @@ def read_pdf(path: Path) -> Document:
         if any(hidden.values()):
             raise ContentError(
                 "this PDF shows no text: all of its text is hidden ("
-                + _hidden_summary(hidden)
+                + hidden_summary(hidden)
                 + ").",
                 path=path,
                 fix="Check it is the right file; a reader would see nothing to import.",
@@ -131,7 +130,7 @@ def read_pdf(path: Path) -> Document:
         )
     if any(hidden.values()):
         doc.notes.append(
-            "text a reader cannot see was left out: " + _hidden_summary(hidden) + ". Look at "
+            "text a reader cannot see was left out: " + hidden_summary(hidden) + ". Look at "
             "those pages if you expected it."
         )
     if markers:
@@ -141,89 +140,8 @@ def read_pdf(path: Path) -> Document:
             f"page {', '.join(map(str, sideways))} is set sideways; its text was read turned "
             "the right way up."
         )
-    _about(doc, meta, lang, furniture)
+    about(doc, meta, lang, furniture)
     return doc
-
-
-def _hidden_summary(hidden: dict[int, Counter[str]]) -> str:
-    """ "12 characters drawn in the colour of the background (page 2), ..." """
-    by_reason: dict[str, list[int]] = {}
-    counts: Counter[str] = Counter()
-    for page, dropped in hidden.items():
-        for reason, count in dropped.items():
-            by_reason.setdefault(reason, []).append(page)
-            counts[reason] += count
-    parts = []
-    for reason, pages in by_reason.items():
-        named = ", ".join(map(str, pages[:8])) + (", ..." if len(pages) > 8 else "")
-        plural = "s" if len(pages) > 1 else ""
-        parts.append(
-            f"{counts[reason]} character{'s' if counts[reason] != 1 else ''} "
-            f"{HIDDEN_REASONS[reason]} (page{plural} {named})"
-        )
-    return "; ".join(parts)
-
-
-def _refuse_mirrored(path: Path, hidden: dict[int, Counter[str]], rows: list[Any]) -> None:
-    """A page set mirrored reads backwards ("sevitatneserper"): refused, naming it."""
-    mirrored = [
-        page
-        for page, dropped in hidden.items()
-        if dropped["mirrored"] >= 20
-        and dropped["mirrored"] > sum(len(w.text) for r in rows[page - 1] for w in r.words)
-    ]
-    if mirrored:
-        named = ", ".join(map(str, mirrored))
-        raise ContentError(
-            f"the text on page {named} is mirrored: it would read backwards.",
-            path=path,
-            fix="Export the PDF again from the program that made it (the page may have been "
-            "flipped for printing), or import the Word file or web page it came from.",
-        )
-
-
-def _unreadable(path: Path, err: Exception) -> ContentError:
-    cause = err.args[0] if err.args else err
-    name = type(cause).__name__
-    if "Password" in name or "Encrypt" in name:
-        return ContentError(
-            "this PDF is protected by a password, so its text cannot be read.",
-            path=path,
-            fix="Open it with the password and save or print an unprotected copy (or ask "
-            "its author for one), then import that.",
-        )
-    return ContentError(
-        f"this file cannot be read as a PDF ({cause}).",
-        path=path,
-        fix="Check it opens in a PDF viewer; save it again from the program that made it.",
-    )
-
-
-def _links(pages: list[Any]) -> list[tuple[str, str]]:
-    """The page's link annotations (web, mail and phone links only), with the text a
-    reader sees under each; a link over nothing visible is not kept. A page whose
-    annotations cannot be read (pdfminer recursed without end on one real file) gives
-    none, rather than stopping the import."""
-    out = []
-    for page in pages:
-        try:
-            hyperlinks = page.hyperlinks
-        except Exception:  # any damage in the annotations: no links from this page
-            continue
-        for link in hyperlinks:
-            uri = safe_href(_text(link.get("uri")))
-            if not uri:
-                continue
-            try:
-                inside = page.crop(
-                    (link["x0"], link["top"], link["x1"], link["bottom"]), strict=False
-                ).extract_text()
-            except Exception:  # a box off the page
-                inside = ""
-            text = " ".join((inside or "").split())
-            if text:
-                out.append((text, uri))
-    return out
 
 
 # ----------------------------------------------------------------------- lines to blocks
@@ -440,47 +358,3 @@ def _hyphenated(head: str, tail: str) -> bool:
 
     joined = zipf_frequency(head + tail, "en")
     return joined > 1.0 and joined >= zipf_frequency(tail, "en")
-
-
-def _about(doc: Document, meta: dict[str, Any], lang: Any, furniture: list[str]) -> None:
-    """What the PDF says of itself: its visible title (the largest heading on the first
-    page), the metadata's title, author, subject and keywords, its language, its
-    date, and the copyright line of its footer."""
-    first = next((b for b in doc.blocks if b.kind == "heading"), None)
-    if first is not None and first is doc.blocks[0] and first.level == 1:
-        doc.title = first.text
-    title = _text(meta.get("Title"))
-    if not doc.title and title and not re.search(r"\.(docx?|pdf|indd)$|^microsoft", title, re.I):
-        doc.title = title
-    doc.author = _text(meta.get("Author"))
-    subject = _text(meta.get("Subject"))
-    if subject and len(subject.split()) >= 6:
-        doc.summary = subject
-    keywords = _text(meta.get("Keywords"))
-    if keywords:
-        doc.keywords = [k.strip() for k in re.split(r"[,;]", keywords) if k.strip()]
-    date = re.match(r"D:(\d{4})(\d{2})(\d{2})", _text(meta.get("CreationDate")) or "")
-    if date:
-        doc.date = "-".join(date.groups())
-    language = _text(lang)
-    if language and re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", language):
-        parts = language.split("-")
-        doc.language = "-".join(
-            [parts[0].lower()] + [p.upper() if len(p) == 2 else p for p in parts[1:]]
-        )
-    for text in furniture + [doc.text[-400:]]:
-        holder = copyright_holder(text)
-        if holder:
-            doc.copyright = f"© {holder}"
-            doc.organisation = holder
-            break
-    doc.own_sites = own_sites(" ".join(furniture))
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    if value is None:
-        return None
-    text = " ".join(str(value).split()).strip()
-    return text or None
