@@ -82,6 +82,8 @@ class Block:
     ordered: bool = False  # a numbered list item
     number: str = ""  # a numbered item's printed number ("2."), where the reader saw it
     page: int = 0  # the page it starts on (PDF), for messages; 0 where there are none
+    top: float = 0.0  # where on its page it starts (PDF, points from the top)
+    column: int = 0  # the part of its page it was read in (PDF: a column or a box)
 
     @property
     def text(self) -> str:
@@ -95,6 +97,9 @@ class Document:
     kind: str  # "PDF", "Word document", "web page"
     blocks: list[Block]
     title: str | None = None
+    # Where the title came from: "page" (printed on it, or the page's own heading),
+    # "heading" (the document's first heading), "metadata", "file name"; "" not known.
+    title_from: str = ""
     organisation: str | None = None
     author: str | None = None  # a hint only: a document's author may be a person
     source_url: str | None = None
@@ -108,6 +113,7 @@ class Document:
     # © line): the only sites 'source_url' may come from, besides a page's own address.
     own_sites: list[str] = field(default_factory=list)
     cover: list[str] = field(default_factory=list)  # a cover page's other lines
+    outline: list[str] = field(default_factory=list)  # a PDF's bookmarks (two levels)
     notes: list[str] = field(default_factory=list)  # what the reader dropped, for the user
 
     @property

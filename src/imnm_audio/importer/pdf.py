@@ -26,6 +26,7 @@ from .document import (
 )
 from .limits import MAX_PAGES, SPLIT, LimitExceeded
 from .pdf_about import about, hidden_summary, links_of, refuse_mirrored, unreadable
+from .pdf_headings import find_headings, title_of
 from .pdf_layout import (
     BOLD_RE,
     BULLETS,
@@ -35,11 +36,12 @@ from .pdf_layout import (
     Word,
     common_size,
     drop_furniture,
-    in_reading_order,
     logical_order,
     rows_of,
 )
-from .pdf_visible import read_visible, turned
+from .pdf_reading import panels_of, reading_order
+from .pdf_tags import outline_titles, roles_of
+from .pdf_visible import OptionalContent, read_visible, shown_annotations, turned
 
 _NUMBER_RE = re.compile(r"^(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]$")
 
@@ -57,44 +59,52 @@ def read_pdf(path: Path) -> Document:
     sideways: list[int] = []
     with pdf:
         try:
-            pages = list(pdf.pages)
+            pages = pdf.pages
             if len(pages) > MAX_PAGES:
                 raise LimitExceeded(
                     f"this PDF has {len(pages)} pages; imnm-audio imports at most "
                     f"{MAX_PAGES} (a factsheet has a few).",
                     SPLIT,
                 )
-            rows = []
+            rows: list[list[Line]] = []
+            panels: list[list[tuple[float, float, float, float]]] = []
             tables: dict[str, tuple[list[list[str]], bool]] = {}
-            for number, page in enumerate(pages):
-                hidden[number + 1], glyphs = read_visible(page)
-                again = turned(page, hidden[number + 1], glyphs)
+            heights, widths, pictures, scanned = [], [], False, []
+            links: list[tuple[str, str]] = []
+            layers = OptionalContent(getattr(pdf.doc, "catalog", None))
+            for number in range(len(pages)):
+                page = pages[number]
+                hidden[number + 1], glyphs = read_visible(page, layers)
+                again = turned(page, hidden[number + 1], glyphs, layers)
                 if again is not None:
-                    page = pages[number] = again
-                    hidden[number + 1], _ = read_visible(page)
+                    page = again
+                    hidden[number + 1], _ = read_visible(page, layers)
                     sideways.append(number + 1)
                 boxes = []
                 for index, (box, cells, header) in enumerate(_tables(page)):
                     key = f"{TABLE_MARK}{number}:{index}"
                     tables[key] = (cells, header)
                     boxes.append((box, key))
-                rows.append(rows_of(page, number, markers, boxes))
-            heights = [float(page.height) for page in pages]
-            widths = [float(page.width) for page in pages]
-            has_pictures = any(page.images for page in pages)
-            scanned = [
-                n + 1
-                for n, (page, page_rows) in enumerate(zip(pages, rows, strict=True))
-                if page.images and sum(len(r.words) for r in page_rows) < 10
-            ]
-            links = links_of(pages)
+                page_rows = rows_of(
+                    page, number, markers, boxes, shown_annotations(page), roles_of(pdf, page)
+                )
+                rows.append(page_rows)
+                panels.append(panels_of(page))
+                heights.append(float(page.height))
+                widths.append(float(page.width))
+                pictures = pictures or bool(page.images)
+                if page.images and sum(len(r.words) for r in page_rows) < 10:
+                    scanned.append(number + 1)
+                links += links_of([page])
+                page.close()  # its layout is not needed again: memory stays flat
             meta = dict(pdf.metadata or {})
             lang = pdf.doc.catalog.get("Lang") if hasattr(pdf.doc, "catalog") else None
+            outline = outline_titles(pdf)
         except PdfminerException as err:
             raise unreadable(path, err) from None
     refuse_mirrored(path, hidden, rows)
     if not any(rows):
-        if has_pictures:
+        if pictures:
             raise ContentError(
                 "this PDF has no text in it, only pictures of pages (a scan).",
                 path=path,
@@ -115,12 +125,24 @@ def read_pdf(path: Path) -> Document:
             path=path,
             fix="Check it is the right file.",
         )
+    # The title is read from the first page as printed: a banner repeated on every page
+    # is furniture on the others, but on the first it may be the title.
+    first = next(n for n, page_rows in enumerate(rows) if page_rows)
+    title = title_of(
+        reading_order([w for row in rows[first] for w in row.words], panels[first], first),
+        heights[first],
+    )
     furniture: list[str] = []  # what the running headers and footers said
     rows = drop_furniture(rows, heights, furniture)
     lines: list[Line] = []
-    for page_rows, width in zip(rows, widths, strict=True):
-        lines += in_reading_order(page_rows, width)
+    for number, (page_rows, boxes) in enumerate(zip(rows, panels, strict=True)):
+        words = [w for row in page_rows for w in row.words]
+        lines += reading_order(words, boxes, number)
     doc = Document("PDF", _blocks(lines, tables), links=links)
+    if title:
+        doc.title, doc.title_from = title[0], "page"
+        _before_title(doc)
+    doc.outline = outline
     if scanned:
         pages_named = ", ".join(map(str, scanned))
         doc.notes.append(
@@ -142,6 +164,33 @@ def read_pdf(path: Path) -> Document:
         )
     about(doc, meta, lang, furniture)
     return doc
+
+
+def _before_title(doc: Document) -> None:
+    """What the first page prints above its title (a logo's letters, the trust's name,
+    "Patient information", the department) is the cover, not the text: short blocks go
+    to the front matter's comment, a stray glyph goes, and the title comes first."""
+    key = " ".join((doc.title or "").lower().split())
+    at = next(
+        (
+            i
+            for i, b in enumerate(doc.blocks)
+            if b.kind == "heading" and " ".join(b.text.lower().split()) == key
+        ),
+        None,
+    )
+    if not at:
+        return
+    kept = []
+    title = doc.blocks[at]
+    for block in doc.blocks[:at]:
+        text = block.text
+        above = block.page == title.page and block.top < title.top
+        if not above or block.column != title.column or len(text.split()) > 12:
+            kept.append(block)
+        elif len(re.findall(r"[^\W\d_]", text)) >= 3:
+            doc.cover.append(text)
+    doc.blocks = [doc.blocks[at], *kept, *doc.blocks[at + 1 :]]
 
 
 # ----------------------------------------------------------------------- lines to blocks
@@ -183,7 +232,7 @@ def _blocks(
         return []
     tables = tables or {}
     body = common_size([w for line in lines for w in line.words])
-    heading_sizes = sorted({line.size for line in lines if line.size > body * 1.1}, reverse=True)
+    headings = find_headings(lines)
     gaps = [
         b.top - a.bottom
         for a, b in zip(lines, lines[1:], strict=False)
@@ -219,8 +268,9 @@ def _blocks(
 
     blocks: list[Block] = []
     prev: Line | None = None
+    heading_run = -1  # the run of lines the last heading block came from
     item_x = 0.0  # how far in the text of the current list item starts
-    for line in lines:
+    for index, line in enumerate(lines):
         if line.words[0].text.startswith(TABLE_MARK):
             cells, header = tables.get(line.words[0].text, ([], False))
             for block in table_items(cells, header):
@@ -228,35 +278,31 @@ def _blocks(
                 blocks.append(block)
             prev = None
             continue
-        kind, level, ordered, words = _kind(
-            line, body, heading_sizes, sorted(set(bullet_xs.get(line.column, [])))
-        )
+        found = headings.levels.get(index)
+        if found is not None:
+            kind, level, ordered, words = "heading", found[0], False, list(line.words)
+        else:
+            kind, level, ordered, words = _kind(line, sorted(set(bullet_xs.get(line.column, []))))
         runs = [Run(w.text + " ", w.bold) for w in words]
-        if (
-            kind == "heading"
-            and level > len(heading_sizes)  # bold type alone on its line ...
-            and blocks
-            and blocks[-1].kind in ("p", "li")
-            and blocks[-1].runs
-            and blocks[-1].runs[-1].bold  # ... that carries on a bold lead-in
-        ):
-            kind = "cont"
-        if kind == "heading":
-            if (
-                blocks
-                and blocks[-1].kind == "heading"
-                and prev is not None
-                and blocks[-1].level == level
-                and 0 <= _gap(prev, line) < body
-            ):
+        if kind == "heading" and found is not None:
+            if blocks and blocks[-1].kind == "heading" and heading_run == found[1]:
                 _join(blocks[-1], runs)  # a heading over two lines
             else:
-                blocks.append(Block("heading", runs, level=level, page=line.page + 1))
+                blocks.append(
+                    Block(
+                        "heading", runs, level=level, page=line.page + 1, top=line.top,
+                        column=line.column,
+                    )  # fmt: skip
+                )
+            heading_run = found[1]
         elif kind == "li":
             number = line.words[0].text if ordered else ""
             blocks.append(
-                Block("li", runs, level=level, ordered=ordered, number=number, page=line.page + 1)
-            )
+                Block(
+                    "li", runs, level=level, ordered=ordered, number=number,
+                    page=line.page + 1, top=line.top,
+                )
+            )  # fmt: skip
             # A bullet alone on its line (its text set on the next): the text stands past it.
             item_x = indent(line, words[0].x0 if words else line.x1 + 2)
         elif (
@@ -269,7 +315,7 @@ def _blocks(
             and not continues_item(line)
             or _ended(prev, line, right_edge)
         ):
-            blocks.append(Block("p", runs, page=line.page + 1))
+            blocks.append(Block("p", runs, page=line.page + 1, top=line.top))
         else:
             _join(blocks[-1], runs)
         prev = line
@@ -304,14 +350,10 @@ def _bullet(line: Line) -> bool:
     )
 
 
-def _kind(
-    line: Line, body: float, heading_sizes: list[float], bullet_xs: list[int]
-) -> tuple[str, int, bool, list[Word]]:
-    """What the line starts: a heading (and its rank), a list item (its depth, numbered
-    or not), or more of the text before ("cont", or "p" for a new paragraph)."""
+def _kind(line: Line, bullet_xs: list[int]) -> tuple[str, int, bool, list[Word]]:
+    """What a line that is not a heading starts: a list item (its depth, numbered or
+    not), or more of the text before ("cont")."""
     words = list(line.words)
-    if line.size in heading_sizes:
-        return "heading", heading_sizes.index(line.size) + 1, False, words
     if _bullet(line):
         first = words[0]
         ordered = bool(_NUMBER_RE.match(first.text))
@@ -329,8 +371,6 @@ def _kind(
         level = 1 + sum(1 for x in stops if x < round(line.x0) - 4)
         if words or _is_bullet(first.text):
             return "li", min(level, 3), ordered, words
-    if line.bold and len(line.text) < 90 and not line.text.rstrip().endswith((".", ",", ";")):
-        return "heading", len(heading_sizes) + 1, False, words
     return "cont", 0, False, words
 
 

@@ -104,11 +104,11 @@ def about(doc: Document, meta: dict[str, Any], lang: Any, furniture: list[str]) 
     page), the metadata's title, author, subject and keywords, its language, its
     date, and the copyright line of its footer."""
     first = next((b for b in doc.blocks if b.kind == "heading"), None)
-    if first is not None and first is doc.blocks[0] and first.level == 1:
-        doc.title = first.text
-    title = text_of(meta.get("Title"))
+    if not doc.title and first is not None and first is doc.blocks[0] and first.level == 1:
+        doc.title, doc.title_from = first.text, "heading"
+    title = humanised(text_of(meta.get("Title")) or "")
     if not doc.title and title and not re.search(r"\.(docx?|pdf|indd)$|^microsoft", title, re.I):
-        doc.title = title
+        doc.title, doc.title_from = title, "metadata"
     doc.author = text_of(meta.get("Author"))
     subject = text_of(meta.get("Subject"))
     if subject and len(subject.split()) >= 6:
@@ -132,6 +132,14 @@ def about(doc: Document, meta: dict[str, Any], lang: Any, furniture: list[str]) 
             doc.organisation = holder
             break
     doc.own_sites = own_sites(" ".join(furniture))
+
+
+def humanised(title: str) -> str:
+    """A title as a program left it in the file's properties or name, as words:
+    "Acid_and_chemical_burns" -> "Acid and chemical burns"."""
+    if "_" in title and " " not in title.strip():
+        title = title.replace("_", " ")
+    return " ".join(title.split())
 
 
 def text_of(value: Any) -> str | None:

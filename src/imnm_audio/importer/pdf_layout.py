@@ -22,7 +22,10 @@ _PAGE_NUMBER_RE = re.compile(
     r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^[-–]\s*\d{1,3}\s*[-–]$", re.I
 )
 BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+ITALIC_RE = re.compile(r"italic|oblique", re.I)
+_PICTURE_FONT_RE = re.compile(r"dingbat|wingding|webding|fontawesome|icon", re.I)
 EDGE = 0.08  # the top and bottom 8% of a page hold its running header and footer
+BAND = 0.2  # a banner repeated on every page may reach down to a fifth of the page
 
 
 @dataclass
@@ -34,6 +37,11 @@ class Word:
     bottom: float
     size: float
     bold: bool
+    colour: tuple[float, float, float] | None = None  # its fill colour, as RGB 0..1
+    font: str = ""  # the font's family, without subset prefix or style
+    italic: bool = False
+    role: str = ""  # a tagged PDF's structure role for it ("H2", "P", "Artifact")
+    reach: float = 0.0  # a bullet's: where the item's text it belongs to starts
 
 
 def common_size(words: list[Word]) -> float:
@@ -53,7 +61,8 @@ class Line:
     bottom: float = 0.0
     x0: float = 0.0
     x1: float = 0.0
-    column: int = 0  # 0 full width or one column; 1 left, 2 right
+    column: int = 0  # the part of the page it was read in (0: the page; a column; a box)
+    boxed: bool = False  # read inside a drawn box
 
     def __post_init__(self) -> None:
         # Right to left (Arabic, Hebrew) when most of the line's letters are.
@@ -105,12 +114,16 @@ def rows_of(
     number: int,
     markers: list[int] | None = None,
     tables: list[tuple[tuple[float, float, float, float], str]] | None = None,
+    shown: list[tuple[tuple[float, float, float, float], str, float]] | None = None,
+    roles: dict[int, str] | None = None,
 ) -> list[Line]:
     """The page's words as rows (one baseline each). A word is not split where its type
     size changes, so small capitals ("T" + "HE") stay one word; a raised footnote
     marker after a word ("treatment²") is dropped and counted in `markers`. The words
     inside each of `tables` (its box and its key) give way to one word, the key, where
-    the table stands."""
+    the table stands. `shown` is text a reader sees that the page's content does not
+    draw (a form field's value: its box, text and size); `roles` maps a tagged PDF's
+    marked-content ids to their structure roles."""
     words = page.extract_words(x_tolerance_ratio=0.15, y_tolerance=2, return_chars=True)
     found = []
     for box, key in tables or []:
@@ -124,6 +137,8 @@ def rows_of(
             )
         ]
         found.append(Word(key, x0, x1, top, top + 1, 0.0, False))
+    for box, text, size in shown or []:
+        found += _spread(text, box, size)
     for w in words:
         text = w["text"]
         if not text.strip() or not (CID_RE.fullmatch(text) or CID_RE.sub("", text)):
@@ -137,6 +152,7 @@ def rows_of(
             float(w["top"]),
             float(w["bottom"]),
             markers,
+            roles,
         )
         if word is not None:
             found.append(word)
@@ -144,26 +160,129 @@ def rows_of(
         if not CID_RE.fullmatch(word.text):
             word.text = CID_RE.sub("", word.text)
     found = [w for w in found if w.text]
-    found.sort(key=lambda w: (w.bottom, w.x0))
-    rows: list[list[Word]] = []
-    for word in found:
-        table = word.text.startswith(TABLE_MARK) or (
-            rows and rows[-1][-1].text.startswith(TABLE_MARK)
-        )
-        if (
-            rows
-            and not table
-            and abs(rows[-1][-1].bottom - word.bottom) <= max(2.0, word.size * 0.25)
-        ):
-            rows[-1].append(word)
-        else:
-            rows.append([word])
-    lines = [Line(r, number) for r in rows]
+    lines = [Line(r, number) for r in group_rows(found, markers)]
     _drawn_bullets(page, lines)
     return lines
 
 
+_RAISED_RE = re.compile(r"^[\d*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,–-][\d*†‡§]+)*,?$")
+
+
+def group_rows(words: list[Word], markers: list[int] | None = None) -> list[list[Word]]:
+    """Words as rows: a word is on a row when it shares most of its height with the
+    row's text (a dash or quote from another font sits a little higher or lower, and
+    stays on its line); a table's place is a row of its own. A small number raised at
+    the end of a word on the row (a citation mark, "stunting.12,13") is taken out and
+    counted in `markers`; each row is in order left to right."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        table = word.text.startswith(TABLE_MARK)
+        row = None
+        if not table:
+            for candidate in reversed(rows[-3:]):
+                if candidate[0].text.startswith(TABLE_MARK):
+                    continue
+                if _same_row(candidate, word):
+                    row = candidate
+                    break
+        if row is None:
+            rows.append([word])
+        else:
+            row.append(word)
+    out = []
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        main = max(row, key=lambda w: (w.size, len(w.text)))
+        kept = []
+        for word in row:
+            raised = (
+                word is not main
+                and _RAISED_RE.match(word.text)
+                and 0 < word.size < main.size * 0.8
+                and word.bottom < main.bottom - main.size * 0.2
+                and any(0 <= word.x0 - w.x1 < 2.5 for w in row if w is not word)
+            )
+            if raised:
+                if markers is not None:
+                    markers.append(len(word.text))
+                continue
+            kept.append(word)
+        if kept:
+            out.append(kept)
+    return out
+
+
+def _same_row(row: list[Word], word: Word) -> bool:
+    main = max(row, key=lambda w: w.size)
+    if abs(main.bottom - word.bottom) <= max(2.0, word.size * 0.25):
+        return True
+    overlap = min(main.bottom, word.bottom) - max(main.top, word.top)
+    smaller = min(main.bottom - main.top, word.bottom - word.top)
+    return smaller > 0 and overlap >= smaller * 0.6
+
+
 _MARKER_CHARS = set("0123456789*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰")
+
+
+def _spread(
+    text: str, box: tuple[float, float, float, float], size: float
+) -> list[Word]:
+    """Text placed in a box (a form field's value) as words across it, left to right."""
+    parts = text.split()
+    x0, top, x1, bottom = box
+    baseline = min(bottom, top + size * 1.3)
+    step = size * 0.5
+    out = []
+    x = x0 + 2
+    for part in parts:
+        width = len(part) * step
+        out.append(Word(part, x, min(x + width, x1), baseline - size, baseline, size, False))
+        x += width + step
+    return out
+
+
+def _style(chars: list[dict[str, Any]]) -> tuple[tuple[float, float, float] | None, str, bool]:
+    """The colour, font family and slant most of a word's letters have."""
+    from .pdf_visible import to_rgb
+
+    colours: Counter[tuple[float, float, float] | None] = Counter()
+    fonts: Counter[str] = Counter()
+    italic = 0
+    for c in chars:
+        space = c.get("ncs")
+        colour = to_rgb(c.get("non_stroking_color"), _Space(space))
+        colours[tuple(round(v, 2) for v in colour) if colour else None] += 1  # type: ignore[misc]
+        name = (c.get("fontname") or "").split("+")[-1]
+        fonts[_family(name)] += 1
+        italic += bool(ITALIC_RE.search(name))
+    colour = colours.most_common(1)[0][0] if colours else None
+    return colour, fonts.most_common(1)[0][0] if fonts else "", italic * 2 > len(chars)
+
+
+_STYLE_WORDS_RE = re.compile(
+    r"(?:bold|italic|oblique|regular|roman|book|light|medium|semibold|demi|black|heavy|"
+    r"condensed|narrow|cond|it|mt|psmt|ps|std|pro|lt)+$",
+    re.I,
+)
+
+
+def _family(name: str) -> str:
+    """A font's family: "Arial-BoldItalicMT" and "ArialMT" are both "arial"."""
+    family = re.split(r"[-,]", name)[0]
+    while True:
+        shorter = _STYLE_WORDS_RE.sub("", family)
+        if shorter == family or not shorter:
+            return family.lower()
+        family = shorter
+
+
+class _Space:
+    """A colour space's name, as pdfplumber gives it with each character."""
+
+    def __init__(self, name: Any) -> None:
+        self.name = str(name or "")
+        if not self.name:
+            self.name = ""
 
 
 def _word(
@@ -174,10 +293,12 @@ def _word(
     top: float,
     bottom: float,
     markers: list[int] | None,
+    roles: dict[int, str] | None = None,
 ) -> Word | None:
     """A word from its glyphs: its size is the body of its letters (the larger size of
     small capitals, whose smaller letters are all capitals), bold when most of its
-    letters are; a footnote marker raised after its letters is cut off."""
+    letters are; its colour, font and slant those of most of its letters, its role the
+    tagged structure's; a footnote marker raised after its letters is cut off."""
     if not chars:
         return Word(_plain(text), x0, x1, top, bottom, 0.0, False)
     sizes: Counter[float] = Counter(round(float(c["size"]), 1) for c in chars)
@@ -211,9 +332,25 @@ def _word(
     bold = sum(1 for c in chars if BOLD_RE.search(c.get("fontname") or "")) * 2 > len(chars)
     if _rtl_letters(text) * 2 > len(text):  # glyphs are placed left to right: read back
         text = text[::-1]
-    if CID_RE.fullmatch(text):
-        return Word(text, x0, x1, top, bottom, size, bold)
-    return Word(_plain(text), x0, x1, top, bottom, size, bold)
+    colour, font, italic = _style(chars)
+    role = _role(chars, roles)
+    if _PICTURE_FONT_RE.search(font) and not re.search(r"[^\W\d_]{2,}", text):
+        text = "•"  # a pictogram (a tick, a cross, a phone) from a symbol font
+    elif not CID_RE.fullmatch(text):
+        text = _plain(text)
+    return Word(text, x0, x1, top, bottom, size, bold, colour, font, italic, role)
+
+
+def _role(chars: list[dict[str, Any]], roles: dict[int, str] | None) -> str:
+    """The structure role of most of the word's letters: "Artifact" for what the PDF
+    marks as page furniture, else the role its marked-content id has in the tree."""
+    found: Counter[str] = Counter()
+    for c in chars:
+        if c.get("tag") == "Artifact":
+            found["Artifact"] += 1
+        elif roles and c.get("mcid") is not None:
+            found[roles.get(c["mcid"], "")] += 1
+    return found.most_common(1)[0][0] if found else ""
 
 
 _LIGATURES = str.maketrans(
@@ -254,7 +391,8 @@ def _drawn_bullets(page: Any, lines: list[Line]) -> None:
             after = [w for w in line.words if w.x0 >= x1 and w.x0 - x1 < 25]
             before = [w for w in line.words if w.x1 <= x0 and x0 - w.x1 < 25]
             if after and not (before and before[-1].text in BULLETS):
-                line.words.append(Word("•", x0, x1, top, bottom, after[0].size, False))
+                first = after[0]
+                line.words.append(Word("•", x0, x1, first.top, first.bottom, first.size, False))
                 line.words.sort(key=lambda w: w.x0)
                 line.x0 = min(line.x0, x0)
                 break
@@ -269,10 +407,11 @@ def drop_furniture(
 ) -> list[list[Line]]:
     """The rows without running headers, footers and page numbers; what those said is
     appended to `said` (its © line and web address name the document's owner)."""
-    body = common_size([w for page in rows for line in page for w in line.words])
+    rows = [_without_artifacts(page, said) for page in rows]
+    body = common_size([w for page in rows for line in page for w in line.words] or [_NONE])
     edge_counts: Counter[str] = Counter()
     for page, height in zip(rows, heights, strict=True):
-        for key in {_key(line.text) for line in page if _at_edge(line, height)}:
+        for key in {_key(line.text) for line in page if _at_edge(line, height, BAND)}:
             edge_counts[key] += 1
     pages = len(rows)
     out = []
@@ -285,7 +424,9 @@ def drop_furniture(
             at_edge = _at_edge(line, height)
             repeated = pages > 1 and edge_counts[_key(line.text)] >= max(2, pages // 2)
             small = line.size < body * 0.9
-            if at_edge and (repeated or small or _PAGE_NUMBER_RE.match(line.text.strip())):
+            if (at_edge and (repeated or small or _PAGE_NUMBER_RE.match(line.text.strip()))) or (
+                repeated and _at_edge(line, height, BAND)
+            ):
                 said.append(line.text)
             else:
                 kept.append(line)
@@ -293,69 +434,27 @@ def drop_furniture(
     return out
 
 
-def _at_edge(line: Line, height: float) -> bool:
-    return line.bottom < height * EDGE or line.top > height * (1 - EDGE)
+_NONE = Word("", 0, 0, 0, 0, 10.0, False)
 
 
-def in_reading_order(rows: list[Line], width: float) -> list[Line]:
-    """The page's lines in reading order: two columns are read left, then right, in
-    bands between the rows that run across both."""
-    gutter = _gutter(rows, width)
-    if gutter is None:
-        return rows
-    out: list[Line] = []
-    left: list[Line] = []
-    right: list[Line] = []
-    for row in rows:
-        if any(w.x0 < gutter < w.x1 for w in row.words):
-            out += left + right
-            left, right = [], []
-            out.append(row)
-            continue
-        lw = [w for w in row.words if w.x1 <= gutter]
-        rw = [w for w in row.words if w.x0 >= gutter]
-        if lw:
-            left.append(Line(lw, row.page, column=1))
-        if rw:
-            right.append(Line(rw, row.page, column=2))
-    return out + left + right
+def _without_artifacts(page: list[Line], said: list[str]) -> list[Line]:
+    """A tagged PDF marks its running headers, footers and page numbers as artifacts:
+    they go (what they said is kept). A page that marks nearly everything so is taken
+    as mis-tagged, and kept."""
+    marked = sum(len(w.text) for line in page for w in line.words if w.role == "Artifact")
+    total = sum(len(w.text) for line in page for w in line.words)
+    if not marked or marked > total * 0.8:
+        return page
+    out = []
+    for line in page:
+        gone = [w for w in line.words if w.role == "Artifact"]
+        if gone:
+            said.append(" ".join(w.text for w in gone))
+        words = [w for w in line.words if w.role != "Artifact"]
+        if words:
+            out.append(Line(words, line.page) if gone else line)
+    return out
 
 
-def _gutter(rows: list[Line], width: float) -> float | None:
-    """The x of a clear gap between two columns, or None for a one-column page.
-
-    The gap is where the fewest rows have a word across it; it makes two columns when
-    at most a quarter of the rows cross it (titles, full-width boxes) and the rows on
-    its right start at one left edge, as a column's lines do. The right column may be
-    short (a last page), so its share of the rows is not asked for.
-    """
-    if len(rows) < 4:
-        return None
-    counts: list[tuple[float, int]] = []
-    x = width * 0.3
-    while x < width * 0.7:
-        counts.append((x, sum(1 for r in rows if any(w.x0 - 2 < x < w.x1 + 2 for w in r.words))))
-        x += 2.0
-    fewest = min(c for _, c in counts)
-    run: list[float] = []
-    best: list[float] = []
-    for x, c in counts:  # the middle of the widest stretch with the fewest crossings
-        run = run + [x] if c == fewest else []
-        best = run if len(run) > len(best) else best
-    gutter = best[len(best) // 2]
-    if fewest > len(rows) * 0.25:
-        return None
-    starts = [
-        round(min(w.x0 for w in r.words if w.x0 >= gutter))
-        for r in rows
-        if any(w.x0 >= gutter for w in r.words)
-    ]
-    left = sum(1 for r in rows if any(w.x1 <= gutter for w in r.words))
-    if len(starts) < 3 or left < 3:
-        return None
-    # The column's left edge, or the indent of its list items' text.
-    aligned = max(
-        sum(1 for x0 in starts if abs(x0 - edge) <= 3)
-        for edge in (min(starts), Counter(starts).most_common(1)[0][0])
-    )
-    return gutter if aligned >= max(3, len(starts) * 0.25) else None
+def _at_edge(line: Line, height: float, edge: float = EDGE) -> bool:
+    return line.bottom < height * edge or line.top > height * (1 - edge)

@@ -116,6 +116,14 @@ def _rank_promoted(doc: Document) -> None:
         block.level = level
 
 
+def generic_label(text: str) -> bool:
+    """Words a leaflet prints as a label ("Patient information", "Information for
+    patients, parents and carers"), not a title or a section of its own."""
+    from .pdf_headings import _generic
+
+    return _generic(text)
+
+
 def _same(a: str, b: str) -> bool:
     return " ".join(a.lower().split()) == " ".join(b.lower().split())
 
@@ -130,8 +138,13 @@ def _cover(doc: Document) -> None:
     leading = doc.blocks[:first_text]
     if len(leading) < 2:
         return
-    # The last of the leading headings is the first section's own heading.
+    if doc.title and not any(_same(b.text, doc.title) for b in leading):
+        return  # the title is known and not among them: they are the first sections
+    # The last of the leading headings is the first section's own heading, unless it is
+    # only a label ("Information for patients, parents and carers").
     cover, kept = leading[:-1], leading[-1:]
+    if doc.title and generic_label(kept[0].text):
+        cover, kept = leading, []
     opening: list[Block] = []
     for block in cover:
         text = block.text

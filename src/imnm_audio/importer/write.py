@@ -124,9 +124,17 @@ def _body(doc: Document, title: str | None) -> list[Block]:
             del blocks[i]
         break
     ranks = sorted({b.level for b in blocks if b.kind == "heading"})
+    # Sections are the document's top rank of heading, with the ranks below it down to
+    # the first that makes two or more: one odd larger heading ("Your feedback
+    # matters") is a section beside the ones the document is divided by, not above them.
+    top = ranks[0] if ranks else 0
+    for rank in ranks:
+        top = rank
+        if sum(1 for b in blocks if b.kind == "heading" and b.level <= rank) >= 2:
+            break
     for block in blocks:
         if block.kind == "heading":
-            block.level = 2 if block.level == ranks[0] else 3
+            block.level = 2 if block.level <= top else 3
     blocks = _fold_empty(blocks)
     first = next((b for b in blocks if b.kind == "heading"), None)
     if first is not None and first.level == 3:
