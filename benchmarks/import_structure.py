@@ -93,9 +93,7 @@ def factsheet_outline(path: Path) -> tuple[str, list[str]]:
     _, front, body = text.split("---\n", 2)
     title = str((yaml.safe_load(front) or {}).get("title") or "")
     chapters = [
-        h.strip()
-        for h in re.findall(r"^## (.+)$", body, re.M)
-        if not h.startswith("TODO (import)")
+        h.strip() for h in re.findall(r"^## (.+)$", body, re.M) if not h.startswith("TODO (import)")
     ]
     return title, chapters
 

@@ -102,17 +102,14 @@ def covered_by_picture(target: Path) -> Path:
         b"/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
         b"/BitsPerComponent 8",
     )
-    return write_pdf(
-        target, content, b"/Font << /F1 4 0 R >> /XObject << /Im1 6 0 R >>", [picture]
-    )
+    return write_pdf(target, content, b"/Font << /F1 4 0 R >> /XObject << /Im1 6 0 R >>", [picture])
 
 
 def covered_by_annotation(target: Path) -> Path:
     """A square annotation filled black (its interior colour) over the line."""
     content = leaflet_text() + text_at(60, 690, SECRET)
     square = (
-        b"<< /Type /Annot /Subtype /Square /Rect [55 684 355 702] /IC [0 0 0] /C [0 0 0] "
-        b"/F 4 >>"
+        b"<< /Type /Annot /Subtype /Square /Rect [55 684 355 702] /IC [0 0 0] /C [0 0 0] /F 4 >>"
     )
     return write_pdf(target, content, extra=[square], page_extra=b"/Annots [6 0 R]")
 

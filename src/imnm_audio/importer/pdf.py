@@ -290,7 +290,11 @@ def _blocks(
             else:
                 blocks.append(
                     Block(
-                        "heading", runs, level=level, page=line.page + 1, top=line.top,
+                        "heading",
+                        runs,
+                        level=level,
+                        page=line.page + 1,
+                        top=line.top,
                         column=line.column,
                     )  # fmt: skip
                 )

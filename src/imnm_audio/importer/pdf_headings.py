@@ -118,8 +118,10 @@ def _canonical(styles: list[Style]) -> dict[Style, Style]:
 
 def _bulleted(line: Line) -> bool:
     first = line.words[0].text
-    return first in BULLETS or bool(CID_RE.fullmatch(first)) or (
-        first[:1] in BULLETS - {"-", "*"} and len(first) > 1
+    return (
+        first in BULLETS
+        or bool(CID_RE.fullmatch(first))
+        or (first[:1] in BULLETS - {"-", "*"} and len(first) > 1)
     )
 
 
@@ -260,9 +262,7 @@ def find_headings(lines: list[Line], title_lines: set[int] | None = None) -> Hea
             if capitals and like:
                 prominence[group.style] = max(prominence[group.style], 1.0)
     heading_styles = [
-        s
-        for s, v in votes.items()
-        if any(v) and sum(v) * 2 >= len(v) and chars[s] < total * 0.35
+        s for s, v in votes.items() if any(v) and sum(v) * 2 >= len(v) and chars[s] < total * 0.35
     ]
     ranked = sorted(heading_styles, key=lambda s: (-s[0], -prominence[s]))
     rank = {style: i + 1 for i, style in enumerate(ranked)}
@@ -282,15 +282,13 @@ def find_headings(lines: list[Line], title_lines: set[int] | None = None) -> Hea
             continue  # a numbered list item; a numbered heading in body type is found later
         elif _tagged(group) and reads_as_heading(group.text, len(group.lines), colon=False):
             level = plain
-        elif group.style == body and len(group.lines) == 1 and _stands_alone(
-            lines, groups, at, gaps
+        elif (
+            group.style == body and len(group.lines) == 1 and _stands_alone(lines, groups, at, gaps)
         ):
             text = group.text.strip()
             question = text.endswith("?") and len(text.split()) <= 15
             if question or (
-                not ranked
-                and len(text.split()) <= 10
-                and reads_as_heading(text, 1, colon=False)
+                not ranked and len(text.split()) <= 10 and reads_as_heading(text, 1, colon=False)
             ):
                 level = plain
         if level is not None:
@@ -330,9 +328,7 @@ def _tagged(group: Group) -> bool:
     return total > 0 and heading * 2 > total
 
 
-def _far(
-    a: tuple[float, float, float], b: tuple[float, float, float], apart: float = 0.2
-) -> bool:
+def _far(a: tuple[float, float, float], b: tuple[float, float, float], apart: float = 0.2) -> bool:
     return max(abs(x - y) for x, y in zip(a, b, strict=True)) > apart
 
 
@@ -382,11 +378,7 @@ def title_of(lines: list[Line], page_height: float) -> tuple[str, list[int]] | N
         for word in line.words:
             sizes[round(word.size, 1)] += len(word.text)
     body = sizes.most_common(1)[0][0]
-    groups = [
-        g
-        for g in _groups([ln for ln in lines if ln.page == first])
-        if g.text != TABLE_MARK
-    ]
+    groups = [g for g in _groups([ln for ln in lines if ln.page == first]) if g.text != TABLE_MARK]
     page_lines = [ln for ln in lines if ln.page == first]
     best: tuple[float, int, Group] | None = None
     for order, group in enumerate(groups):

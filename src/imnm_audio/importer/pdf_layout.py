@@ -224,9 +224,7 @@ def _same_row(row: list[Word], word: Word) -> bool:
 _MARKER_CHARS = set("0123456789*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰")
 
 
-def _spread(
-    text: str, box: tuple[float, float, float, float], size: float
-) -> list[Word]:
+def _spread(text: str, box: tuple[float, float, float, float], size: float) -> list[Word]:
     """Text placed in a box (a form field's value) as words across it, left to right."""
     parts = text.split()
     x0, top, x1, bottom = box

@@ -142,8 +142,8 @@ def _hold_items(words: list[Word]) -> None:
     (a hanging indent) is not a gutter between columns."""
     for line in _group_lines(words):
         for word, after in zip(line, line[1:], strict=False):
-            marker = word.text in BULLETS or CID_RE.fullmatch(word.text) or _MARKER_RE.match(
-                word.text
+            marker = (
+                word.text in BULLETS or CID_RE.fullmatch(word.text) or _MARKER_RE.match(word.text)
             )
             if marker and after.x0 - word.x1 < max(word.size, after.size, 6.0) * 4:
                 word.reach = after.x0
