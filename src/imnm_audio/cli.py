@@ -394,9 +394,22 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _files_named_like_options(argv: list[str]) -> list[str]:
+    """A document whose name starts with a dash ("-leaflet.docx") is the file to import,
+    not an option the parser does not know: it is passed as ./-leaflet.docx."""
+    if not argv or argv[0] != "import":
+        return list(argv)
+    out = [argv[0]]
+    for token in argv[1:]:
+        if token.startswith("-") and token != "-" and "=" not in token and Path(token).is_file():
+            token = os.path.join(".", token)
+        out.append(token)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_files_named_like_options(sys.argv[1:] if argv is None else argv))
     if not getattr(args, "command", None):
         parser.print_help()
         return 2

@@ -29,7 +29,7 @@ from ..content.factsheet import PLACEHOLDER, load_factsheet
 from ..errors import ContentError, UsageError
 from ..fsutil import atomic_write_text
 from .detect import kind_of
-from .document import Document
+from .document import Document, honest_links
 from .limits import check_size, run_limited
 from .structure import shape
 from .write import factsheet_text
@@ -51,6 +51,8 @@ def read_document(source: Path) -> Document:
     """The document read into blocks and shaped; ContentError (exit 2) when it cannot
     be. The limits that cost nothing to check are checked here, before any reading; the
     reading itself runs in a child process held to its time and memory (limits.py)."""
+    if source.is_file():
+        check_size(source)  # before a byte is read
     kind = kind_of(source)
     check_size(source, kind)
     if kind == "docx":
@@ -58,6 +60,7 @@ def read_document(source: Path) -> Document:
 
         check_package(source)
     doc: Document = run_limited(source.resolve(), kind)
+    honest_links(doc)
     if not doc.text.strip():
         raise ContentError(
             f"this {doc.kind} has no text to import.",

@@ -35,7 +35,8 @@ def kind_of(path: Path) -> str:
             fix="Check the path (a PDF, .docx or saved .html page).",
         )
     suffix = path.suffix.lower()
-    head = path.read_bytes()[:4096]
+    with path.open("rb") as handle:  # only the first bytes: the file may be huge
+        head = handle.read(4096)
     actual = _sniff(path, head)
     expected = KINDS.get(suffix)
     if expected is None:

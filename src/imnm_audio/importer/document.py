@@ -4,6 +4,7 @@ document says about itself. The writer (write.py) turns it into a factsheet."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -84,6 +85,7 @@ class Block:
     page: int = 0  # the page it starts on (PDF), for messages; 0 where there are none
     top: float = 0.0  # where on its page it starts (PDF, points from the top)
     column: int = 0  # the part of its page it was read in (PDF: a column or a box)
+    size: float = 0.0  # its type size (PDF), 0 where the format does not say
 
     @property
     def text(self) -> str:
@@ -136,11 +138,22 @@ SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 
 def safe_href(href: str | None, base: str | None = None) -> str | None:
     """A link a listener may be sent to, or None: only http(s), mailto and tel survive
-    an import. javascript:, vbscript:, data:, file: and the like become plain text; a
-    relative link is made absolute against the page's own address when it has one."""
+    an import. The address is read as a browser reads it (spaces at its ends, and tabs
+    and line breaks anywhere in it, are not part of it: "jav&#x09;ascript:" is
+    javascript:); javascript:, vbscript:, data:, file: and the like become plain text,
+    and so does a web address with a user name in it ("https://www.nhs.uk@evil.example/",
+    which goes to evil.example). A relative link is made absolute against the page's own
+    address when it has one."""
     if not href:
         return None
-    href = href.strip()
+    href = re.sub(
+        r"[\t\n\r]",
+        "",
+        href.strip(
+            "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
+            "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f \t\n\r"
+        ),
+    )
     if not href or re.search(r"[\x00-\x20\x7f]", href) or href.startswith("#"):
         return None
     try:
@@ -149,11 +162,59 @@ def safe_href(href: str | None, base: str | None = None) -> str | None:
         parts = urlsplit(href)
         if parts.scheme.lower() not in SAFE_SCHEMES:
             return None
-        if parts.scheme.lower() in ("http", "https") and not parts.hostname:
-            return None
+        if parts.scheme.lower() in ("http", "https"):
+            if not parts.hostname or "@" in parts.netloc:
+                return None
     except ValueError:  # "http://[bad" and other addresses that do not parse
         return None
     return href
+
+
+_SHOWN_SITE_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?=[/:?#\s]|$)", re.I
+)
+
+
+def _site(host: str) -> str:
+    return host.lower().removeprefix("www.")
+
+
+def honest_links(doc: Document) -> None:
+    """A link whose text shows one site and goes to another ("www.nhs.uk/conditions"
+    over a link to another site) is written as the address it goes to, and named in the
+    notes: a listener is never told one address while the factsheet links another."""
+    lied: list[tuple[str, str]] = []
+
+    def target_site(href: str) -> str:
+        return _site(urlsplit(href).hostname or "")
+
+    def lies(text: str, href: str) -> bool:
+        """The text shows a site, and not the one the link goes to."""
+        if not href.lower().startswith(("http://", "https://")):
+            return False
+        real = target_site(href)
+        shown = {_site(s) for s in _SHOWN_SITE_RE.findall(" ".join(text.split()))}
+        return bool(shown and real) and not any(
+            real == site or real.endswith("." + site) for site in shown
+        )
+
+    for block in doc.blocks:
+        for run in block.runs:
+            if run.href and lies(run.text, run.href):
+                lied.append((" ".join(run.text.split()), run.href))
+                run.text = run.href
+    links = []
+    for text, href in doc.links:
+        if lies(text, href):
+            lied.append((text, href))
+            text = href
+        links.append((text, href))
+    doc.links = links
+    for text, href in dict.fromkeys(lied):
+        doc.notes.append(
+            f"the link shown as '{text[:80]}' goes to another site, {href[:120]}: it is written "
+            "as the address it goes to. Check it before anyone follows it."
+        )
 
 
 def table_items(rows: list[list[str]], header: bool) -> list[Block]:
@@ -186,17 +247,36 @@ def table_items(rows: list[list[str]], header: bool) -> list[Block]:
 
 # What no factsheet may hold: control characters (NUL among them), lone surrogates,
 # private-use code points (a symbol font's glyphs once its bullets are read; the
-# factsheet's own visual marks are two of them), bidirectional overrides and
+# factsheet's own visual marks are two of them), bidirectional controls (once they have
+# put the text in the order it is shown), characters that show nothing (zero-width
+# spaces and joiners, the word joiner, soft hyphens, direction marks) and
 # non-characters. Line breaks and tabs are kept.
 _UNWANTED_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff"
-    "\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ud800-\udfff\ue000-\uf8ff"
+    "\ufeff\ufff9-\ufffb\ufffe\uffff]"
 )
+_BIDI_CONTROLS_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(text: str) -> str:
-    """Text as a factsheet may hold it (see _UNWANTED_RE)."""
-    return _UNWANTED_RE.sub("", text)
+    """Text as a factsheet may hold it (see _UNWANTED_RE), in the order it is shown."""
+    return _UNWANTED_RE.sub("", shown_order(text))
+
+
+def shown_order(text: str) -> str:
+    """Text with bidirectional controls, in the order a reader sees it: an override or
+    embedding around "7654 321 0080" is shown, and read, as "0800 123 4567" (the
+    Unicode bidirectional algorithm, python-bidi). Text with right-to-left letters in it
+    (Arabic, Hebrew) is left in its logical order, the order its readers read it in;
+    only the controls go."""
+    if not _BIDI_CONTROLS_RE.search(text):
+        return text
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return text
+    from bidi import get_display
+
+    return "\n".join(get_display(line, base_dir="L") for line in text.split("\n"))
 
 
 def merge_runs(runs: list[Run]) -> list[Run]:

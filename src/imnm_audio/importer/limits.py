@@ -53,10 +53,11 @@ SPLIT = (
 )
 
 
-def check_size(path: Path, kind: str) -> None:
-    """A file larger than any factsheet is refused before it is opened."""
+def check_size(path: Path, kind: str | None = None) -> None:
+    """A file larger than any factsheet is refused from its size on disk, before any of
+    it is read (a file larger than the largest kind's limit before its kind is known)."""
     size = path.stat().st_size
-    limit = MAX_FILE_BYTES[kind]
+    limit = MAX_FILE_BYTES[kind] if kind else max(MAX_FILE_BYTES.values())
     if size > limit:
         raise ContentError(
             f"this file is {size / MB:.0f} MB; imnm-audio imports files of at most "

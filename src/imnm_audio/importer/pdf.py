@@ -128,9 +128,11 @@ def read_pdf(path: Path) -> Document:
     # The title is read from the first page as printed: a banner repeated on every page
     # is furniture on the others, but on the first it may be the title.
     first = next(n for n, page_rows in enumerate(rows) if page_rows)
+    body = common_size([w for page_rows in rows for row in page_rows for w in row.words])
     title = title_of(
         reading_order([w for row in rows[first] for w in row.words], panels[first], first),
         heights[first],
+        body,
     )
     furniture: list[str] = []  # what the running headers and footers said
     rows = drop_furniture(rows, heights, furniture)
@@ -138,6 +140,7 @@ def read_pdf(path: Path) -> Document:
     for number, (page_rows, boxes) in enumerate(zip(rows, panels, strict=True)):
         words = [w for row in page_rows for w in row.words]
         lines += reading_order(words, boxes, number)
+    lines, contents = _without_contents(lines)
     doc = Document("PDF", _blocks(lines, tables), links=links)
     if title:
         doc.title, doc.title_from = title[0], "page"
@@ -157,6 +160,11 @@ def read_pdf(path: Path) -> Document:
         )
     if markers:
         doc.notes.append(f"{len(markers)} footnote marks were taken out of the text.")
+    if contents:
+        doc.notes.append(
+            f"the table of contents (page {', '.join(map(str, contents))}) was left out: the "
+            "chapters take its place."
+        )
     if sideways:
         doc.notes.append(
             f"page {', '.join(map(str, sideways))} is set sideways; its text was read turned "
@@ -166,11 +174,66 @@ def read_pdf(path: Path) -> Document:
     return doc
 
 
+_CONTENTS_RE = re.compile(
+    r"^(?:table of contents|contents|contents page|índice|indice|sumário|sumario|conteúdo"
+    r"|sommaire|inhalt|índice general)$",
+    re.I,
+)
+_ENTRY_RE = re.compile(r"(?:\.{3,}|…{2,}|\s)\s*[ivxlcdm\d]{1,4}$", re.I)
+_LEADER_RE = re.compile(r"(?:\.\s?){4,}\s*[ivxlcdm\d]{1,4}$", re.I)
+_PAGE_NUMBERS_RE = re.compile(r"^(?:[ivxlcdm\d]{1,4}\s*)+$", re.I)
+
+
+def _without_contents(lines: list[Line]) -> tuple[list[Line], list[int]]:
+    """A table of contents is left out: it is a list of page numbers to the eye, and a
+    listener has the chapters. Found by its heading ("Contents") with three or more
+    entries ending in page numbers (or a column of page numbers) after it on its page,
+    and by dot leaders ("Overview ....... 7") anywhere. The pages it was on are given."""
+    doomed: set[int] = set()
+    for at, line in enumerate(lines):
+        if _LEADER_RE.search(line.text):
+            doomed.add(at)
+        if not _CONTENTS_RE.match(" ".join(line.text.split()).rstrip(":")):
+            continue
+        after = [i for i in range(at + 1, len(lines)) if lines[i].page == line.page]
+        entries = [i for i in after if _ENTRY_RE.search(lines[i].text)]
+        numbers = [i for i in after if _PAGE_NUMBERS_RE.match(lines[i].text.strip())]
+        if len(numbers) >= 3:
+            doomed.update([at, *after])  # entries and their page numbers in columns
+        elif len(entries) >= 3:
+            doomed.update([at, *entries])
+    pages = sorted({lines[i].page + 1 for i in doomed})
+    return [ln for i, ln in enumerate(lines) if i not in doomed], pages
+
+
 def _before_title(doc: Document) -> None:
     """What the first page prints above its title (a logo's letters, the trust's name,
     "Patient information", the department) is the cover, not the text: short blocks go
-    to the front matter's comment, a stray glyph goes, and the title comes first."""
+    to the front matter's comment, a stray glyph goes, and the title comes first. Pieces
+    of the title set apart ("DA CÓLERA" under "BOLETIM INFORMATIVO"), and the title
+    printed again on a second cover, are the title, not sections."""
     key = " ".join((doc.title or "").lower().split())
+    first_page = min((b.page for b in doc.blocks), default=0)
+    doc.blocks = [
+        b
+        for b in doc.blocks
+        if not (
+            b.kind == "heading"
+            and b.page <= first_page + 1
+            and " ".join(b.text.lower().split()) != key
+            and len(re.findall(r"[^\W\d_]", b.text)) >= 3
+            and f" {' '.join(b.text.lower().split())} " in f" {key} "
+        )
+    ]
+    seen = False
+    kept_blocks = []
+    for block in doc.blocks:  # the title's own heading once: a second cover repeats it
+        same = block.kind == "heading" and " ".join(block.text.lower().split()) == key
+        if same and seen and block.page <= first_page + 2:
+            continue
+        seen = seen or same
+        kept_blocks.append(block)
+    doc.blocks = kept_blocks
     at = next(
         (
             i
@@ -304,7 +367,7 @@ def _blocks(
             blocks.append(
                 Block(
                     "li", runs, level=level, ordered=ordered, number=number,
-                    page=line.page + 1, top=line.top,
+                    page=line.page + 1, top=line.top, size=line.size,
                 )
             )  # fmt: skip
             # A bullet alone on its line (its text set on the next): the text stands past it.
@@ -319,7 +382,7 @@ def _blocks(
             and not continues_item(line)
             or _ended(prev, line, right_edge)
         ):
-            blocks.append(Block("p", runs, page=line.page + 1, top=line.top))
+            blocks.append(Block("p", runs, page=line.page + 1, top=line.top, size=line.size))
         else:
             _join(blocks[-1], runs)
         prev = line

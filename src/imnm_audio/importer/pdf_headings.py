@@ -31,6 +31,13 @@ _ONLY_ADDRESS_RE = re.compile(
     r"^(?:(?:https?://|www\.)\S+|\S+@\S+\.\S+|[+\d][\d ()-]{6,}|tel:?\s*[\d ()+-]+)$", re.I
 )
 _LETTER_RE = re.compile(r"[^\W\d_]")
+# A line that carries on the one before ("FOR OUTPATIENT SETTINGS" under "APPENDIX A:
+# INFECTION PREVENTION CHECKLIST"): it starts with a little word.
+_GOES_ON_RE = re.compile(
+    r"^(?:for|of|and|or|in|to|the|with|on|at|by|from|into|de|da|do|dos|das|e|ou|em|no|na|"
+    r"nos|nas|y|del|la|el|en)\b",
+    re.I,
+)
 # The first line of a question set over two lines ("What is" / "high blood pressure?").
 _QUESTION_START_RE = re.compile(
     r"^(?:what|how|why|when|where|who|which|can|could|do|does|did|is|are|will|should|would|"
@@ -103,7 +110,8 @@ def _canonical(styles: list[Style]) -> dict[Style, Style]:
             (
                 c
                 for c in chosen
-                if c[:3] == style[:3]
+                if abs(c[0] - style[0]) <= 0.6
+                and c[1:3] == style[1:3]
                 and c[4] == style[4]
                 and (c[3] == style[3] or (c[3] and style[3] and not _far(c[3], style[3], 0.15)))
             ),
@@ -159,7 +167,7 @@ def _groups(lines: list[Line]) -> list[Group]:
             and out[-1].text != TABLE_MARK
             and prev.page == line.page
             and prev.column == line.column
-            and 0 <= line.top - prev.bottom <= max(line.size, 1.0) * 0.9
+            and -line.size * 0.35 <= line.top - prev.bottom <= max(line.size, 1.0) * 0.9
             and not _starts_item(line)
             and len(out[-1].lines) < 6
             and (
@@ -170,6 +178,7 @@ def _groups(lines: list[Line]) -> list[Group]:
                 or line.size >= body_size * 1.8
                 or line.text[:1].islower()
                 or _CONTINUES_RE.search(prev.text)
+                or _GOES_ON_RE.match(line.text)
                 or (line.text.rstrip().endswith("?") and _QUESTION_START_RE.match(prev.text))
                 or prev.x1 + (line.words[0].x1 - line.words[0].x0) + line.size * 0.25
                 > right[(line.page, line.column)] + 1.0
@@ -190,7 +199,7 @@ def reads_as_heading(text: str, lines: int, colon: bool = True) -> bool:
     """Short, not ending like a sentence, starting like a heading, with letters in it."""
     text = text.strip()
     words = text.split()
-    if not words or lines > 3 or len(words) > 20 or len(text) > 160:
+    if not words or lines > 4 or len(words) > 25 or len(text) > 180:
         return False
     if re.search(r"[.,;]$", text) and not text.endswith("..."):
         return False
@@ -264,8 +273,15 @@ def find_headings(lines: list[Line], title_lines: set[int] | None = None) -> Hea
     heading_styles = [
         s for s, v in votes.items() if any(v) and sum(v) * 2 >= len(v) and chars[s] < total * 0.35
     ]
-    ranked = sorted(heading_styles, key=lambda s: (-s[0], -prominence[s]))
-    rank = {style: i + 1 for i, style in enumerate(ranked)}
+    # Within a heading style, headings in capitals outrank those in mixed case ("4. O QUE
+    # DEVO SABER" over "Advertências", both bold at body size).
+    kinds = {
+        (g.style, _capitals(g.text))
+        for g in groups
+        if g.style in heading_styles and reads_as_heading(g.text, len(g.lines))
+    }
+    ranked = sorted(kinds, key=lambda k: (-k[0][0], -prominence[k[0]] - k[1]))
+    rank = {kind: i + 1 for i, kind in enumerate(ranked)}
 
     levels: dict[int, tuple[int, int]] = {}
     plain = len(ranked) + 1
@@ -276,8 +292,9 @@ def find_headings(lines: list[Line], title_lines: set[int] | None = None) -> Hea
         if _sentence_goes_on(lines, group):
             continue  # "For help preparing for your visit, arranging ..." / "the hospital"
         level = None
-        if group.style in rank and reads_as_heading(group.text, len(group.lines)):
-            level = rank[group.style]
+        kind = (group.style, _capitals(group.text))
+        if kind in rank and reads_as_heading(group.text, len(group.lines)):
+            level = rank[kind]
         elif _starts_item(first):
             continue  # a numbered list item; a numbered heading in body type is found later
         elif _tagged(group) and reads_as_heading(group.text, len(group.lines), colon=False):
@@ -294,7 +311,27 @@ def find_headings(lines: list[Line], title_lines: set[int] | None = None) -> Hea
         if level is not None:
             for index in group.lines:
                 levels[index] = (level, at)
+    _unstack(lines, groups, levels)
     return Headings(_peers(levels), len(ranked))
+
+
+def _unstack(lines: list[Line], groups: list[Group], levels: dict[int, tuple[int, int]]) -> None:
+    """Lines set alike one under another with only line spacing between them (an
+    address in bold, a list of names) are a block of text, not a run of headings."""
+    found = [at for at, g in enumerate(groups) if g.lines[0] in levels]
+    stacked: set[int] = set()
+    for at, nxt in zip(found, found[1:], strict=False):
+        if nxt != at + 1:
+            continue
+        a, b = groups[at], groups[nxt]
+        if a.style != b.style or _capitals(a.text) != _capitals(b.text):
+            continue
+        last, first = lines[a.lines[-1]], lines[b.lines[0]]
+        if first.page == last.page and first.top - last.bottom <= max(last.size * 0.6, 1.0):
+            stacked.update((at, nxt))
+    for at in stacked:
+        for index in groups[at].lines:
+            levels.pop(index, None)
 
 
 def _peers(levels: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
@@ -365,19 +402,23 @@ def _stands_alone(lines: list[Line], groups: list[Group], at: int, line_gap: flo
 # ----------------------------------------------------------------------- the title
 
 
-def title_of(lines: list[Line], page_height: float) -> tuple[str, list[int]] | None:
+def title_of(
+    lines: list[Line], page_height: float, body: float | None = None
+) -> tuple[str, list[int]] | None:
     """The title printed on the first page: its most prominent text (the largest size,
-    a run of up to four lines set alike) in its top two thirds, larger than the body;
-    never a generic label ("Patient information"), a stray glyph, an address or a date.
-    None when the page has no such text."""
+    a run of up to four lines set alike, and the lines of the same size right under
+    them, whatever their colour) in its top two thirds, larger than the document's body
+    text (`body`; else the page's); never a generic label ("Patient information"), a
+    stray glyph, an address or a date. None when the page has no such text."""
     if not lines:
         return None
     first = min(line.page for line in lines)
-    sizes: Counter[float] = Counter()
-    for line in lines:
-        for word in line.words:
-            sizes[round(word.size, 1)] += len(word.text)
-    body = sizes.most_common(1)[0][0]
+    if body is None:
+        sizes: Counter[float] = Counter()
+        for line in lines:
+            for word in line.words:
+                sizes[round(word.size, 1)] += len(word.text)
+        body = sizes.most_common(1)[0][0]
     groups = [g for g in _groups([ln for ln in lines if ln.page == first]) if g.text != TABLE_MARK]
     page_lines = [ln for ln in lines if ln.page == first]
     best: tuple[float, int, Group] | None = None
@@ -399,6 +440,15 @@ def title_of(lines: list[Line], page_height: float) -> tuple[str, list[int]] | N
     chosen = group.lines[:4]
     while len(chosen) > 1 and _generic(page_lines[chosen[0]].text):
         chosen = chosen[1:]  # "Patient information leaflet" over "CT scan"
+    size = group.style[0]
+    while chosen[-1] + 1 < len(page_lines) and len(chosen) < 5:
+        below, last = page_lines[chosen[-1] + 1], page_lines[chosen[-1]]
+        gap = below.top - last.bottom
+        if abs(below.size - size) > 1.0 or not -size * 0.35 <= gap <= size * 0.6:
+            break
+        if below.column != last.column and not (below.x0 < last.x1 and last.x0 < below.x1):
+            break
+        chosen.append(chosen[-1] + 1)  # "Country Cooperation Strategy" / "2024-2028" in blue
     where = {id(line): index for index, line in enumerate(lines)}
     indices = [where[id(page_lines[i])] for i in chosen]
     text = " ".join(page_lines[i].text for i in chosen)

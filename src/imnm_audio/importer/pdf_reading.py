@@ -36,11 +36,12 @@ class Panel:
 
 def panels_of(page: Any) -> list[Box]:
     """The page's drawn boxes that can hold text: filled or outlined rectangles and
-    closed shapes at least 20 x 10 points, short of the whole page."""
+    closed shapes, and pictures (a bar drawn as an image, text set over it), at least
+    20 x 10 points, short of the whole page."""
     width, height = float(page.width), float(page.height)
     boxes: list[Box] = []
-    for shape in list(page.rects) + list(page.curves):
-        if not (shape.get("fill") or shape.get("stroke")):
+    for shape in list(page.rects) + list(page.curves) + list(page.images):
+        if shape.get("object_type") != "image" and not (shape.get("fill") or shape.get("stroke")):
             continue
         x0, top = float(shape["x0"]), float(shape["top"])
         x1, bottom = float(shape["x1"]), float(shape["bottom"])
@@ -88,6 +89,7 @@ def _nest(words: list[Word], boxes: list[Box]) -> Panel:
     holds it. Boxes that hold no word, or every word, are left out."""
     useful = [b for b in boxes if any(_centre_in(w, b) for w in words)]
     useful = [b for b in useful if not all(_centre_in(w, b) for w in words)]
+    useful = [b for b in useful if not _cuts_lines(b, words)]
     useful.sort(key=lambda b: (b[2] - b[0]) * (b[3] - b[1]), reverse=True)
     root = Panel((-1e9, -1e9, 1e9, 1e9))
     for box in useful:
@@ -108,6 +110,22 @@ def _nest(words: list[Word], boxes: list[Box]) -> Panel:
         holder.words.append(word)
     _prune(root)
     return root
+
+
+def _cuts_lines(box: Box, words: list[Word]) -> bool:
+    """Does the box's edge run through a line of text (a word inside it and the next
+    word of its line outside)? Then it is a picture or shape beside or behind the text,
+    not a box holding its own text."""
+    inside = [w for w in words if _centre_in(w, box)]
+    outside = [w for w in words if not _centre_in(w, box)]
+    for word in inside:
+        for other in outside:
+            if abs(other.bottom - word.bottom) > max(2.0, word.size * 0.3):
+                continue
+            gap = max(other.x0 - word.x1, word.x0 - other.x1)
+            if gap < max(word.size, other.size) * 1.2:
+                return True
+    return False
 
 
 def _prune(panel: Panel) -> None:
@@ -252,7 +270,10 @@ def _read(
         return
     bands = _horizontal_bands(items)
     if len(bands) > 1:
-        for band in _columns_together(bands):
+        joined = _columns_together(bands)
+        if len(joined) == 1:
+            joined = bands  # the joined columns would not cut after all: band by band
+        for band in joined:
             _read(band, page, out, counter, column, boxed)
         return
     _leaf(items, page, out, counter, column, boxed)

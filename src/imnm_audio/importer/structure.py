@@ -81,12 +81,25 @@ def _numbered_headings(doc: Document) -> None:
             block.runs = [Run(block.number + " ")] + block.runs
 
 
+def _body_size(doc: Document) -> float:
+    """The type size most of the text is set in, where the format says (0 if not)."""
+    sizes: dict[float, int] = {}
+    for block in doc.blocks:
+        if block.size:
+            sizes[round(block.size)] = sizes.get(round(block.size), 0) + len(block.text)
+    return max(sizes, key=lambda k: sizes[k]) if sizes else 0.0
+
+
 def _emphasised_headings(doc: Document) -> None:
     """A short paragraph in capitals or all in bold, with text after it ("WHAT IS
-    POLYMYOSITIS?"), is a heading; "IMPORTANT: ..." and a sentence are not."""
+    POLYMYOSITIS?"), is a heading; "IMPORTANT: ..." and a sentence are not, and nor is
+    small print (a catalogue note in bold)."""
     blocks = doc.blocks
+    body = _body_size(doc)
     for index, block in enumerate(blocks):
         if block.kind != "p" or index + 1 >= len(blocks):
+            continue
+        if body and block.size and block.size < body - 1:
             continue
         if blocks[index + 1].kind not in ("p", "li") or not _heading_like(block, 12):
             continue
@@ -131,20 +144,31 @@ def _same(a: str, b: str) -> bool:
 def _cover(doc: Document) -> None:
     """Headings before any text are a cover page: the first gives the title when there
     is none, a date gives the document's date, and the rest are kept for the front
-    matter's comment (`Document.cover`), shown to the reviewer, not narrated."""
+    matter's comment (`Document.cover`), shown to the reviewer, not narrated. When the
+    title is known, what comes before it is the cover, and after it only labels
+    ("Information for patients") and what fills a page of its own (a cover page's
+    subtitle) are; the headings after it are the first sections."""
     first_text = next((i for i, b in enumerate(doc.blocks) if b.kind != "heading"), None)
     if first_text is None:
         return
     leading = doc.blocks[:first_text]
     if len(leading) < 2:
         return
-    if doc.title and not any(_same(b.text, doc.title) for b in leading):
-        return  # the title is known and not among them: they are the first sections
-    # The last of the leading headings is the first section's own heading, unless it is
-    # only a label ("Information for patients, parents and carers").
+    if doc.title:
+        at = next((i for i, b in enumerate(leading) if _same(b.text, doc.title)), None)
+        if at is None:
+            return  # the title is known and not among them: they are the first sections
+        text_page = doc.blocks[first_text].page
+        cover, kept = leading[:at], [leading[at]]
+        for block in leading[at + 1 :]:
+            on_cover_page = bool(block.page) and block.page < text_page
+            (cover if generic_label(block.text) or on_cover_page else kept).append(block)
+        for block in cover:
+            _to_cover(doc, block.text)
+        doc.blocks = kept + doc.blocks[first_text:]
+        return
+    # The last of the leading headings is the first section's own heading.
     cover, kept = leading[:-1], leading[-1:]
-    if doc.title and generic_label(kept[0].text):
-        cover, kept = leading, []
     opening: list[Block] = []
     for block in cover:
         text = block.text
@@ -154,12 +178,16 @@ def _cover(doc: Document) -> None:
         if doc.title and _same(text, doc.title):
             opening.append(block)  # the title itself stays where it is, for the writer
             continue
-        date = _DATE_RE.search(text)
-        if date and len(text.split()) <= 6:
-            doc.date = date.group(0)  # the date printed on the cover, over the file's
-            continue
-        doc.cover.append(text)
+        _to_cover(doc, text)
     doc.blocks = opening + kept + doc.blocks[first_text:]
+
+
+def _to_cover(doc: Document, text: str) -> None:
+    date = _DATE_RE.search(text)
+    if date and len(text.split()) <= 6:
+        doc.date = date.group(0)  # the date printed on the cover, over the file's
+    else:
+        doc.cover.append(text)
 
 
 @functools.lru_cache(maxsize=1)

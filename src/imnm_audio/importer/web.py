@@ -1,13 +1,19 @@
 """Saved web pages as blocks.
 
-The page is parsed (its own charset, or its byte-order mark), everything a visitor
-never sees is taken out (<template>, `hidden`, `aria-hidden="true"`, and what inline
-styles or the page's own style sheet hide with display:none, visibility:hidden,
-opacity:0 or font-size:0), and trafilatura keeps the main text, leaving menus, cookie
-banners, side bars and footers out. Its XML is walked into blocks (walk.py).
+The page is decoded (its byte-order mark, else the charset its head declares, wherever
+in the head; a page that declares UTF-7 is refused), everything a visitor never sees is
+taken out (web_visible.py: hidden elements and what the page's own styles hide, text in
+its background's colour; text for screen readers kept), headings are made plain
+(role="heading" with its level; a heading's words whatever they are wrapped in), text
+set right to left by markup is marked so it is read as shown, and trafilatura keeps the
+main text, leaving menus, cookie banners, side bars and footers out. Its XML is walked
+into blocks (walk.py), relative links resolved against the page's <base href>.
 
-The page's address is its own (its canonical link, og:url, or the "saved from" line a
-browser writes), and only when it is a web address: never a site it merely links to.
+The title is the page's own <h1>, as its visitors see it; the <title> of the browser
+tab only when there is none. The page's address is its own (its canonical link,
+og:url, or the "saved from" line a browser writes), and only when it is a web address:
+never a site it merely links to. A page built by JavaScript and saved before it ran
+("Loading…") is refused with the way to save it properly.
 """
 
 from __future__ import annotations
@@ -20,28 +26,24 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ..content.common import LANGUAGE_RE
+from ..errors import ContentError
 from .document import Document, copyright_holder, safe_href
 from .walk import walk
-
-_HIDING_STYLE_RE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*0(?:\.0*)?\s*(?:;|$)"
-    r"|font-size\s*:\s*0(?:px|pt|em|rem|%)?\s*(?:;|$)",
-    re.I,
-)
-# ".hide, #secret { display: none }" in the page's own <style>: simple selectors only.
-_STYLE_RULE_RE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+from .web_visible import drop_hidden
 
 
 def read_html(path: Path) -> Document:
     import trafilatura
 
     raw = path.read_bytes()
-    tree = _parse(raw)
+    tree = _parse(raw, path)
     doc = Document("web page", [])
     if tree is None:
         return doc
-    hidden = _drop_hidden(tree)
+    hidden = drop_hidden(tree)
+    _refuse_script_shell(tree, path)
     doc.source_url = page_url(tree, raw)
+    base = _base(tree, doc.source_url)
     language = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
     doc.language = language.strip() if LANGUAGE_RE.match(language.strip()) else None
     keywords = tree.xpath("//meta[@name='keywords']/@content")
@@ -50,11 +52,14 @@ def read_html(path: Path) -> Document:
     holder = copyright_holder(" ".join(tree.xpath("//footer//text()")))
     if holder:
         doc.copyright = f"© {holder}"
+    _headings(tree)
+    _shown_direction(tree)
+    shown_title = _shown_title(tree)
     _keep_word_spaces(tree)
     cleaned = lxml_html.tostring(tree, encoding="unicode")
     extracted = trafilatura.extract(
         cleaned,
-        url=doc.source_url,
+        url=base,
         output_format="xml",
         include_links=True,
         include_formatting=True,
@@ -64,40 +69,47 @@ def read_html(path: Path) -> Document:
         with_metadata=True,
     )
     if hidden:
-        doc.notes.append(
-            f"{hidden} characters the page hides from its visitors (templates, hidden "
-            "elements, display:none) were left out."
-        )
+        parts = []
+        if hidden["display"]:
+            parts.append(
+                f"{hidden['display']} characters the page hides from its visitors (templates, "
+                "hidden elements, styles that hide them)"
+            )
+        if hidden["colour"]:
+            parts.append(f"{hidden['colour']} characters in the colour of their background")
+        doc.notes.append(" and ".join(parts) + " were left out.")
     root = None
     if extracted:
         root = etree.fromstring(extracted.encode("utf-8"), etree.XMLParser(resolve_entities=False))
         main = root.find("main")
-        walked = walk(main if main is not None else root, _xml_tag, doc.source_url)
+        walked = walk(main if main is not None else root, _xml_tag, base)
     if root is None or not any(b.text for b in walked.blocks):
         # Too little for trafilatura to call it a page's main text (a fragment, a short
         # page): the whole visible body, without its menus, header and footer.
         body = tree.find("body")
-        walked = walk(body if body is not None else tree, _page_tag, doc.source_url)
+        walked = walk(body if body is not None else tree, _page_tag, base)
         doc.title = _text(tree.findtext(".//title"))
+        doc.title_from = "metadata" if doc.title else ""
     doc.blocks = walked.blocks
-    if root is None:
-        return doc
-    if walked.marks_dropped:
-        doc.notes.append(f"{walked.marks_dropped} footnote marks were taken out of the text.")
-    doc.title = root.get("title")
-    doc.organisation = root.get("sitename")
-    description = root.get("description") or ""
-    doc.summary = description if len(description.split()) >= 6 else None
+    if root is not None:
+        if walked.marks_dropped:
+            doc.notes.append(f"{walked.marks_dropped} footnote marks were taken out of the text.")
+        doc.title = root.get("title")
+        doc.title_from = "metadata" if doc.title else ""
+        doc.organisation = root.get("sitename")
+        description = root.get("description") or ""
+        doc.summary = description if len(description.split()) >= 6 else None
+    if shown_title:
+        doc.title, doc.title_from = shown_title, "page"
     doc.links = [
         (" ".join(run.text.split()), run.href) for b in doc.blocks for run in b.runs if run.href
     ]
     return doc
 
 
-def _parse(raw: bytes) -> Any:
-    """The page as an lxml tree, decoded by its byte-order mark, its declared charset,
-    or else as UTF-8 if it is, and Windows-1252 if not; None when there is nothing."""
-    text = _decode(raw)
+def _parse(raw: bytes, path: Path) -> Any:
+    """The page as an lxml tree; None when there is nothing."""
+    text = _decode(raw, path)
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml takes no declaration in a str
     if not text.strip():
         return None
@@ -107,7 +119,22 @@ def _parse(raw: bytes) -> Any:
         return None
 
 
-def _decode(raw: bytes) -> str:
+# Labels the HTML standard maps to no decoder a page may use: UTF-7 (which spells "<" as
+# "+ADw-", so markup can hide in plain text) and the "replacement" encodings.
+_UNSAFE_CHARSETS = {
+    "utf-7", "utf7", "unicode-1-1-utf-7", "csunicode11utf7", "x-utf-7", "iso-2022-kr",
+    "csiso2022kr", "iso-2022-cn", "iso-2022-cn-ext", "hz-gb-2312", "replacement",
+}  # fmt: skip
+# Labels the HTML standard reads as Windows-1252 (browsers never use real Latin-1).
+_AS_WINDOWS_1252 = {"iso-8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii", "iso8859-1"}
+_CHARSET_RE = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """The page's text. The byte-order mark decides; else the charset its head declares
+    (a <meta charset> or http-equiv, wherever it is in the head, as browsers find it);
+    else UTF-8 when the bytes are UTF-8, and Windows-1252 when not. A page that declares
+    UTF-7 (or another encoding that can smuggle markup) is refused."""
     for bom, codec in (
         (b"\xef\xbb\xbf", "utf-8"),
         (b"\xff\xfe", "utf-16-le"),
@@ -115,10 +142,18 @@ def _decode(raw: bytes) -> str:
     ):
         if raw.startswith(bom):
             return raw[len(bom) :].decode(codec, "replace")
-    declared = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", raw[:4096], re.I)
+    if raw.startswith(b"+/v"):
+        _refuse_charset(path, "UTF-7")
+    head_end = re.search(rb"<body[\s>]|</head\s*>", raw[: 512 * 1024], re.I)
+    head = raw[: head_end.start() if head_end else 64 * 1024]
+    declared = _CHARSET_RE.search(head)
     if declared:
+        label = declared.group(1).decode("ascii", "replace").lower()
+        if label in _UNSAFE_CHARSETS:
+            _refuse_charset(path, label.upper())
+        codec = "cp1252" if label in _AS_WINDOWS_1252 else label
         try:
-            return raw.decode(declared.group(1).decode("ascii"), "replace")
+            return raw.decode(codec, "replace")
         except LookupError:
             pass
     try:
@@ -127,39 +162,105 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1252", "replace")
 
 
-def _drop_hidden(tree: Any) -> int:
-    """Take out what a visitor never sees; the number of characters taken."""
-    hiding_selectors: set[str] = set()
-    for style in tree.iter("style"):
-        for selectors, body in _STYLE_RULE_RE.findall(style.text or ""):
-            if _HIDING_STYLE_RE.search(body):
-                for selector in selectors.split(","):
-                    selector = selector.strip()
-                    if re.fullmatch(r"[.#][\w-]+", selector):
-                        hiding_selectors.add(selector)
-    doomed = []
-    for element in tree.iter():
+def _refuse_charset(path: Path, label: str) -> None:
+    raise ContentError(
+        f"this page says its text is in the {label} encoding, which no browser reads "
+        "(it can hide markup inside plain text), so it is not read.",
+        path=path,
+        fix="Open the page in a browser and save it again (File > Save Page As); it is then "
+        "saved as UTF-8.",
+    )
+
+
+def _refuse_script_shell(tree: Any, path: Path) -> None:
+    """A page built by JavaScript and saved before it ran holds only "Loading…": its
+    text is not in the file."""
+    body = tree.find("body")
+    if body is None:
+        return
+    if not any(s.get("src") or len(s.text or "") > 200 for s in tree.iter("script")):
+        return
+    words: list[str] = []
+    for element in body.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "noscript"):
+            continue
+        if any(a.tag in ("script", "style", "noscript") for a in element.iterancestors()):
+            continue
+        words += (element.text or "").split()
+        if element is not body:
+            words += (element.tail or "").split()
+    if len(words) < 25:
+        said = " ".join(words)[:60] or "nothing"
+        raise ContentError(
+            "this page is built by JavaScript in the browser and was saved before it ran: "
+            f"all it shows is '{said}'.",
+            path=path,
+            fix="Open the page in a browser, wait until its text has appeared, then save it "
+            "again (File > Save Page As, 'Web page, complete'), or print it to PDF and import "
+            "that.",
+        )
+
+
+def _base(tree: Any, page: str | None) -> str | None:
+    """Where the page's relative links point from: its <base href> (as a browser
+    resolves them), else its own address."""
+    for href in tree.xpath("//base/@href")[:1]:
+        url = safe_href(href, page)
+        if url and url.startswith(("http://", "https://")):
+            return url
+    return page
+
+
+_INLINE = {"div", "p", "section", "span", "a", "strong", "b", "em", "i", "br", "small"}
+
+
+def _headings(tree: Any) -> None:
+    """Headings as a reader gets them: role="heading" with its aria-level is a heading
+    of that rank; a heading's words are its text, whatever they are wrapped in (a
+    <div>, a named anchor), so the main-text extractor keeps it."""
+    for element in list(tree.iter()):
         if not isinstance(element.tag, str):
             continue
-        classes = {"." + c for c in (element.get("class") or "").split()}
-        ident = "#" + element.get("id") if element.get("id") else ""
-        if (
-            element.tag == "template"
-            or element.get("hidden") is not None
-            or (element.get("aria-hidden") or "").strip().lower() == "true"
-            or _HIDING_STYLE_RE.search(element.get("style") or "")
-            or classes & hiding_selectors
-            or (ident and ident in hiding_selectors)
+        if (element.get("role") or "").strip().lower() == "heading" and not re.fullmatch(
+            r"h[1-6]", element.tag
         ):
-            doomed.append(element)
-    dropped = 0
-    for element in doomed:
-        if element.getparent() is None:
+            level = (element.get("aria-level") or "2").strip()
+            element.tag = f"h{level}" if level in ("1", "2", "3", "4", "5", "6") else "h2"
+        if re.fullmatch(r"h[1-6]", element.tag) and len(element):
+            if any(c.tag in _INLINE for c in element.iter() if c is not element):
+                text = " ".join("".join(element.itertext()).split())
+                for child in list(element):
+                    element.remove(child)
+                element.text = text
+
+
+def _shown_direction(tree: Any) -> None:
+    """Text set right to left by markup (<bdo dir="rtl">, or dir="rtl" with
+    unicode-bidi: bidi-override) is marked as an override, so it is read in the order
+    it is shown (document.shown_order)."""
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str):
             continue
-        if element.tag not in ("script", "style"):
-            dropped += len(" ".join("".join(element.itertext()).split()))
-        element.drop_tree()
-    return dropped
+        style = (element.get("style") or "").replace(" ", "").lower()
+        rtl = (element.get("dir") or "").strip().lower() == "rtl"
+        if rtl and (element.tag == "bdo" or "unicode-bidi:bidi-override" in style):
+            text = "".join(element.itertext())
+            for child in list(element):
+                element.remove(child)
+            element.text = "\u202e" + text + "\u202c"
+
+
+def _shown_title(tree: Any) -> str | None:
+    """The page's title as its visitors see it: its first <h1> outside menus and footers
+    (not the <title> a browser shows in its tab)."""
+    body = tree.find("body")
+    for h1 in (body if body is not None else tree).iter("h1"):
+        if any(a.tag in ("nav", "footer", "aside") for a in h1.iterancestors()):
+            continue
+        text = " ".join("".join(h1.itertext()).split())
+        if len(re.findall(r"[^\W\d_]", text)) >= 3:
+            return text
+    return None
 
 
 def _keep_word_spaces(tree: Any) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from ..errors import ContentError
 from .document import Document, copyright_holder
 from .limits import MAX_PART_BYTES, MAX_PARTS, MAX_PARTS_BYTES, MAX_RATIO, MB, SPLIT
 from .walk import walk
+from .word_extra import directions, mark_chunks, put_chunks
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _SAFE_XML = etree.XMLParser(
@@ -69,41 +71,63 @@ def check_package(path: Path) -> None:
             for info in infos:
                 total += info.file_size
                 ratio = info.file_size / max(info.compress_size, 1)
-                if (
-                    info.file_size > MAX_PART_BYTES
-                    or total > MAX_PARTS_BYTES
-                    or (info.file_size > MB and ratio > MAX_RATIO)
-                ):
+                if info.file_size > MAX_PART_BYTES:
                     raise _bomb(path, info.filename, info.file_size)
+                if total > MAX_PARTS_BYTES:
+                    raise _bomb(path, "all together", total)
+                if info.file_size > 10 * MB and ratio > MAX_RATIO:
+                    raise ContentError(
+                        f"this Word document's part {info.filename} would inflate "
+                        f"{ratio:,.0f} times over, to {info.file_size / MB:.0f} MB: real "
+                        f"documents pack about 10 times, so it is not read.",
+                        path=path,
+                        fix="If it is a real document, save it again from Word without "
+                        "embedded files, or " + SPLIT[0].lower() + SPLIT[1:],
+                    )
             for info in infos:
                 if not info.filename.lower().endswith((".xml", ".rels")):
                     continue
                 with archive.open(info) as part:
-                    head = part.read(4096)
-                    if re.search(rb"<!DOCTYPE|<!ENTITY", head, re.I):
-                        raise ContentError(
-                            f"this Word document's part {info.filename} declares its own "
-                            "entities (a DTD), which Word never writes: it may be built to "
-                            "expand without end, so it is not read.",
-                            path=path,
-                            fix="Open it in Word or LibreOffice and save it again as .docx.",
-                        )
-                    size = len(head)
+                    size = 0
+                    carry = b""  # the end of the last piece: a DTD may straddle two
                     while chunk := part.read(1024 * 1024):
+                        if _DTD_RE.search(carry + chunk):
+                            raise ContentError(
+                                f"this Word document's part {info.filename} declares its "
+                                "own entities (a DTD), which Word never writes: it may be "
+                                "built to expand without end, so it is not read.",
+                                path=path,
+                                fix="Open it in Word or LibreOffice and save it again as .docx.",
+                            )
+                        carry = chunk[-16:]
                         size += len(chunk)
-                        if size > info.file_size or size > MAX_PART_BYTES:
+                        if size > MAX_PART_BYTES:
                             raise _bomb(path, info.filename, size)
+                        if size > info.file_size:
+                            raise ContentError(
+                                f"this Word document's part {info.filename} unpacks to more "
+                                f"than the {info.file_size:,} bytes its zip entry declares "
+                                "(the size was falsified), so it is not read.",
+                                path=path,
+                                fix="Open it in Word or LibreOffice and save it again as .docx.",
+                            )
     except zipfile.BadZipFile as err:
         raise _unreadable(path, f"the zip is damaged: {err}") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError) as err:
         raise _unreadable(path, str(err) or type(err).__name__) from None
 
 
+_DTD_RE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+
+
 def _bomb(path: Path, part: str, size: int) -> ContentError:
+    whole = part == "all together"
+    limit = MAX_PARTS_BYTES if whole else MAX_PART_BYTES
+    what = "parts unpack" if whole else f"part {part} unpacks"
     return ContentError(
-        f"this Word document's part {part} unpacks to {size / MB:.0f} MB or more, far more "
-        f"than a document's text (at most {MAX_PART_BYTES // MB} MB a part, "
-        f"{MAX_PARTS_BYTES // MB} MB in all): it is not read.",
+        f"this Word document's {what} to more than {limit // MB} MB "
+        f"({size / MB:,.0f} MB or more), far more than a document's text (at most "
+        f"{MAX_PART_BYTES // MB} MB a part, {MAX_PARTS_BYTES // MB} MB in all): it is not read.",
         path=path,
         fix="If it is a real document, save it again from Word without embedded files, or "
         + SPLIT[0].lower()
@@ -115,7 +139,8 @@ def read_docx(path: Path) -> Document:
     import mammoth
 
     try:
-        package, hidden = _visible_package(path)
+        visible = _visible_package(path)
+        package, hidden = visible.data, visible.hidden
         result = mammoth.convert_to_html(
             io.BytesIO(package),
             style_map=_STYLE_MAP,
@@ -133,9 +158,10 @@ def read_docx(path: Path) -> Document:
         if "xml" in type(err).__module__.lower() or "Expat" in type(err).__name__:
             raise _unreadable(path, f"its XML is damaged: {err}") from None
         raise
-    doc = Document("Word document", [])
-    if result.value.strip():
-        root = lxml_html.fragment_fromstring(result.value, create_parent="div")
+    doc = Document("Word document", [], notes=list(visible.notes))
+    converted = put_chunks(result.value, visible.chunks)
+    if converted.strip():
+        root = lxml_html.fragment_fromstring(converted, create_parent="div")
         walked = walk(root, _html_tag)
         doc.blocks = walked.blocks
         if walked.marks_dropped:
@@ -176,11 +202,22 @@ def _links(doc: Document) -> list[tuple[str, str]]:
 # --------------------------------------------------------------- what a reader sees
 
 
-def _visible_package(path: Path) -> tuple[bytes, int]:
+@dataclass
+class _Package:
+    data: bytes  # the package, its text parts with only what a reader sees
+    hidden: int  # characters taken out
+    chunks: list[str]  # alternative-format chunks, as HTML, by their marker's number
+    notes: list[str]
+
+
+def _visible_package(path: Path) -> _Package:
     """The package again, with every run a reader cannot see taken out of its text
-    parts; and how many characters went."""
+    parts, text shown in another direction marked, and the places of its
+    alternative-format chunks marked (word_extra.py)."""
     out = io.BytesIO()
     hidden = 0
+    chunks: list[str] = []
+    notes: list[str] = []
     with zipfile.ZipFile(path) as archive, zipfile.ZipFile(out, "w") as copy:
         names = set(archive.namelist())
         styles = _Styles(archive.read("word/styles.xml") if "word/styles.xml" in names else None)
@@ -189,10 +226,15 @@ def _visible_package(path: Path) -> tuple[bytes, int]:
             if info.filename.startswith("word/") and info.filename.endswith(".xml"):
                 root = etree.fromstring(data, _SAFE_XML)
                 if root.tag in _TEXT_ROOTS:
+                    directions(root)
+                    if root.tag == f"{W}document":
+                        found, said = mark_chunks(root, archive, info.filename, _SAFE_XML)
+                        chunks += found
+                        notes += said
                     data, dropped = _without_hidden_runs(root, styles)
                     hidden += dropped
             copy.writestr(info, data)
-    return out.getvalue(), hidden
+    return _Package(out.getvalue(), hidden, chunks, notes)
 
 
 class _Styles:

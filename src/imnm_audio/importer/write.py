@@ -20,6 +20,7 @@ from ..content.markdown import slugify
 from .document import Block, Document, Run, clean_text, inline, safe_href
 
 WIDTH = 88
+CHAPTER_WORDS = 800  # a chapter for at least every this many words, where headings allow
 
 
 @dataclass(frozen=True)
@@ -125,12 +126,17 @@ def _body(doc: Document, title: str | None) -> list[Block]:
         break
     ranks = sorted({b.level for b in blocks if b.kind == "heading"})
     # Sections are the document's top rank of heading, with the ranks below it down to
-    # the first that makes two or more: one odd larger heading ("Your feedback
-    # matters") is a section beside the ones the document is divided by, not above them.
+    # the first that divides it into chapters a listener can move through: two or more,
+    # and one for every CHAPTER_WORDS words. One odd larger heading ("Your feedback
+    # matters") is a section beside the ones the document is divided by, not above
+    # them; a long document whose top rank makes a few parts is divided by the rank
+    # under them.
+    words = sum(len(b.text.split()) for b in blocks)
+    wanted = max(2, -(-words // CHAPTER_WORDS))
     top = ranks[0] if ranks else 0
     for rank in ranks:
         top = rank
-        if sum(1 for b in blocks if b.kind == "heading" and b.level <= rank) >= 2:
+        if sum(1 for b in blocks if b.kind == "heading" and b.level <= rank) >= wanted:
             break
     for block in blocks:
         if block.kind == "heading":
