@@ -363,6 +363,114 @@ def leaflet_pdf(target: Path) -> Path:
     return target
 
 
+TRAFFIC_LIGHT = {
+    "Red: call 999": [
+        "is floppy or unresponsive",
+        "has blue lips or a rash that does not fade when pressed",
+        "is breathing very fast or making grunting noises",
+    ],
+    "Amber: see a GP today": [
+        "has not passed urine for 12 hours",
+        "has had diarrhoea for more than 7 days",
+        "keeps being sick and cannot keep fluids down",
+    ],
+    "Green: care for your child at home": [
+        "give small sips of fluid often",
+        "carry on breastfeeding or giving milk feeds",
+        "keep them off nursery for 48 hours",
+    ],
+}
+PACKING = [
+    "Nappies and wipes",
+    "Pyjamas",
+    "A favourite toy",
+    "Bottles and formula",
+    "Phone charger",
+    "Snacks for yourself",
+    "Medicines they take",
+    "A change of clothes",
+]
+HYGIENE = {
+    "Before touching food": ["wash your hands with soap", "dry them on a clean towel"],
+    "After diarrhoea has stopped": ["wait 48 hours before swimming", "wash towels hot"],
+}
+
+
+def traffic_light_pdf(target: Path) -> Path:
+    """A children's leaflet laid out as the NHS's are: three coloured boxes side by side
+    (red, amber, green), each with its heading and its items; two columns of advice under
+    one heading; and a packing list set in two columns, item below item."""
+    from reportlab.lib import colors
+
+    canvas, (width, height) = _canvas(target)
+    canvas.setFont("Helvetica-Bold", 22)
+    canvas.drawString(50, height - 70, "Diarrhoea and vomiting in children")
+    y = _lines(
+        canvas,
+        50,
+        height - 100,
+        "Most children with diarrhoea and vomiting get better at home within a week. Use "
+        "the colours below to decide what to do, and ask your health visitor if unsure.",
+        11,
+        90,
+    )
+    top, box_w, gap = y - 20, 158, 10
+    shades = [
+        colors.Color(0.75, 0.1, 0.1),
+        colors.Color(0.95, 0.6, 0.1),
+        colors.Color(0.2, 0.55, 0.2),
+    ]
+    for i, (heading, items) in enumerate(TRAFFIC_LIGHT.items()):
+        x = 50 + i * (box_w + gap)
+        canvas.setFillColor(shades[i])
+        canvas.rect(x, top - 230, box_w, 230, stroke=0, fill=1)
+        canvas.setFillColor(colors.white)
+        canvas.setFont("Helvetica-Bold", 12)
+        yy = top - 20
+        for line in _wrap(heading, 24):
+            canvas.drawString(x + 8, yy, line)
+            yy -= 15
+        yy -= 6
+        canvas.setFont("Helvetica", 10)
+        for item in items:
+            for n, line in enumerate(_wrap(item, 28)):
+                canvas.drawString(x + 8, yy, ("\u2022 " if n == 0 else "  ") + line)
+                yy -= 13
+            yy -= 4
+        canvas.setFillColor(colors.black)
+    y = top - 260
+    canvas.setFont("Helvetica-Bold", 15)
+    canvas.drawString(50, y, "Stopping it spreading")
+    y -= 24
+    for i, (heading, items) in enumerate(HYGIENE.items()):
+        x = 50 + i * 250
+        canvas.setFont("Helvetica-Bold", 11)
+        canvas.drawString(x, y, heading)
+        yy = y - 16
+        canvas.setFont("Helvetica", 10)
+        for item in items:
+            canvas.drawString(x, yy, "\u2022 " + item)
+            yy -= 14
+    y -= 80
+    canvas.setFont("Helvetica-Bold", 15)
+    canvas.drawString(50, y, "If your child goes into hospital")
+    y = _lines(canvas, 50, y - 20, "Pack a bag with these things:", 11) - 4
+    canvas.setFont("Helvetica", 10)
+    half = len(PACKING) // 2
+    for row in range(half):
+        canvas.drawString(50, y - row * 14, "\u2022 " + PACKING[row])
+        canvas.drawString(300, y - row * 14, "\u2022 " + PACKING[half + row])
+    canvas.showPage()
+    canvas.save()
+    return target
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width)
+
+
 # ----------------------------------------------------------------------------- Word
 
 
@@ -475,6 +583,17 @@ W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 def _run(text: str, props: str = "") -> str:
     return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def many_runs_docx(target: Path, runs: int = 300_000) -> Path:
+    """A Word file of 300,000 one-word runs: small on disk (0.8 MB), 20 MB of XML, and
+    half a minute of mammoth's time."""
+    data = _docx([("Title", "Methotrexate and you"), ("Normal", BODY), ("Normal", "HERE")])
+    xml = _document_xml(data)
+    words = "".join(_run(f"w{i} ") for i in range(runs))
+    xml = re.sub(r"<w:r>(?:(?!<w:r>).)*?HERE.*?</w:r>", words, xml, flags=re.S)
+    target.write_bytes(_replace_parts(data, {"word/document.xml": xml.encode()}))
+    return target
 
 
 def hidden_docx(target: Path) -> Path:

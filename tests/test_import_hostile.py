@@ -106,6 +106,11 @@ def deep_docx(path: Path) -> Path:
             "part word/document.xml unpacks to more than 40 MB (296 MB or more)",
         ),
         (hostile.lying_bomb_docx, ".docx", "the zip is damaged"),
+        (
+            hostile.many_runs_docx,
+            ".docx",
+            "this Word document has 2,289,135 characters in 300,002 differently formatted",
+        ),
         (hostile.entity_docx, ".docx", "declares its own entities (a DTD)"),
         (hostile.malformed_docx, ".docx", "its XML is damaged"),
         (deep_docx, ".docx", "its XML is damaged"),
@@ -116,6 +121,7 @@ def deep_docx(path: Path) -> Path:
     ids=[
         "zip-bomb",
         "lying-zip-bomb",
+        "300000-runs",
         "entities",
         "malformed",
         "deep",

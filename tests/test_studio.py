@@ -768,3 +768,55 @@ def test_a_document_imported_twice_asks_for_a_short_name_of_its_own(
         "other-copy",
         "tcf",
     ]
+
+
+def test_the_factsheet_page_shows_the_sections_found_and_what_to_check(
+    studio: Studio, tmp_path: Path
+) -> None:
+    """Issue 46, item 4: an imported document of 500 words with no heading the import
+    could find, titled only by its file name: the factsheet page lists its one section
+    and both warnings, and each warning goes when a person has dealt with it."""
+    from test_import_faithful import plain_pdf
+
+    pdf = plain_pdf(tmp_path / "Acid_and_chemical_burns.pdf").read_bytes()
+    with studio.client() as client:
+        answer = client.post(
+            "/upload",
+            data={"csrf": studio.csrf, "slug": "burns"},
+            files={"document": ("Acid_and_chemical_burns.pdf", pdf, "application/pdf")},
+        )
+        assert answer.status_code == 303
+        page = html.unescape(client.get(answer.headers["location"]).text)
+        assert "see the 2 things to check under Sections" in page
+        assert "1 section, each a chapter a listener can move to" in page
+        assert "<li>(the opening, its heading to write)</li>" in page
+        assert "Check:</strong> this document of 500 words gave one section" in page
+        assert "the title 'Acid and chemical burns' came from the file's name" in page
+        # Headings written in: the sections are listed, and that warning goes.
+        path = studio.root / "content" / "burns" / "factsheet.md"
+        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        lines = [ln for ln in body.splitlines() if ln and not ln.startswith("#")]
+        half = len(lines) // 2
+        text = "\n\n".join(
+            ["# Acid and chemical burns", "## What to do first", "\n".join(lines[:half]),
+             "## Getting help", "\n".join(lines[half:])]
+        ) + "\n"  # fmt: skip
+        saved = client.post("/sheet/burns/text", data={"csrf": studio.csrf, "body": text})
+        assert saved.status_code == 303
+        page = html.unescape(client.get("/sheet/burns").text)
+        assert "<li>What to do first</li>\n<li>Getting help</li>" in page
+        assert "gave one section" not in page and "came from the file's name" in page
+        # The details saved by a person, the title before them and kept: it was checked.
+        details = {
+            "csrf": studio.csrf,
+            "title": "Acid and chemical burns",
+            "short_title": "Burns",
+            "organisation": "A charity",
+            "language": "en-GB",
+            "published": "2026-02-01",
+            "source_url": "https://example.org/burns",
+            "summary": "What to do about a burn.",
+        }
+        assert client.post("/sheet/burns", data=details).status_code == 303
+        page = html.unescape(client.get("/sheet/burns").text)
+        assert "Check:" not in page and "<li>Getting help</li>" in page

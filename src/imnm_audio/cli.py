@@ -42,15 +42,29 @@ err_console = Console(stderr=True)
 # ---------------------------------------------------------------- commands
 
 
+_TITLE_SOURCE = {
+    "page": "the first page",
+    "heading": "the document's first heading",
+    "metadata": "the document's properties",
+    "file name": "the file's name",
+}
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from .importer import import_document
 
     done = import_document(args.source, args.content, args.slug, args.force)
     if not args.quiet:
+        for warning in done.warnings:
+            print(f"warning: {done.path}: {warning}", file=sys.stderr)
+        n = len(done.sections)
         print(
-            f"{done.path}: {done.sections} sections, {done.words} words, from the "
+            f"{done.path}: {n} section{'s' if n != 1 else ''}, {done.words} words, from the "
             f"{done.kind} {args.source}."
         )
+        print(f"  {n} section{'s' if n != 1 else ''}: {', '.join(done.sections)}.")
+        if done.title:
+            print(f"  title: {done.title} (from {_TITLE_SOURCE.get(done.title_from, 'the page')})")
         for note in done.notes:
             print(f"  note: {note}")
         if done.placeholders:

@@ -9,6 +9,11 @@ and for `imnm-audio script`.
     pdf.py         text PDFs (pdfplumber): rows into headings, lists, lead-ins, paragraphs
     word.py        .docx: the package checked, hidden text dropped, mammoth's HTML
     web.py         saved pages: hidden elements dropped, trafilatura's main text
+    web_visible.py what a page's style sheets hide (zero size, scale(0), its colour)
+    word_extra.py  Word's altChunk parts and right-to-left runs
+    pdf_tags.py    a tagged PDF's own roles (headings, artifacts) and its bookmarks
+    pdf_reading.py reading order: boxes, panels and columns by recursive X-Y cut
+    pdf_headings.py heading styles learned per document; the printed title
     walk.py        an HTML or XML tree into blocks: lists, tables as rows, footnotes
     structure.py   every format's blocks: numbered and capital headings, cover page,
                    the language, garbled text refused
@@ -19,6 +24,7 @@ and for `imnm-audio script`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import tempfile
 from dataclasses import dataclass
@@ -29,22 +35,63 @@ from ..content.factsheet import PLACEHOLDER, load_factsheet
 from ..errors import ContentError, UsageError
 from ..fsutil import atomic_write_text
 from .detect import kind_of
-from .document import Document, honest_links
+from .document import Document, clean_text, honest_links
 from .limits import check_size, run_limited
 from .structure import shape
 from .write import factsheet_text
 
-__all__ = ["Imported", "import_document", "read_document"]
+__all__ = ["OPENING", "REPORT", "Imported", "import_document", "read_document", "warnings_for"]
+
+
+# A document longer than this that gives one section has lost its headings.
+ONE_SECTION_WORDS = 400
+REPORT = "import.json"  # beside factsheet.md: what the import found, for the studio
 
 
 @dataclass(frozen=True)
 class Imported:
     path: Path  # the factsheet written
     kind: str
-    sections: int
+    sections: tuple[str, ...]  # the sections' headings, as chapters
     words: int
     placeholders: tuple[str, ...]
-    notes: tuple[str, ...]
+    notes: tuple[str, ...]  # what was left out or changed, and why
+    warnings: tuple[str, ...] = ()  # what a person must check (one section, the title)
+    title: str = ""
+    title_from: str = ""
+
+    def report(self, source: str) -> dict[str, object]:
+        return {
+            "source": source,
+            "kind": self.kind,
+            "title": self.title,
+            "title_from": self.title_from,
+            "sections": list(self.sections),
+            "words": self.words,
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
+        }
+
+
+_TITLE_FROM = {
+    "metadata": "the document's properties (its metadata), not from its first page",
+    "file name": "the file's name (nothing printed in the document reads as a title)",
+}
+
+
+def warnings_for(title: str, title_from: str, sections: int, words: int) -> list[str]:
+    """What the import cannot be sure of and a person must look at (item 4 of issue 46):
+    a long document that gave one section, a title that is not printed on the page."""
+    out = []
+    if words > ONE_SECTION_WORDS and sections <= 1:
+        out.append(
+            f"this document of {words} words gave one section, so a listener would get one "
+            "long chapter: its headings were not recognised. Mark where each section starts "
+            "with a '## ' heading line in factsheet.md (in the studio: Read or edit the text)."
+        )
+    if title and title_from in _TITLE_FROM:
+        out.append(f"the title '{title}' came from {_TITLE_FROM[title_from]}: check it.")
+    return out
 
 
 def read_document(source: Path) -> Document:
@@ -100,18 +147,31 @@ def import_document(
             f"replace {target}.",
         )
     sections = _read_back(written.text, slug, source)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, written.text)
-    return Imported(
+    words = len(doc.text.split())
+    title = " ".join(clean_text(doc.title or "").split())  # as the front matter has it
+    warnings = warnings_for(title, doc.title_from, len(sections), words)
+    if warnings:
+        written = factsheet_text(doc, source.name, dt.date.today().isoformat(), warnings)
+    done = Imported(
         path=target,
         kind=doc.kind,
         sections=sections,
-        words=len(doc.text.split()),
+        words=words,
         placeholders=written.placeholders,
         notes=tuple(doc.notes),
+        warnings=tuple(warnings),
+        title=title,
+        title_from=doc.title_from,
     )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    report = json.dumps(done.report(source.name), ensure_ascii=False, indent=2) + "\n"
+    atomic_write_text(target, written.text)
+    atomic_write_text(target.parent / REPORT, report)
+    return done
 
 
+# The opening section's heading is a placeholder: the report names it so.
+OPENING = "(the opening, its heading to write)"
 # What a person writes over each placeholder, for reading the result back.
 _FILLED = {
     "title": "Title",
@@ -124,23 +184,23 @@ _FILLED = {
 }
 
 
-def _read_back(text: str, slug: str, source: Path) -> int:
+def _read_back(text: str, slug: str, source: Path) -> tuple[str, ...]:
     """The factsheet must read back, once its placeholders are filled in, exactly as
-    `imnm-audio script` will read it (front matter, fields, sections, lists): the
-    number of its sections. If it does not, that is this importer's fault; nothing is
+    `imnm-audio script` will read it (front matter, fields, sections, lists): its
+    sections' headings. If it does not, that is this importer's fault; nothing is
     written, and the message says so."""
 
     def filled(match: re.Match[str]) -> str:
         return f"{match.group(1)}: {_FILLED.get(match.group(1), 'Filled in')}"
 
     trial = re.sub(rf"^(\w+): '{re.escape(PLACEHOLDER)}[^\n]*$", filled, text, flags=re.M)
-    trial = re.sub(rf"^## {re.escape(PLACEHOLDER)}[^\n]*$", "## Opening", trial, flags=re.M)
+    trial = re.sub(rf"^## {re.escape(PLACEHOLDER)}[^\n]*$", f"## {OPENING}", trial, flags=re.M)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / slug / "factsheet.md"
         path.parent.mkdir()
         path.write_text(trial, encoding="utf-8")
         try:
-            return len(load_factsheet(path).sections)
+            return tuple(section.title for section in load_factsheet(path).sections)
         except ContentError as err:
             raise ContentError(
                 "imnm-audio could not write this document as a factsheet it reads back "

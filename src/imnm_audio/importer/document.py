@@ -273,10 +273,11 @@ def shown_order(text: str) -> str:
     if not _BIDI_CONTROLS_RE.search(text):
         return text
     if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
-        return text
+        return _BIDI_CONTROLS_RE.sub("", text)
     from bidi import get_display
 
-    return "\n".join(get_display(line, base_dir="L") for line in text.split("\n"))
+    shown = "\n".join(get_display(line, base_dir="L") for line in text.split("\n"))
+    return _BIDI_CONTROLS_RE.sub("", shown)  # once shown, never reordered again
 
 
 def merge_runs(runs: list[Run]) -> list[Run]:

@@ -32,6 +32,8 @@ MAX_STREAM_BYTES = 16 * MB  # a page's decoded drawing instructions
 MAX_PART_BYTES = 40 * MB  # one part of a Word file, uncompressed
 MAX_PARTS_BYTES = 120 * MB  # all of them
 MAX_PARTS = 2_000
+MAX_CHARACTERS = 600_000  # of a Word document's text: MAX_PAGES pages of 4,000
+MAX_RUNS = 100_000  # its differently formatted pieces (a 20-page leaflet has 2,000 or so)
 MAX_RATIO = 150  # uncompressed to compressed, for parts over 1 MB (XML packs about 10:1)
 TIME_LIMIT = 45.0  # seconds for the reading; writing and checking take the rest of 60
 MEMORY_LIMIT = 900 * MB  # resident memory of the reading process
@@ -53,6 +55,10 @@ SPLIT = (
 )
 
 
+def _size(size: int) -> str:
+    return f"{size / 1024**3:.1f} GB" if size >= 1024**3 else f"{size / MB:.0f} MB"
+
+
 def check_size(path: Path, kind: str | None = None) -> None:
     """A file larger than any factsheet is refused from its size on disk, before any of
     it is read (a file larger than the largest kind's limit before its kind is known)."""
@@ -60,8 +66,7 @@ def check_size(path: Path, kind: str | None = None) -> None:
     limit = MAX_FILE_BYTES[kind] if kind else max(MAX_FILE_BYTES.values())
     if size > limit:
         raise ContentError(
-            f"this file is {size / MB:.0f} MB; imnm-audio imports files of at most "
-            f"{limit // MB} MB.",
+            f"this file is {_size(size)}; imnm-audio imports files of at most {limit // MB} MB.",
             path=path,
             fix=SPLIT,
         )

@@ -346,7 +346,8 @@ def _blocks(
             kind, level, ordered, words = "heading", found[0], False, list(line.words)
         else:
             kind, level, ordered, words = _kind(line, sorted(set(bullet_xs.get(line.column, []))))
-        runs = [Run(w.text + " ", w.bold) for w in words]
+        # A glyph with no Unicode anywhere but a list's start says nothing: left out.
+        runs = [Run(w.text + " ", w.bold) for w in words if not CID_RE.fullmatch(w.text)]
         if kind == "heading" and found is not None:
             if blocks and blocks[-1].kind == "heading" and heading_run == found[1]:
                 _join(blocks[-1], runs)  # a heading over two lines

@@ -275,8 +275,11 @@ def find_headings(lines: list[Line], title_lines: set[int] | None = None) -> Hea
     ]
     # Within a heading style, headings in capitals outrank those in mixed case ("4. O QUE
     # DEVO SABER" over "Advertências", both bold at body size).
+    # In the order the document first uses them (a dict, not a set: the same document
+    # must always give the same levels), so that of two equally prominent kinds the
+    # first met ranks higher.
     kinds = {
-        (g.style, _capitals(g.text))
+        (g.style, _capitals(g.text)): None
         for g in groups
         if g.style in heading_styles and reads_as_heading(g.text, len(g.lines))
     }

@@ -237,7 +237,10 @@ def _rows(items: list[Item], gutter: tuple[float, float]) -> bool:
     )
     if level < max(2, len(left_lines) * 0.6):
         return False
-    if any(line[0].text in BULLETS or line[0].text[:1] in BULLETS for line in left_lines):
+    if any(
+        line[0].text in BULLETS or line[0].text[:1] in BULLETS or CID_RE.fullmatch(line[0].text)
+        for line in left_lines
+    ):
         return False
     widths = sorted(max(w.x1 for w in line) - min(w.x0 for w in line) for line in left_lines)
     span = max(w.x1 for w in right) - min(w.x0 for w in left)
@@ -295,7 +298,7 @@ def _columns_together(bands: list[list[Item]]) -> list[list[Item]]:
     out: list[list[Item]] = []
     shared: list[tuple[float, float]] = []
     for band in bands:
-        gutters = [] if any(isinstance(i, Panel) for i in band) else _vertical_gutters(band)
+        gutters = [] if any(isinstance(i, Panel) for i in band) else _band_gutters(band)
         common = [
             (max(a[0], b[0]), min(a[1], b[1]))
             for a in shared
@@ -311,6 +314,54 @@ def _columns_together(bands: list[list[Item]]) -> list[list[Item]]:
     return out
 
 
+def _band_gutters(band: list[Item]) -> list[tuple[float, float]]:
+    """The gutters a band could share with its neighbours: its own, or, for a band of
+    one line, its gaps wider than three word spaces (two items side by side, a column's
+    heading beside the next one's): a line alone is never cut by them, but a run of
+    lines with the gap in one place is a stretch of columns."""
+    gutters = _vertical_gutters(band)
+    words = [i for i in band if isinstance(i, Word)]
+    if gutters or len(_group_lines(words)) != 1:
+        return gutters
+    size = median([w.size for w in words if w.size > 0] or [10.0])
+    return _gaps(((w.x0, w.x1) for w in words), max(MIN_GUTTER, size * 1.5))
+
+
+def _side_by_side(row: list[Word]) -> list[list[Word]]:
+    """Two headings set side by side on one line (over two charts, two boxes) are two
+    lines: parts apart by more than two and a half times their size, each set alike,
+    in bold or capitals, and reading as a heading. A label and its value ("Telephone:
+    0161 ..."), or a table's cells in different styles, stay one line."""
+    from .pdf_headings import reads_as_heading
+
+    if len(row) < 2:
+        return [row]
+    ordered = sorted(row, key=lambda w: w.x0)
+    parts: list[list[Word]] = [[ordered[0]]]
+    for word in ordered[1:]:
+        last = parts[-1][-1]
+        if word.x0 - last.x1 >= max(MIN_GUTTER, 2.5 * max(word.size, last.size)):
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    if len(parts) == 1:
+        return [row]
+    first = parts[0][0]
+    alike = all(
+        abs(w.size - first.size) <= 0.5 and w.bold == first.bold and w.colour == first.colour
+        for part in parts
+        for w in part
+    )
+    texts = [" ".join(w.text for w in part) for part in parts]
+    headings = all(
+        reads_as_heading(text, 1, colon=False) and len(re.findall(r"[^\W\d_]", text)) >= 3
+        for text in texts
+    )
+    # Set as headings are (bold or capitals), not a list of names in two columns.
+    marked = first.bold or all(text.upper() == text for text in texts)
+    return parts if alike and headings and marked else [row]
+
+
 def _group_lines(words: list[Word]) -> list[list[Word]]:
     """Words on one baseline are a line; a table's place is a line of its own."""
     return group_rows(words)
@@ -323,7 +374,8 @@ def _leaf(
     place (by its top)."""
     words = [i for i in items if isinstance(i, Word)]
     panels = sorted((i for i in items if isinstance(i, Panel)), key=lambda p: _box(p)[1])
-    lines = [Line(row, page, column=column) for row in _group_lines(words)]
+    rows = [part for row in _group_lines(words) for part in _side_by_side(row)]
+    lines = [Line(row, page, column=column) for row in rows]
     for line in lines:
         line.boxed = boxed
     for panel in panels:

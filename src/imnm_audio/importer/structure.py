@@ -42,6 +42,28 @@ def shape(doc: Document, path: Path) -> None:
     _rank_promoted(doc)
     _language(doc)
     _refuse_garbled(doc, path)
+    _settle_title(doc, path)
+
+
+def _settle_title(doc: Document, path: Path) -> None:
+    """The title a reader sees, else the document's first heading; the file's own name
+    (humanised: "Acid_and_chemical_burns.pdf" -> "Acid and chemical burns") only as a
+    last resort, and only when it reads as words. `Document.title_from` says which."""
+    if doc.title:
+        doc.title_from = doc.title_from or "page"
+        return
+    first = next((b for b in doc.blocks if b.kind == "heading" and b.text), None)
+    if first is not None:
+        doc.title, doc.title_from = first.text, "heading"
+        return
+    name = re.sub(r"[_+]|%20", " ", path.stem)
+    if " " not in name.strip() and name.count("-") >= 2:  # acid-and-chemical-burns
+        name = name.replace("-", " ")
+    name = " ".join(name.strip(" -.").split())
+    words = re.findall(r"[^\W\d_]{2,}", name)
+    # "doc_003", "scan0001" or "8f3a2c91" say nothing: the title is left to a person.
+    if len(words) >= 2 and not re.search(r"\d{3,}|[0-9a-f]{8,}", name, re.I):
+        doc.title, doc.title_from = name[:1].upper() + name[1:], "file name"
 
 
 def _capitals(text: str) -> bool:
@@ -173,7 +195,7 @@ def _cover(doc: Document) -> None:
     for block in cover:
         text = block.text
         if not doc.title and not _DATE_RE.search(text):
-            doc.title = text
+            doc.title, doc.title_from = text, "page"
             continue
         if doc.title and _same(text, doc.title):
             opening.append(block)  # the title itself stays where it is, for the writer

@@ -27,7 +27,7 @@ from lxml import html as lxml_html
 
 from ..content.common import LANGUAGE_RE
 from ..errors import ContentError
-from .document import Document, copyright_holder, safe_href
+from .document import Document, copyright_holder, safe_href, shown_order
 from .walk import walk
 from .web_visible import drop_hidden
 
@@ -54,6 +54,7 @@ def read_html(path: Path) -> Document:
         doc.copyright = f"© {holder}"
     _headings(tree)
     _shown_direction(tree)
+    _resolve_links(tree, base)
     shown_title = _shown_title(tree)
     _keep_word_spaces(tree)
     cleaned = lxml_html.tostring(tree, encoding="unicode")
@@ -211,6 +212,21 @@ def _base(tree: Any, page: str | None) -> str | None:
     return page
 
 
+def _resolve_links(tree: Any, base: str | None) -> None:
+    """Every link as the address a browser would follow (against <base href>), or no
+    link at all: the main-text extractor resolves against the site's root instead, and
+    keeps "jav&#x09;ascript:" as a path on the page's own site."""
+    for element in tree.iter("a", "area"):
+        href = element.get("href")
+        if href is None:
+            continue
+        url = safe_href(href, base)
+        if url:
+            element.set("href", url)
+        else:
+            del element.attrib["href"]
+
+
 _INLINE = {"div", "p", "section", "span", "a", "strong", "b", "em", "i", "br", "small"}
 
 
@@ -248,6 +264,14 @@ def _shown_direction(tree: Any) -> None:
             for child in list(element):
                 element.remove(child)
             element.text = "\u202e" + text + "\u202c"
+    # In the order shown, here: the main-text extractor drops the controls themselves.
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.text:
+            element.text = shown_order(element.text)
+        if element.tail:
+            element.tail = shown_order(element.tail)
 
 
 def _shown_title(tree: Any) -> str | None:

@@ -132,9 +132,12 @@ def _screen_reader_only(element: Any, style: dict[str, str]) -> bool:
     """The visually-hidden pattern: meant for screen readers, so kept."""
     if _SCREEN_READER_RE.search(element.get("class") or ""):
         return True
-    clipped = "rect(0" in style.get("clip", "").replace(" ", "") or "inset(50%" in style.get(
-        "clip-path", ""
-    ).replace(" ", "")
+    clip = re.fullmatch(r"rect\(([^)]*)\)", style.get("clip", "").strip())
+    clipped = bool(clip) and all(
+        float(n) <= 1
+        for n in re.findall(r"\d+(?:\.\d+)?", clip.group(1))  # type: ignore[union-attr]
+    )
+    clipped = clipped or "inset(50%" in style.get("clip-path", "").replace(" ", "")
     tiny = all(
         re.fullmatch(r"1px|0(?:px)?", style.get(side, "1px")) for side in ("width", "height")
     )
@@ -191,7 +194,29 @@ def drop_hidden(tree: Any) -> Counter[str]:
         if element.tag not in ("script", "style"):
             dropped[why] += len(" ".join("".join(element.itertext()).split()))
         element.drop_tree()
+    _unmark_kept(tree)
     return dropped
+
+
+# What trafilatura takes for hidden by its name or style alone (any style that says
+# "hidden", a class " hidden" or "hide-"): after drop_hidden, what is left is seen (or
+# meant for screen readers), so these marks are taken off for it to keep the text.
+_HIDDEN_NAME_RE = re.compile(r"hid(?:den|e)|noprint|notloaded", re.I)
+
+
+def _unmark_kept(tree: Any) -> None:
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if "style" in element.attrib:
+            del element.attrib["style"]
+        if _HIDDEN_NAME_RE.search(element.get("id") or ""):
+            del element.attrib["id"]
+        classes = element.get("class")
+        if classes and _HIDDEN_NAME_RE.search(classes):
+            element.set(
+                "class", " ".join(c for c in classes.split() if not _HIDDEN_NAME_RE.search(c))
+            )
 
 
 def _own_text(element: Any) -> bool:

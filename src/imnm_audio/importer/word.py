@@ -23,7 +23,17 @@ from lxml import html as lxml_html
 
 from ..errors import ContentError
 from .document import Document, copyright_holder
-from .limits import MAX_PART_BYTES, MAX_PARTS, MAX_PARTS_BYTES, MAX_RATIO, MB, SPLIT
+from .limits import (
+    MAX_CHARACTERS,
+    MAX_PART_BYTES,
+    MAX_PARTS,
+    MAX_PARTS_BYTES,
+    MAX_RATIO,
+    MAX_RUNS,
+    MB,
+    SPLIT,
+    LimitExceeded,
+)
 from .walk import walk
 from .word_extra import directions, mark_chunks, put_chunks
 
@@ -172,8 +182,9 @@ def read_docx(path: Path) -> Document:
             "of their background, or under 2 points) were left out."
         )
     doc.title = about.get("title")
+    doc.title_from = "metadata" if doc.title else ""
     if doc.blocks and doc.blocks[0].kind == "heading" and doc.blocks[0].level == 0:
-        doc.title = doc.blocks[0].text
+        doc.title, doc.title_from = doc.blocks[0].text, "page"  # in the Title style
     doc.author = about.get("creator")
     doc.organisation = about.get("company")
     doc.language = about.get("language")
@@ -272,7 +283,16 @@ def _without_hidden_runs(root: Any, styles: _Styles) -> tuple[bytes, int]:
     page = root.find(f"{W}background")
     page_colour = (page.get(f"{W}color") if page is not None else None) or "FFFFFF"
     dropped = 0
-    for run in list(root.iter(f"{W}r")):
+    runs = list(root.iter(f"{W}r"))
+    characters = sum(len(t.text or "") for t in root.iter(f"{W}t"))
+    if len(runs) > MAX_RUNS or characters > MAX_CHARACTERS:
+        raise LimitExceeded(
+            f"this Word document has {characters:,} characters in {len(runs):,} differently "
+            f"formatted pieces; imnm-audio imports at most {MAX_CHARACTERS:,} characters (about "
+            f"150 pages) in {MAX_RUNS:,} pieces, and a factsheet has far fewer.",
+            SPLIT,
+        )
+    for run in runs:
         text = "".join(t.text or "" for t in run.iter(f"{W}t"))
         if not text.strip():
             continue

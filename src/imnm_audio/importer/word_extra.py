@@ -31,15 +31,27 @@ _UNSAFE = ("script", "style", "noscript", "template", "iframe", "object", "embed
 
 
 def directions(root: Any) -> None:
-    """w:bdo (override) and w:dir (embedding) as Unicode controls around their text."""
+    """w:bdo (override) and w:dir (embedding): their text in the order Word shows it
+    (document.shown_order), in their first run, and the element unwrapped (mammoth reads
+    no run inside one)."""
+    from .document import shown_order
+
     for tag, opener in ((f"{W}bdo", "\u202d\u202e"), (f"{W}dir", "\u202a\u202b")):
-        for element in root.iter(tag):
+        for element in list(root.iter(tag)):
             rtl = (element.get(f"{W}val") or "").lower() == "rtl"
             texts = list(element.iter(f"{W}t"))
-            if not texts:
+            if texts:
+                stored = "".join(t.text or "" for t in texts)
+                texts[0].text = shown_order(opener[1 if rtl else 0] + stored + "\u202c")
+                for text in texts[1:]:
+                    text.text = ""
+            parent = element.getparent()
+            if parent is None:
                 continue
-            texts[0].text = opener[1 if rtl else 0] + (texts[0].text or "")
-            texts[-1].text = (texts[-1].text or "") + "\u202c"
+            at = parent.index(element)
+            for offset, child in enumerate(list(element)):
+                parent.insert(at + offset, child)
+            parent.remove(element)
 
 
 def mark_chunks(

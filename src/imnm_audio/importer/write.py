@@ -34,7 +34,9 @@ def todo(what: str) -> str:
     return f"{PLACEHOLDER}: {what}"
 
 
-def factsheet_text(doc: Document, source_name: str, today: str) -> Written:
+def factsheet_text(
+    doc: Document, source_name: str, today: str, warnings: list[str] | None = None
+) -> Written:
     title = _one_line(doc.title or _first_heading(doc) or "") or None
     body_blocks = _body(doc, title)
     short = _short_title(title) if title else None
@@ -71,6 +73,8 @@ def factsheet_text(doc: Document, source_name: str, today: str) -> Written:
     )
     if doc.cover:
         header += "# The cover page also says: " + _comment_safe(" / ".join(doc.cover)) + "\n"
+    for warning in warnings or []:
+        header += "# Check: " + _comment_safe(warning) + "\n"
     lines = ["---", header.rstrip("\n")]
     for key, value in front.items():
         # One line a value (never folded): no line of the front matter can be '---'.
@@ -142,9 +146,13 @@ def _body(doc: Document, title: str | None) -> list[Block]:
         if block.kind == "heading":
             block.level = 2 if block.level <= top else 3
     blocks = _fold_empty(blocks)
-    first = next((b for b in blocks if b.kind == "heading"), None)
-    if first is not None and first.level == 3:
-        first.level = 2  # a sub-heading before any section heading opens a section
+    # Sub-headings before any section heading (a traffic light's three boxes under the
+    # introduction) each open a section: they are peers, not parts of the first.
+    for block in blocks:
+        if block.kind == "heading":
+            if block.level == 2:
+                break
+            block.level = 2
     if blocks and not (blocks[0].kind == "heading" and blocks[0].level == 2):
         opening = todo("a heading for the opening text, e.g. 'About this factsheet'")
         blocks.insert(0, Block("heading", [Run(opening)], level=2))

@@ -221,7 +221,23 @@ def save_details(path: Path, form: dict[str, str]) -> dict[str, str]:
     if errors:
         return errors
     atomic_write_text(path, "---\n" + yaml_text + rest)
+    _title_checked(path)
     return {}
+
+
+def _title_checked(path: Path) -> None:
+    """The details saved by a person, who had the title before them: the import's doubt
+    about where the title came from is answered (its report says so)."""
+    from ..importer import REPORT
+
+    report = path.parent / REPORT
+    try:
+        imported = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(imported, dict) and imported.get("title_from") != "person":
+        imported["title_from"] = "person"
+        atomic_write_text(report, json.dumps(imported, ensure_ascii=False, indent=2) + "\n")
 
 
 def _plain(value: Any) -> Any:
@@ -257,6 +273,45 @@ def _field_errors(front: dict[str, Any], yaml_text: str, path: Path) -> dict[str
 
 
 # ------------------------------------------------------------- the text
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the import found, as the factsheet stands now: its sections (the chapters a
+    listener moves by) and what a person must check (one long section; a title taken
+    from the document's properties or its file name and not changed since)."""
+
+    sections: list[str]
+    warnings: list[str]
+
+
+def findings_of(path: Path) -> Findings:
+    from ..importer import OPENING, REPORT, warnings_for
+
+    text = read_text(path)
+    front_text, rest = split_front(text)
+    body = rest.split("\n", 1)[1] if "\n" in rest else ""
+    try:
+        sections = [s.title for s in parse_sections(body, path, front_text.count("\n") + 3)]
+    except ImnmError:
+        sections = [line[3:].strip() for line in body.splitlines() if line.startswith("## ")]
+    sections = [OPENING if PLACEHOLDER in title else title for title in sections]
+    try:
+        front = yaml.safe_load(front_text)
+        title = str(front.get("title") or "") if isinstance(front, dict) else ""
+    except yaml.YAMLError:
+        title = ""
+    title_from = "page"
+    report = path.parent / REPORT
+    if report.is_file():
+        try:
+            imported = json.loads(report.read_text(encoding="utf-8"))
+            if imported.get("title") == title:  # a person has not changed it since
+                title_from = str(imported.get("title_from", "page"))
+        except (ValueError, OSError, AttributeError):
+            pass
+    words = sum(len(line.split()) for line in body.splitlines() if not line.startswith("#"))
+    return Findings(sections, warnings_for(title, title_from, len(sections), words))
 
 
 def text_of(path: Path) -> str:
