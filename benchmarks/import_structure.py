@@ -2,7 +2,7 @@
 headings labelled by hand.
 
     python benchmarks/import_structure.py [--corpus DIR] [--set test|dev|all]
-                                          [--json OUT] [--readme] [--src DIR]
+                                          [--round N] [--json OUT] [--readme] [--src DIR]
 
 The labels are committed (benchmarks/import_structure_labels.yaml): for each document,
 where it came from, who published it, the title it prints and its section headings
@@ -190,9 +190,14 @@ def main() -> int:
     parser.add_argument("--readme", action="store_true", help="rewrite README's table")
     parser.add_argument("--src", type=Path, default=REPO / "src", help="the code to measure")
     parser.add_argument("--only", help="only files whose path contains this")
+    parser.add_argument(
+        "--round", type=int, help="only the held-out documents labelled in this round (1, 2)"
+    )
     args = parser.parse_args()
     entries = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     chosen = [e for e in entries if args.set == "all" or e.get("set") == args.set]
+    if args.round:
+        chosen = [e for e in chosen if e.get("set") == "test" and e.get("round", 1) == args.round]
     if args.only:
         chosen = [e for e in chosen if args.only in e["file"]]
     results = []

@@ -414,27 +414,34 @@ def traffic_light_pdf(target: Path) -> Path:
         11,
         90,
     )
-    top, box_w, gap = y - 20, 158, 10
+    # The boxes touch, and their text runs to within a few points of their edges: only
+    # the drawn boxes part one box's lines from the next one's.
+    top, box_w = y - 20, 165
     shades = [
         colors.Color(0.75, 0.1, 0.1),
         colors.Color(0.95, 0.6, 0.1),
         colors.Color(0.2, 0.55, 0.2),
     ]
     for i, (heading, items) in enumerate(TRAFFIC_LIGHT.items()):
-        x = 50 + i * (box_w + gap)
+        x = 50 + i * box_w
         canvas.setFillColor(shades[i])
         canvas.rect(x, top - 230, box_w, 230, stroke=0, fill=1)
         canvas.setFillColor(colors.white)
         canvas.setFont("Helvetica-Bold", 12)
         yy = top - 20
-        for line in _wrap(heading, 24):
-            canvas.drawString(x + 8, yy, line)
+        for line in _fill(heading, "Helvetica-Bold", 12, box_w - 6):
+            canvas.drawString(x + 3, yy, line)
             yy -= 15
         yy -= 6
         canvas.setFont("Helvetica", 10)
         for item in items:
-            for n, line in enumerate(_wrap(item, 28)):
-                canvas.drawString(x + 8, yy, ("\u2022 " if n == 0 else "  ") + line)
+            # The bullet hangs; the lines are justified, as a designer sets a narrow
+            # box: full lines reach its edge.
+            canvas.drawString(x + 3, yy, "\u2022")
+            lines = _fill(item, "Helvetica", 10, box_w - 14)
+            for n, line in enumerate(lines):
+                last = n == len(lines) - 1
+                _justified(canvas, x + 12, yy, line, box_w - 14, "Helvetica", 10, last)
                 yy -= 13
             yy -= 4
         canvas.setFillColor(colors.black)
@@ -465,10 +472,32 @@ def traffic_light_pdf(target: Path) -> Path:
     return target
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    import textwrap
+def _justified(
+    canvas, x: float, y: float, line: str, width: float, font: str, size: float, last: bool
+) -> None:  # noqa: ANN001, E501
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return textwrap.wrap(text, width)
+    words = line.split()
+    if last or len(words) < 2:
+        canvas.drawString(x, y, line)
+        return
+    gap = (width - sum(stringWidth(w, font, size) for w in words)) / (len(words) - 1)
+    for word in words:
+        canvas.drawString(x, y, word)
+        x += stringWidth(word, font, size) + gap
+
+
+def _fill(text: str, font: str, size: float, width: float) -> list[str]:
+    """The text in lines as full as `width` points allows."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    for word in text.split():
+        if lines and stringWidth(lines[-1] + " " + word, font, size) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 # ----------------------------------------------------------------------------- Word

@@ -301,7 +301,8 @@ def test_word_text_in_a_right_to_left_override_reads_as_shown(
         + '<w:bdo w:val="rtl">'
         + hostile._run("0000 694 1610")
         + "</w:bdo>"
-        + hostile._run(" at any time.")
+        + hostile._run(" at any time. ")
+        + hostile._run("Ask about immuno\u200bsuppres\u00adsants and metho\u2060trexate\u200d.")
     )
     source = docx_with(tmp_path / "leaflet.docx", runs)
     code, _, err = run_import(source, project, capsys, "--slug", "x")
@@ -309,6 +310,7 @@ def test_word_text_in_a_right_to_left_override_reads_as_shown(
     _, text = imported(project)
     assert "Call the helpline on 0800 123 4567 today." in text
     assert "Or the pharmacy on 0161 496 0000 at any time." in text
+    assert "Ask about immunosuppressants and methotrexate." in text
 
 
 def test_word_altchunk_content_is_read_where_it_shows(
@@ -565,3 +567,146 @@ def test_a_file_name_that_says_nothing_is_not_a_title(
     assert code == 0
     front, _ = imported(project)
     assert str(front["title"]).startswith("TODO (import)") and "came from" not in err
+
+
+# ---------------------------------------------------------------------------- titles
+
+
+def cover_pdf(target: Path, cover: list[tuple[str, float, bool]]) -> Path:
+    """A cover page of (text, size, bold) lines, centred, then a page of two sections."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(target))
+    y = 540.0
+    for text, size, bold in cover:
+        y -= size  # the line's own height, then a third of it between lines
+        canvas.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        canvas.drawCentredString(297, y, text)
+        y -= size * 0.35
+    canvas.showPage()
+    y = 780.0
+    for heading in ("What is it for?", "How do I take it?"):
+        canvas.setFont("Helvetica-Bold", 13)
+        canvas.drawString(60, y, heading)
+        canvas.setFont("Helvetica", 10)
+        for line in range(4):
+            y -= 14
+            canvas.drawString(
+                60, y, f"The words of the section, line {line}, as a leaflet has them."
+            )
+        y -= 30
+    canvas.save()
+    return target
+
+
+@pytest.mark.parametrize(
+    "cover, title",
+    [
+        # The maker's name and the form set larger than the medicine's name: a by-line.
+        (
+            [("loratadine", 22, False), ("Acme Laboratories Ltd.", 25, False),
+             ("film-coated tablets", 25, False), ("10 mg", 25, False)],
+            "loratadine",
+        ),
+        # All set alike: the title stops at the maker.
+        (
+            [("ácido acetilsalicílico", 16, True), ("Acme Farmacêutica S/A", 16, True),
+             ("Comprimido", 16, True)],
+            "ácido acetilsalicílico",
+        ),
+        # A short title set large under the series it belongs to, in capitals.
+        (
+            [("A GUIDE FOR FAMILIES LIVING WITH MYOSITIS", 16, False),
+             ("Going back to school", 30, False), ("Version 2, 2026", 12, False)],
+            "A GUIDE FOR FAMILIES LIVING WITH MYOSITIS: Going back to school",
+        ),
+    ],
+)  # fmt: skip
+def test_the_title_is_the_documents_not_its_makers(
+    cover: list[tuple[str, float, bool]],
+    title: str,
+    project: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = cover_pdf(tmp_path / "leaflet.pdf", cover)
+    code, _, err = run_import(source, project, capsys, "--slug", "x")
+    assert code == 0, err
+    front, _ = imported(project)
+    assert front["title"] == title
+
+
+def test_headings_side_by_side_are_two_headings(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two headings on one line, each over its own column (a surveillance bulletin's):
+    two sections, each with its own text, not one heading made of both."""
+    from reportlab.lib import colors
+    from reportlab.pdfgen.canvas import Canvas
+
+    source = tmp_path / "bulletin.pdf"
+    canvas = Canvas(str(source))
+    canvas.setFont("Helvetica-Bold", 20)
+    canvas.drawString(40, 790, "Weekly cholera bulletin")
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(
+        40, 765, "Cases and deaths reported to the ministry in the week to 5 October."
+    )
+    canvas.setFillColor(colors.Color(0.1, 0.3, 0.6))
+    canvas.setFont("Helvetica-Bold", 10)
+    canvas.drawString(40, 707, "CASES AND DEATHS IN THE LAST 24 HOURS")
+    canvas.drawString(330, 707, "CUMULATIVE CASES AND DEATHS")
+    canvas.setFillColor(colors.black)
+    canvas.setFont("Helvetica", 10)
+    for n, (left, right) in enumerate(
+        [("New cases were reported in three provinces.", "Since January, 1,204 cases."),
+         ("No deaths were reported this week.", "Since January, 21 deaths.")]
+    ):  # fmt: skip
+        canvas.drawString(40, 680 - 14 * n, left)
+        canvas.drawString(330, 680 - 14 * n, right)
+    canvas.save()
+    code, _, err = run_import(source, project, capsys, "--slug", "x")
+    assert code == 0, err
+    text = (project / "content" / "x" / "factsheet.md").read_text(encoding="utf-8")
+    body = " ".join(text.split("\n---\n", 1)[1].split())
+    assert (
+        "## CASES AND DEATHS IN THE LAST 24 HOURS New cases were reported in three provinces. "
+        "No deaths were reported this week. ## CUMULATIVE CASES AND DEATHS Since January, "
+        "1,204 cases. Since January, 21 deaths." in body
+    ), body
+
+
+def test_headings_side_by_side_in_a_banner_are_two_lines(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same two headings white on one coloured banner, over two charts with no text:
+    each its own line, never one line that runs one into the other."""
+    from reportlab.lib import colors
+    from reportlab.pdfgen.canvas import Canvas
+
+    source = tmp_path / "bulletin.pdf"
+    canvas = Canvas(str(source))
+    canvas.setFont("Helvetica-Bold", 20)
+    canvas.drawString(40, 790, "Weekly cholera bulletin")
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(
+        40, 765, "Cases and deaths reported to the ministry in the week to 5 October."
+    )
+    canvas.setFillColor(colors.Color(0.1, 0.3, 0.6))
+    canvas.rect(30, 700, 535, 22, stroke=0, fill=1)
+    canvas.setFillColor(colors.white)
+    canvas.setFont("Helvetica-Bold", 10)
+    canvas.drawString(40, 707, "CASES AND DEATHS IN THE LAST 24 HOURS")
+    canvas.drawString(330, 707, "CUMULATIVE CASES AND DEATHS")
+    canvas.setFillColor(colors.Color(0.8, 0.8, 0.8))
+    canvas.rect(40, 560, 230, 120, stroke=0, fill=1)  # the two charts
+    canvas.rect(330, 560, 230, 120, stroke=0, fill=1)
+    canvas.setFillColor(colors.black)
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(40, 530, "The ministry updates these figures every Monday and Thursday.")
+    canvas.save()
+    code, _, err = run_import(source, project, capsys, "--slug", "x")
+    assert code == 0, err
+    text = (project / "content" / "x" / "factsheet.md").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if "CASES AND DEATHS" in ln]
+    assert len(lines) == 2, lines

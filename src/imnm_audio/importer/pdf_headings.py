@@ -330,6 +330,8 @@ def _unstack(lines: list[Line], groups: list[Group], levels: dict[int, tuple[int
         if a.style != b.style or _capitals(a.text) != _capitals(b.text):
             continue
         last, first = lines[a.lines[-1]], lines[b.lines[0]]
+        if first.top < last.bottom - last.size * 0.35:
+            continue  # side by side (two headings over two charts), not one under another
         if first.page == last.page and first.top - last.bottom <= max(last.size * 0.6, 1.0):
             stacked.update((at, nxt))
     for at in stacked:
@@ -434,6 +436,8 @@ def title_of(
             continue
         if _ONLY_ADDRESS_RE.match(text) or _generic(text) or re.fullmatch(r"[\d\W]+", text):
             continue
+        if _ORGANISATION_RE.search(page_lines[group.lines[0]].text):
+            continue  # the maker's by-line ("Aché Laboratórios S.A. / Comprimidos / 10 mg")
         key = (group.style[0], -order)
         if best is None or key > (best[0], best[1]):
             best = (group.style[0], -order, group)
@@ -443,19 +447,56 @@ def title_of(
     chosen = group.lines[:4]
     while len(chosen) > 1 and _generic(page_lines[chosen[0]].text):
         chosen = chosen[1:]  # "Patient information leaflet" over "CT scan"
+    for at, index in enumerate(chosen[1:], 1):
+        if _ORGANISATION_RE.search(page_lines[index].text):
+            chosen = chosen[:at]  # "ácido acetilsalicílico" over "EMS S/A", "Comprimido"
+            break
     size = group.style[0]
     while chosen[-1] + 1 < len(page_lines) and len(chosen) < 5:
         below, last = page_lines[chosen[-1] + 1], page_lines[chosen[-1]]
+        if _ORGANISATION_RE.search(below.text):
+            break
         gap = below.top - last.bottom
         if abs(below.size - size) > 1.0 or not -size * 0.35 <= gap <= size * 0.6:
             break
         if below.column != last.column and not (below.x0 < last.x1 and last.x0 < below.x1):
             break
         chosen.append(chosen[-1] + 1)  # "Country Cooperation Strategy" / "2024-2028" in blue
+    text = " ".join(page_lines[i].text for i in chosen)
+    series = _series(page_lines, chosen[0], size, body)
+    if series is not None and len(text.split()) <= 4:
+        # "TOOLKIT FOR ANALYSIS AND USE OF ROUTINE HEALTH FACILITY DATA" over a short
+        # title set large ("General principles"): the title is read with its series.
+        text = f"{page_lines[series].text.rstrip(':')}: {text}"
+        chosen = [series, *chosen]
     where = {id(line): index for index, line in enumerate(lines)}
     indices = [where[id(page_lines[i])] for i in chosen]
-    text = " ".join(page_lines[i].text for i in chosen)
     return " ".join(text.split()), indices
+
+
+# A line naming a company or other body by its legal form: a by-line, never a title.
+_ORGANISATION_RE = re.compile(
+    r"\b(?:S\.?\s?A|S/A|Ltda|Ltd|Limited|plc|Inc|LLC|GmbH|AG|Cia|Corp|N\.V|B\.V|S\.p\.A"
+    r"|S\.L|SAS|SARL|Pty)\.?\s*$",
+    re.I,
+)
+
+
+def _series(page_lines: list[Line], at: int, size: float, body: float) -> int | None:
+    """The line right above a short title, in capitals and larger than the body text,
+    that names the series or the work it belongs to (not a label, not a maker)."""
+    if at == 0:
+        return None
+    above, title = page_lines[at - 1], page_lines[at]
+    gap = title.top - above.bottom
+    text = above.text.strip()
+    if not 0 <= gap <= size * 1.2 or above.size < body + 1.0 or above.size >= size:
+        return None
+    if not _capitals(text) or len(text.split()) < 3 or _generic(text):
+        return None
+    if _ORGANISATION_RE.search(text) or _ONLY_ADDRESS_RE.match(text):
+        return None
+    return at - 1
 
 
 def _generic(text: str) -> bool:

@@ -89,7 +89,7 @@ def _nest(words: list[Word], boxes: list[Box]) -> Panel:
     holds it. Boxes that hold no word, or every word, are left out."""
     useful = [b for b in boxes if any(_centre_in(w, b) for w in words)]
     useful = [b for b in useful if not all(_centre_in(w, b) for w in words)]
-    useful = [b for b in useful if not _cuts_lines(b, words)]
+    useful = [b for b in useful if not _cuts_lines(b, words, useful)]
     useful.sort(key=lambda b: (b[2] - b[0]) * (b[3] - b[1]), reverse=True)
     root = Panel((-1e9, -1e9, 1e9, 1e9))
     for box in useful:
@@ -112,12 +112,16 @@ def _nest(words: list[Word], boxes: list[Box]) -> Panel:
     return root
 
 
-def _cuts_lines(box: Box, words: list[Word]) -> bool:
+def _cuts_lines(box: Box, words: list[Word], boxes: list[Box]) -> bool:
     """Does the box's edge run through a line of text (a word inside it and the next
     word of its line outside)? Then it is a picture or shape beside or behind the text,
-    not a box holding its own text."""
+    not a box holding its own text. A word in a box of its own beside this one (boxes
+    that touch, a traffic light's red, amber and green) is not the line going on."""
+    beside = [b for b in boxes if b is not box and not _overlap(b, box)]
     inside = [w for w in words if _centre_in(w, box)]
-    outside = [w for w in words if not _centre_in(w, box)]
+    outside = [
+        w for w in words if not _centre_in(w, box) and not any(_centre_in(w, b) for b in beside)
+    ]
     for word in inside:
         for other in outside:
             if abs(other.bottom - word.bottom) > max(2.0, word.size * 0.3):
@@ -126,6 +130,11 @@ def _cuts_lines(box: Box, words: list[Word]) -> bool:
             if gap < max(word.size, other.size) * 1.2:
                 return True
     return False
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    """Do the boxes share more than an edge?"""
+    return min(a[2], b[2]) - max(a[0], b[0]) > 1.0 and min(a[3], b[3]) - max(a[1], b[1]) > 1.0
 
 
 def _prune(panel: Panel) -> None:

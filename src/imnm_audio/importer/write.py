@@ -20,7 +20,7 @@ from ..content.markdown import slugify
 from .document import Block, Document, Run, clean_text, inline, safe_href
 
 WIDTH = 88
-CHAPTER_WORDS = 800  # a chapter for at least every this many words, where headings allow
+CHAPTER_WORDS = 1200  # a chapter for every this many words (8 minutes) where headings allow
 
 
 @dataclass(frozen=True)

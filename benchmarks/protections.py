@@ -1,0 +1,358 @@
+"""Each protection of issue 46 taken out, one at a time, and its test run: every test
+must fail without its protection (a test that passes anyway proves nothing).
+
+    .venv/bin/python benchmarks/protections.py [--only TEXT] [--json FILE]
+
+A protection is taken out by replacing one piece of the source with a piece that does
+not protect (the replacement is shown); the file is restored afterwards, whatever
+happens. A protection whose source has changed so that the piece is not found is
+reported as such (exit 1): update it here with the code. Prints, for each, the test's
+first assertion failure, which is what the closing note of issue 46 quotes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "imnm_audio" / "importer"
+FAITHFUL = "tests/test_import_faithful.py"
+HIDDEN_PDF = f"{FAITHFUL}::test_pdf_text_a_reader_cannot_see_is_left_out_and_named"
+SHOWN_PDF = f"{FAITHFUL}::test_pdf_text_a_reader_sees_is_kept_once"
+HIDDEN_PAGE = f"{FAITHFUL}::test_page_text_its_visitors_cannot_see_is_left_out_and_named"
+
+
+@dataclass(frozen=True)
+class Protection:
+    name: str
+    file: str  # under src/imnm_audio/importer/
+    old: str
+    new: str
+    test: str  # a pytest node id (or -k expression after '::-k ')
+
+
+PROTECTIONS = [
+    Protection(
+        "text covered by a later opaque box or picture",
+        "pdf_visible.py",
+        "paint.opaque and paint.order > order and _covers(paint.box, char)",
+        "False",
+        HIDDEN_PDF + "[covered by a black box]",
+    ),
+    Protection(
+        "text under an annotation that shows a filled box",
+        "pdf_visible.py",
+        "if kind in _COVERING and _shown(annot) and _fills(annot):",
+        "if False:",
+        HIDDEN_PDF + "[covered by an annotation]",
+    ),
+    Protection(
+        "text on a layer that is off",
+        "pdf_visible.py",
+        'if not self.layer_shown:\n            return "layer"',
+        "if False:\n            pass",
+        HIDDEN_PDF + "[on a layer that is off]",
+    ),
+    Protection(
+        "glyphs of a Type 3 font that paint nothing",
+        "pdf_visible.py",
+        "and self.type3.empty(font, cid):",
+        "and False:",
+        HIDDEN_PDF + "[in an empty Type 3 font]",
+    ),
+    Protection(
+        "text at zero horizontal scaling",
+        "pdf_visible.py",
+        'if getattr(space, "paints_nothing", False) or self._scaling == 0:',
+        'if getattr(space, "paints_nothing", False):',
+        HIDDEN_PDF + "[at zero horizontal scaling]",
+    ),
+    Protection(
+        "text in a Separation colour of None",
+        "pdf_visible.py",
+        "space.paints_nothing = True  # type: ignore[attr-defined]",
+        "space.paints_nothing = False  # type: ignore[attr-defined]",
+        HIDDEN_PDF + "[in a Separation colour of None]",
+    ),
+    Protection(
+        "text used as a clip and painted through",
+        "pdf_visible.py",
+        "            if depth <= self.depth and _inside(*centre, box):\n"
+        "                self._revived.add(id(char))",
+        "            pass",
+        SHOWN_PDF + "[through a clip made of text]",
+    ),
+    Protection(
+        "a FreeText annotation read",
+        "pdf_visible.py",
+        'if kind == "FreeText":\n            text = _text(resolve1(annot.get("Contents")))',
+        'if kind == "FreeText":\n            text = ""',
+        SHOWN_PDF + "[in a FreeText annotation]",
+    ),
+    Protection(
+        "a filled form field read",
+        "pdf_visible.py",
+        'elif kind == "Widget":\n            text = _field_value(annot)',
+        'elif kind == "Widget":\n            text = ""',
+        SHOWN_PDF + "[in a filled form field]",
+    ),
+    Protection(
+        "optional content visibility expressions",
+        "pdf_visible.py",
+        "        if isinstance(expression, list) and expression:\n"
+        "            return self._expression(expression, depth)",
+        "        pass",
+        SHOWN_PDF + "[on the layer a visibility expression shows]",
+    ),
+    Protection(
+        "a height or width of 0 with the overflow hidden",
+        "web_visible.py",
+        '    if re.search(r"hidden|clip", overflow) and any(',
+        "    if False and any(",
+        HIDDEN_PAGE + "[height 0 with overflow hidden]",
+    ),
+    Protection(
+        "transform: scale(0)",
+        "web_visible.py",
+        'if re.search(r"scale[xy]?\\(\\s*0(?:\\.0*)?\\s*[,)]", style.get("transform", "")):',
+        "if False:",
+        HIDDEN_PAGE + "[transform: scale(0)]",
+    ),
+    Protection(
+        "text in the colour of its background (a style sheet's class)",
+        "web_visible.py",
+        "if why is None and _own_text(element) and _invisible_colour(element, styles):",
+        "if False:",
+        HIDDEN_PAGE + "[white on white through a class]",
+    ),
+    Protection(
+        "inline color:#fff on a white page",
+        "web_visible.py",
+        "if why is None and _own_text(element) and _invisible_colour(element, styles):",
+        "if False:",
+        HIDDEN_PAGE + "[inline color #fff on a white page]",
+    ),
+    Protection(
+        "screen-reader text kept past the main-text extractor",
+        "web_visible.py",
+        "    _unmark_kept(tree)\n    return dropped",
+        "    return dropped",
+        f"{FAITHFUL}::test_text_for_screen_readers_is_kept",
+    ),
+    Protection(
+        "a page declaring UTF-7 refused",
+        "web.py",
+        "        if label in _UNSAFE_CHARSETS:\n            _refuse_charset(path, label.upper())",
+        "        pass",
+        f"{FAITHFUL}::test_a_page_in_utf7_is_refused_and_nothing_written",
+    ),
+    Protection(
+        "the charset found anywhere in the head",
+        "web.py",
+        "    head = raw[: head_end.start() if head_end else 64 * 1024]",
+        "    head = raw[:1024]",
+        f"{FAITHFUL}::test_a_charset_declared_deep_in_the_head_is_found",
+    ),
+    Protection(
+        "a JavaScript shell refused",
+        "web.py",
+        "    _refuse_script_shell(tree, path)\n",
+        "",
+        f"{FAITHFUL}::test_a_page_built_by_javascript_is_refused_with_the_way_to_save_it",
+    ),
+    Protection(
+        "links resolved against <base href> before the extractor",
+        "web.py",
+        "    _resolve_links(tree, base)\n",
+        "",
+        f"{FAITHFUL}::test_links_resolve_against_base_and_never_say_one_site_and_go_to_another",
+    ),
+    Protection(
+        "an address with a user name refused",
+        "document.py",
+        'if not parts.hostname or "@" in parts.netloc:',
+        "if not parts.hostname:",
+        f"{FAITHFUL}::test_links_resolve_against_base_and_never_say_one_site_and_go_to_another",
+    ),
+    Protection(
+        "a link whose text names another site",
+        "__init__.py",
+        "    honest_links(doc)\n",
+        "",
+        f"{FAITHFUL}::test_links_resolve_against_base_and_never_say_one_site_and_go_to_another",
+    ),
+    Protection(
+        "text in the order it is shown (bidi)",
+        "document.py",
+        "    from bidi import get_display\n\n"
+        '    shown = "\\n".join(get_display(line, base_dir="L") for line in text.split("\\n"))',
+        "    shown = text",
+        f"{FAITHFUL}::test_text_reads_in_the_order_it_is_shown",
+    ),
+    Protection(
+        "zero-width characters, joiners and soft hyphens",
+        "document.py",
+        '    return _UNWANTED_RE.sub("", shown_order(text))',
+        "    return shown_order(text)",
+        f"{FAITHFUL}::test_word_text_in_a_right_to_left_override_reads_as_shown",
+    ),
+    Protection(
+        "Word's w:bdo read in its shown order",
+        "word.py",
+        "                    directions(root)\n",
+        "",
+        f"{FAITHFUL}::test_word_text_in_a_right_to_left_override_reads_as_shown",
+    ),
+    Protection(
+        "Word's altChunk parts read",
+        "word.py",
+        "    converted = put_chunks(result.value, visible.chunks)",
+        "    converted = result.value",
+        f"{FAITHFUL}::test_word_altchunk_content_is_read_where_it_shows",
+    ),
+    Protection(
+        "a DTD found anywhere in a Word part",
+        "word.py",
+        "_DTD_RE.search(",
+        "_DTD_RE.match(",
+        f"{FAITHFUL}::test_a_word_dtd_after_a_long_comment_is_still_refused",
+    ),
+    Protection(
+        "a file named like an option",
+        "../cli.py",
+        "parse_args(_files_named_like_options(sys.argv[1:] if argv is None else argv))",
+        "parse_args(sys.argv[1:] if argv is None else argv)",
+        f"{FAITHFUL}::test_a_file_named_like_an_option_is_imported",
+    ),
+    Protection(
+        "the size checked before a byte is read",
+        "__init__.py",
+        "    if source.is_file():\n        check_size(source)  # before a byte is read\n"
+        "    kind = kind_of(source)\n    check_size(source, kind)\n",
+        "    kind = kind_of(source)\n",
+        f"{FAITHFUL}::test_a_huge_file_is_refused_from_its_size_before_a_byte_is_read",
+    ),
+    Protection(
+        "heading kinds ranked in document order, not a set's",
+        "pdf_headings.py",
+        "        (g.style, _capitals(g.text)): None\n        for g in groups",
+        "        (g.style, _capitals(g.text))\n        for g in groups",
+        f"{FAITHFUL}::test_the_same_document_always_gives_the_same_factsheet",
+    ),
+    Protection(
+        "a list in two columns keeps its items apart",
+        "pdf_reading.py",
+        "gutters = [] if any(isinstance(i, Panel) for i in band) else _band_gutters(band)",
+        "gutters = [] if any(isinstance(i, Panel) for i in band) else _vertical_gutters(band)",
+        f"{FAITHFUL}::test_boxes_and_columns_keep_their_own_items",
+    ),
+    Protection(
+        "a drawn box's items kept under its own heading",
+        "pdf_reading.py",
+        "    for shape in list(page.rects) + list(page.curves) + list(page.images):",
+        "    for shape in []:",
+        f"{FAITHFUL}::test_boxes_and_columns_keep_their_own_items",
+    ),
+    Protection(
+        "boxes that touch each keep their own text",
+        "pdf_reading.py",
+        "    beside = [b for b in boxes if b is not box and not _overlap(b, box)]",
+        "    beside: list[Box] = []",
+        f"{FAITHFUL}::test_boxes_and_columns_keep_their_own_items",
+    ),
+    Protection(
+        "headings side by side split into two lines",
+        "pdf_reading.py",
+        "    return parts if alike and headings and marked else [row]",
+        "    return [row]",
+        f"{FAITHFUL}::test_headings_side_by_side_in_a_banner_are_two_lines",
+    ),
+    Protection(
+        "headings side by side are not a stack of lines",
+        "pdf_headings.py",
+        "        if first.top < last.bottom - last.size * 0.35:\n            continue",
+        "        pass",
+        f"{FAITHFUL}::test_headings_side_by_side_in_a_banner_are_two_lines",
+    ),
+    Protection(
+        "a maker's by-line is not the title",
+        "pdf_headings.py",
+        "        if _ORGANISATION_RE.search(page_lines[group.lines[0]].text):\n"
+        "            continue",
+        "        pass",
+        f"{FAITHFUL}::test_the_title_is_the_documents_not_its_makers",
+    ),
+    Protection(
+        "a short title read with its series",
+        "pdf_headings.py",
+        "    if series is not None and len(text.split()) <= 4:",
+        "    if False:",
+        f"{FAITHFUL}::test_the_title_is_the_documents_not_its_makers",
+    ),
+    Protection(
+        "a Word file of 300,000 runs refused at once",
+        "word.py",
+        "    if len(runs) > MAX_RUNS or characters > MAX_CHARACTERS:",
+        "    if False:",
+        "tests/test_import_hostile.py::test_a_bomb_or_an_oversized_document_is_refused_naming_the_limit[300000-runs]",
+    ),
+]
+
+
+def run(protection: Protection) -> dict[str, object]:
+    path = (SRC / protection.file).resolve()
+    original = path.read_text(encoding="utf-8")
+    count = original.count(protection.old)
+    if count != 1:
+        return {"name": protection.name, "result": f"source not found ({count} matches)"}
+    try:
+        path.write_text(original.replace(protection.old, protection.new), encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", protection.test],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        path.write_text(original, encoding="utf-8")
+    failure = next(
+        (line.strip() for line in done.stdout.splitlines() if re.match(r"E\s", line)), ""
+    )
+    return {
+        "name": protection.name,
+        "result": "test failed (good)" if done.returncode == 1 else f"exit {done.returncode}",
+        "failure": failure[:400],
+        "test": protection.test,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", help="only the protections whose name contains this")
+    parser.add_argument("--json", type=Path, help="write the results here as JSON")
+    args = parser.parse_args()
+    results = []
+    for protection in PROTECTIONS:
+        if args.only and args.only.lower() not in protection.name.lower():
+            continue
+        result = run(protection)
+        results.append(result)
+        print(f"{result['result']:<22} {protection.name}")
+        if result.get("failure"):
+            print(f"    {result['failure']}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    good = sum(1 for r in results if r["result"] == "test failed (good)")
+    print(f"{good} of {len(results)} protections: their test fails without them")
+    return 0 if good == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
