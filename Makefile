@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: audio test lint scripts check bench calibrate stress studio clean
+.PHONY: audio test lint scripts check bench calibrate stress studio clean protections structure
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ scripts: $(STAMP)  ## regenerate narration scripts for review
 
 bench: $(STAMP)  ## measure build speed, rebuilds and memory; writes docs/BENCHMARKS.md
 	$(BIN)/python benchmarks/run.py --runs 3
+
+protections: $(STAMP)  ## take each import protection out in turn and watch its test fail
+	$(BIN)/python benchmarks/protections.py --json benchmarks/results/protections.json
+
+structure: $(STAMP)  ## sections and titles against hand labels (needs the corpus: IMNM_CORPUS=DIR)
+	$(BIN)/python benchmarks/import_structure.py --json benchmarks/results/import_structure.json --readme
 
 calibrate: $(STAMP)  ## the check's scores on 5 fresh syntheses of every factsheet with each offline voice
 	$(BIN)/python benchmarks/calibrate.py --runs 5 --engine hibari --engine piper

@@ -30,7 +30,13 @@ def test_report_has_every_figure_and_ratio() -> None:
         },
         "scaling": [(1, 2.0, 370, 0.6, 120), (20, 2.1, 380, 1.4, 160)],
         "check": {"bare": 20.0, "bare_rss": 400, "check": 32.0, "check_rss": 520},
-        "import": {"pages": 20, "words": 9874, "import": 3.0, "bare": 1.5},
+        "import": {
+            "leaflet": {"pages": 20, "seconds": 3.0, "bare": 1.5, "peak_mb": 190, "exit": 0},
+            "long": {"pages": 117, "seconds": 21.0, "bare": 7.0, "peak_mb": 520, "exit": 0},
+            "corpus": {
+                "who/guideline.pdf": {"pages": 125, "seconds": 16.4, "peak_mb": 188, "exit": 0}
+            },
+        },
     }
     text = bench.report(rows, 3)
     hibari, piper = text.split("### hibari")[1].split("### piper")
@@ -43,14 +49,20 @@ def test_report_has_every_figure_and_ratio() -> None:
     assert "380 MB at most, 10 MB between the fewest and the most factsheets (met" in text
     assert "| the whole check | 32.00 s | ≤ 1.5 × bare | 1.60 | **missed** |" in text
     assert "| import of the 20-page PDF | 3.00 s | < 5 s | 2.00 | met |" in text
+    assert "| import of the 117-page PDF | 21.00 s | < 20 s | 3.00 | **missed** |" in text
+    assert "| its peak memory | 520 MB | < 500 MB | | **missed** |" in text
+    assert "| guideline.pdf | 125 | 16.4 s | 188 MB | met |" in text
 
 
 def test_the_import_benchmark_imports_a_real_20_page_pdf() -> None:
     import import_speed
 
-    figures = import_speed.measure(1)
-    assert figures["pages"] >= 20 and figures["words"] > 9000
-    assert figures["import"] > figures["bare"] > 0
+    figures = import_speed.measure(1, long_pages=4)
+    leaflet, long = figures["leaflet"], figures["long"]
+    assert leaflet["pages"] >= 20 and long["pages"] >= 4 and figures["corpus"] == {}
+    assert leaflet["exit"] == 0 and leaflet["seconds"] > leaflet["bare"] > 0
+    # The reading process's memory is in the peak (pdfplumber alone holds ~60 MB).
+    assert leaflet["peak_mb"] > 100
 
 
 def test_the_check_is_timed_against_bare_recognition_of_the_same_episode(

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -241,18 +242,15 @@ def _spread(text: str, box: tuple[float, float, float, float], size: float) -> l
 
 def _style(chars: list[dict[str, Any]]) -> tuple[tuple[float, float, float] | None, str, bool]:
     """The colour, font family and slant most of a word's letters have."""
-    from .pdf_visible import to_rgb
 
     colours: Counter[tuple[float, float, float] | None] = Counter()
     fonts: Counter[str] = Counter()
     italic = 0
     for c in chars:
-        space = c.get("ncs")
-        colour = to_rgb(c.get("non_stroking_color"), _Space(space))
-        colours[tuple(round(v, 2) for v in colour) if colour else None] += 1  # type: ignore[misc]
+        colours[_colour_of(c.get("non_stroking_color"), c.get("ncs"))] += 1
         name = (c.get("fontname") or "").split("+")[-1]
         fonts[_family(name)] += 1
-        italic += bool(ITALIC_RE.search(name))
+        italic += _italic(name)
     colour = colours.most_common(1)[0][0] if colours else None
     return colour, fonts.most_common(1)[0][0] if fonts else "", italic * 2 > len(chars)
 
@@ -264,6 +262,29 @@ _STYLE_WORDS_RE = re.compile(
 )
 
 
+def _colour_of(value: Any, space: Any) -> tuple[float, float, float] | None:
+    """A glyph's fill colour as RGB, rounded (a page has a handful: remembered, when
+    the value can be; a pattern's or a list's is worked out each time)."""
+    try:
+        return _colour(value, space)
+    except TypeError:  # unhashable
+        return _colour.__wrapped__(value, space)
+
+
+@functools.lru_cache(maxsize=4096)
+def _colour(value: Any, space: Any) -> tuple[float, float, float] | None:
+    from .pdf_visible import to_rgb
+
+    colour = to_rgb(value, _Space(space))
+    return tuple(round(v, 2) for v in colour) if colour else None  # type: ignore[return-value]
+
+
+@functools.lru_cache(maxsize=1024)
+def _italic(name: str) -> bool:
+    return bool(ITALIC_RE.search(name))
+
+
+@functools.lru_cache(maxsize=1024)
 def _family(name: str) -> str:
     """A font's family: "Arial-BoldItalicMT" and "ArialMT" are both "arial"."""
     family = re.split(r"[-,]", name)[0]

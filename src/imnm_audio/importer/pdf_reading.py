@@ -117,11 +117,17 @@ def _cuts_lines(box: Box, words: list[Word], boxes: list[Box]) -> bool:
     word of its line outside)? Then it is a picture or shape beside or behind the text,
     not a box holding its own text. A word in a box of its own beside this one (boxes
     that touch, a traffic light's red, amber and green) is not the line going on."""
-    beside = [b for b in boxes if b is not box and not _overlap(b, box)]
     inside = [w for w in words if _centre_in(w, box)]
-    outside = [
-        w for w in words if not _centre_in(w, box) and not any(_centre_in(w, b) for b in beside)
-    ]
+    if not inside:
+        return False
+    # Only words level with one inside can carry its line on: those, by their bottoms.
+    low = min(w.bottom - max(2.0, w.size * 0.3) for w in inside)
+    high = max(w.bottom + max(2.0, w.size * 0.3) for w in inside)
+    level = [w for w in words if low <= w.bottom <= high and not _centre_in(w, box)]
+    if not level:
+        return False
+    beside = [b for b in boxes if b is not box and not _overlap(b, box)]
+    outside = [w for w in level if not any(_centre_in(w, b) for b in beside)]
     for word in inside:
         for other in outside:
             if abs(other.bottom - word.bottom) > max(2.0, word.size * 0.3):

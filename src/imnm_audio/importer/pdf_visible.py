@@ -699,7 +699,70 @@ def read_visible(page: Any, layers: OptionalContent | None = None) -> tuple[Coun
     layout: LTPage = device.get_result()
     page._layout = layout  # pdfplumber's own cache of the page's layout
     _annotations_cover(page, device.dropped)
+    page._objects = page_objects(page)  # and of its objects, made faster
     return device.dropped, device.glyphs
+
+
+def page_objects(page: Any) -> dict[str, list[dict[str, Any]]]:
+    """pdfplumber's `Page.objects` from the page's layout: the same dictionaries its
+    `parse_objects` makes, with each glyph's made directly (the generic conversion
+    resolves every attribute of every glyph, a quarter of a long PDF's import time).
+    Anything that is not a glyph goes through pdfplumber's own `process_object`."""
+    from unicodedata import normalize as normalize_unicode
+
+    from pdfminer.layout import LTContainer
+    from pdfplumber.utils.pdfinternals import resolve_and_decode
+
+    objects: dict[str, list[dict[str, Any]]] = {}
+    mb_x0, mb_top = page.mediabox[:2]
+    height, doctop, number = page.height, page.initial_doctop, page.page_number
+    norm = page.pdf.unicode_norm
+    containers = page.pdf.laparams is not None
+    spaces: dict[int, Any] = {}
+
+    def char(obj: LTChar) -> dict[str, Any]:
+        gs = obj.graphicstate
+        text = obj.get_text()
+        top = (height - obj.y1) + mb_top
+        out = {
+            "adv": obj.adv, "height": obj.height, "size": obj.size, "width": obj.width,
+            "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0, "y0": obj.y0, "y1": obj.y1,
+            "matrix": obj.matrix, "upright": obj.upright, "fontname": obj.fontname,
+            "text": normalize_unicode(norm, text) if norm is not None else text,
+            "object_type": "char", "page_number": number,
+            "stroking_color": gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,),
+            "non_stroking_color": gs.ncolor if isinstance(gs.ncolor, tuple) else (gs.ncolor,),
+            "top": top, "bottom": (height - obj.y0) + mb_top, "doctop": doctop + top,
+        }  # fmt: skip
+        for key in ("mcid", "tag"):
+            if hasattr(obj, key):
+                out[key] = getattr(obj, key)
+        for key in ("ncs", "scs"):
+            space = getattr(obj, key, None)
+            if space is not None:
+                if id(space) not in spaces:
+                    spaces[id(space)] = resolve_and_decode(space.name)
+                out[key] = spaces[id(space)]
+        if isinstance(out["fontname"], bytes):
+            return page.process_object(obj)  # type: ignore[no-any-return]
+        return out
+
+    def walk(items: Any) -> None:
+        for obj in items:
+            if isinstance(obj, LTChar):
+                objects.setdefault("char", []).append(char(obj))
+                continue
+            if isinstance(obj, LTContainer) and not containers:
+                walk(obj._objs)
+                continue
+            made = page.process_object(obj)
+            if made["object_type"] != "anno":
+                objects.setdefault(made["object_type"], []).append(made)
+            if isinstance(obj, LTContainer):
+                walk(obj._objs)
+
+    walk(page.layout._objs)
+    return objects
 
 
 # ------------------------------------------------------------------ annotations
