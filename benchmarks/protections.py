@@ -146,6 +146,27 @@ PROTECTIONS = [
         f"{FAITHFUL}::test_text_for_screen_readers_is_kept",
     ),
     Protection(
+        "a picture's alt text and an SVG's title read (web page)",
+        "web.py",
+        "    spoken_pictures(tree)  # before the shell check: a picture's words are the page's\n",
+        "",
+        f"{FAITHFUL}::test_a_pictures_words_are_read_where_it_is",
+    ),
+    Protection(
+        "a picture's alt text read (Word)",
+        "word.py",
+        "        spoken_pictures(root)  # its alt text where it is, as a screen reader reads it\n",
+        "",
+        f"{FAITHFUL}::test_a_word_pictures_alt_text_is_read",
+    ),
+    Protection(
+        "blocks inside a list item set apart",
+        "walk.py",
+        '            apart = " " if kind in _BLOCK_KINDS else ""',
+        '            apart = ""',
+        f"{FAITHFUL}::test_a_cards_picture_heading_and_text_are_set_apart",
+    ),
+    Protection(
         "a page declaring UTF-7 refused",
         "web.py",
         "        if label in _UNSAFE_CHARSETS:\n            _refuse_charset(path, label.upper())",

@@ -166,6 +166,83 @@ def test_text_for_screen_readers_is_kept(
     assert "(opens the phone app)" in text and "Warning: Do not take it every day." in text
 
 
+def test_a_pictures_words_are_read_where_it_is(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A screen-reader user hears a picture's alt text, an SVG's title; a decorative
+    picture (empty alt, role="presentation") and a file name as alt say nothing."""
+    body = (
+        '<p><img src="dose.png" alt="A calendar with Monday circled"></p>'
+        '<p><svg role="img" viewBox="0 0 8 8"><title>A tablet and a glass of water</title>'
+        '<circle r="4"/></svg> Swallow the tablets whole.</p>'
+        '<p><img src="line.png" alt=""><img src="x.png" alt="Decoration" role="presentation">'
+        '<img src="IMG_0042.jpg" alt="IMG_0042.jpg"> Keep them in the box they came in.</p>'
+    )
+    source = tmp_path / "page.html"
+    source.write_text(page(body), encoding="utf-8")
+    code, _, err = run_import(source, project, capsys, "--slug", "x")
+    assert code == 0, err
+    _, text = imported(project)
+    assert "A calendar with Monday circled." in text
+    assert "A tablet and a glass of water. Swallow the tablets whole." in text
+    assert "Decoration" not in text and "IMG_0042" not in text
+    assert "Keep them in the box they came in." in text
+
+
+def test_a_cards_picture_heading_and_text_are_set_apart(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A list of cards (a link holding a picture, a heading and a line of text, each a
+    block): read as a browser shows them, not run together ("aspirin.Probing")."""
+    card = (
+        '<li><a href="https://www.example.org/{0}"><div><img src="p.jpg" alt="{1}"></div>'
+        "<div><h3>{2}</h3><p>{3}</p></div></a></li>"
+    )
+    body = (
+        "<h2>Health highlights</h2><ul>"
+        + "".join(
+            card.format(n, *words)
+            for n, words in enumerate(
+                [
+                    ("An older man reading a label", "Probing aspirin", "A low dose may help."),
+                    ("A sunrise over the hills", "Recovery month", "Treatments that work."),
+                ]
+            )
+        )
+        + "</ul>"
+    )
+    source = tmp_path / "page.html"
+    source.write_text(page(body), encoding="utf-8")
+    code, _, err = run_import(source, project, capsys, "--slug", "x")
+    assert code == 0, err
+    _, text = imported(project)
+    assert "An older man reading a label. Probing aspirin A low dose may help." in text
+    assert "A sunrise over the hills. Recovery month Treatments that work." in text
+
+
+def test_a_word_pictures_alt_text_is_read(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import docx
+    from PIL import Image
+
+    picture = tmp_path / "calendar.png"
+    Image.new("RGB", (40, 30), "white").save(picture)
+    document = docx.Document()
+    document.add_paragraph("Methotrexate and you", style="Title")
+    document.add_paragraph(hostile_pdf.BODY)
+    document.add_picture(str(picture))
+    shape = document.inline_shapes[0]
+    shape._inline.docPr.set("descr", "A calendar with Monday circled")
+    document.add_paragraph(hostile_pdf.BODY_2)
+    source = tmp_path / "leaflet.docx"
+    document.save(str(source))
+    code, _, err = run_import(source, project, capsys, "--slug", "x")
+    assert code == 0, err
+    _, text = imported(project)
+    assert "A calendar with Monday circled." in text
+
+
 def test_a_page_in_utf7_is_refused_and_nothing_written(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

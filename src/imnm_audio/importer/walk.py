@@ -119,7 +119,12 @@ def _runs(
         elif kind in ("ul", "ol", "table"):
             runs.append(Run(" " + " ".join("".join(child.itertext()).split()) + " ", bold, href))
         else:
+            # A block inside (a card's heading and text inside its list item) is set
+            # apart from what comes before and after it, as a browser sets it.
+            apart = " " if kind in _BLOCK_KINDS else ""
+            runs.append(Run(apart, bold, href))
             runs += _runs(child, state, False, bold or kind == "b", link or href)
+            runs.append(Run(apart, bold, href))
         runs.append(Run(child.tail or "", bold, href))
     return runs
 

@@ -29,7 +29,7 @@ from ..content.common import LANGUAGE_RE
 from ..errors import ContentError
 from .document import Document, copyright_holder, safe_href, shown_order
 from .walk import walk
-from .web_visible import drop_hidden
+from .web_visible import drop_hidden, spoken_pictures
 
 
 def read_html(path: Path) -> Document:
@@ -41,6 +41,7 @@ def read_html(path: Path) -> Document:
     if tree is None:
         return doc
     hidden = drop_hidden(tree)
+    spoken_pictures(tree)  # before the shell check: a picture's words are the page's
     _refuse_script_shell(tree, path)
     doc.source_url = page_url(tree, raw)
     base = _base(tree, doc.source_url)

@@ -256,3 +256,51 @@ def _first_colour(value: str) -> str | None:
         if colour(token) is not None:
             return token
     return None
+
+
+# ------------------------------------------------------------ pictures, as heard
+
+_FILE_NAME_RE = re.compile(
+    r"^\S+\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?)$|^(?:img|image|dsc|pic)[\W_]*\d+$", re.I
+)
+
+
+def spoken_pictures(tree: Any) -> int:
+    """A picture's text alternative where the picture is, as a screen reader reads it:
+    an <img>'s alt (or aria-label), an <svg>'s <title> (or aria-label). A picture with
+    an empty alt, role="presentation" or "none", or an alt that is only a file name
+    ("IMG_0042.jpg") says nothing and is left out. Returns how many were given words."""
+    said = 0
+    for element in list(tree.iter("img", "svg", "{http://www.w3.org/2000/svg}svg")):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        role = (element.get("role") or "").strip().lower()
+        text = (element.get("aria-label") or "").strip()
+        tag = element.tag.split("}")[-1] if isinstance(element.tag, str) else ""
+        if not text and tag == "img":
+            text = (element.get("alt") or "").strip()
+        if not text and tag == "svg":
+            title = next(
+                (
+                    t
+                    for t in element.iter()
+                    if isinstance(t.tag, str) and t.tag.split("}")[-1] == "title"
+                ),
+                None,
+            )
+            text = " ".join("".join(title.itertext()).split()) if title is not None else ""
+        text = " ".join(text.split())
+        tail = element.tail
+        if not text or role in ("presentation", "none") or _FILE_NAME_RE.match(text):
+            if tag == "svg":  # its drawing's text (labels, numbers) is not read either
+                element.drop_tree()  # lxml.html keeps the tail
+            continue
+        if not re.search(r"[.!?:;]$", text):
+            text += "."
+        span = element.makeelement("span", {})
+        span.text = text
+        span.tail = tail if not tail or tail[:1].isspace() else " " + tail
+        parent.replace(element, span)
+        said += 1
+    return said

@@ -35,6 +35,7 @@ from .limits import (
     LimitExceeded,
 )
 from .walk import walk
+from .web_visible import spoken_pictures
 from .word_extra import directions, mark_chunks, put_chunks
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -172,6 +173,7 @@ def read_docx(path: Path) -> Document:
     converted = put_chunks(result.value, visible.chunks)
     if converted.strip():
         root = lxml_html.fragment_fromstring(converted, create_parent="div")
+        spoken_pictures(root)  # its alt text where it is, as a screen reader reads it
         walked = walk(root, _html_tag)
         doc.blocks = walked.blocks
         if walked.marks_dropped:
