@@ -199,7 +199,7 @@ def test_a_mispronounced_term_is_caught_and_named(
         == 0
     )
     assert check(copy) == 1
-    assert "no suspect terms" in failed(copy)
+    assert "no term spoken wrong" in failed(copy)
     out = capsys.readouterr().out
     assert "missed IV: lexicon entry 'IV'" in out
     missed = [t for s in report(copy)["segments"] for t in s["missed_terms"]]
@@ -377,14 +377,22 @@ def test_the_review_page_lists_suspects_first_each_passage_with_its_own_player(
         SegmentResult("intro", 1.0, 2.5, "A fine sentence.", "A fine sentence.", 0.0),
         SegmentResult("treat", 10.2, 12.8, "{IV} fluids <now>.", "four fluids", 0.5, ["IV"]),
         SegmentResult("treat", 13.0, 15.0, "Sleep helps.", "Sleep hopes.", 0.5),
+        SegmentResult("treat", 16.0, 19.0, "Brands: Zyx, Qor.", "Brands.", 0.6, [], "", ["Zyx"]),
     ]
     report.suspects = [Suspect("IV", 1, 0, ["four"])]
+    report.unconfirmed = [Suspect("Zyx", 1, 0, ["(nothing)"])]
     timings = [{"id": "intro", "title": "Introduction"}, {"id": "treat", "title": "Treatment"}]
     html = review_page(report, timings, lexicon)
     assert '<html lang="en-GB">' in html and "T &lt;b&gt;" in html and "<b>" not in html
     assert "&lt;now&gt;" in html  # the script's text is shown, never run
     # Suspect terms first, with the passage where each was missed and the entry to edit...
-    assert html.index("Suspect terms (1)") < html.index("Treatment (0:10 to 0:12)")
+    assert html.index("Spoken wrong (1)") < html.index("Treatment (0:10 to 0:12)")
+    # ...then those the recogniser could not confirm, said not to fail, with their passage.
+    assert html.index("Treatment (0:10 to 0:12)") < html.index(
+        "Not confirmed by the recogniser (1)"
+    )
+    assert html.index("Not confirmed by the recogniser (1)") < html.index("#t=15.70,19.30")
+    assert "do not fail the check" in html
     assert 'src="tcf.mp3#t=9.90,13.10"' in html  # a media fragment, a little either side
     assert "lexicon entry &#x27;IV&#x27; (say: &#x27;I V&#x27;)" in html
     # ...then the other sentences heard wrongly, not again the one already shown; never

@@ -90,7 +90,7 @@ def test_lexicon_entries_that_mention_each_other_do_not_loop() -> None:
 
 
 def test_unknown_acronyms_are_spelled_as_letters() -> None:
-    assert speak("An MRI and two ECGs.", ctx()) == "An M R I and two E C G's."
+    assert speak("An MRI and two ECGs.", ctx()) == "An M R I and two E C Gs."
 
 
 def test_capitalised_ordinary_words_are_not_spelled() -> None:

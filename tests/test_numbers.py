@@ -438,4 +438,4 @@ def test_a_dose_read_wrongly_fails_the_check(
     report = json.loads((root / "audio" / "doses" / "doses.check.json").read_text())
     suspect = {s["term"]: s for s in report["suspects"]}
     assert dose in suspect and suspect[dose]["heard"] == 0
-    assert "suspect terms" in capsys.readouterr().out
+    assert "spoken wrong" in capsys.readouterr().out

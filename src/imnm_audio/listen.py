@@ -35,26 +35,26 @@ def model_name(folder: Path | None) -> str:
     return "tiny.en (bundled)" if folder is None else str(folder)
 
 
-def check_model_folder(folder: Path) -> None:
+def check_model_folder(folder: Path, option: str = "--model") -> None:
     """A recogniser folder must hold a CTranslate2 Whisper model, tokenizer included:
     without tokenizer.json faster-whisper would try to download one."""
     if not folder.is_dir():
         raise UsageError(
-            "--model: there is no such folder.",
+            f"{option}: there is no such folder.",
             path=folder,
             fix="Give a folder holding a CTranslate2 Whisper model (faster-whisper's "
-            "format, such as a copy of Systran/faster-whisper-small.en), or leave --model "
-            "out to use the bundled tiny.en.",
+            "format, such as a copy of Systran/faster-whisper-small.en), or leave "
+            f"{option} out" + (" to use the bundled tiny.en." if option == "--model" else "."),
         )
     missing = [name for name in MODEL_FILES if not (folder / name).is_file()]
     if missing:
         raise UsageError(
-            f"--model: this folder is not a CTranslate2 Whisper model ({', '.join(missing)} "
+            f"{option}: this folder is not a CTranslate2 Whisper model ({', '.join(missing)} "
             "missing).",
             path=folder,
             fix="A faster-whisper model folder has model.bin, config.json and "
             "tokenizer.json; convert an OpenAI Whisper model with CTranslate2's "
-            "ct2-transformers-converter --copy_files tokenizer.json, or leave --model out.",
+            f"ct2-transformers-converter --copy_files tokenizer.json, or leave {option} out.",
         )
 
 

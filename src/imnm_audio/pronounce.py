@@ -74,9 +74,39 @@ def unknown_terms(spoken: str, lexicon: Lexicon) -> list[str]:
     ]
 
 
-def render(spoken: str, lexicon: Lexicon, engine: str | None) -> str:
+# Two or more capital letters each standing alone, the last maybe with "s" or "'s":
+# letters spelled out by the narration ("D M A R Ds", "G P's").
+LETTER_RUN_RE = re.compile(r"(?<![\w\ue000\[\]'’-])(?:[A-Z] ){1,}[A-Z](?:['’]?s)?(?![\w'’\]-])")
+# The letter A's name, "ay", as phonemes: given as text, "A" is the article "uh" to
+# every engine ("D M A R D" heard "DMRD"), and "ay" is heard "I".
+LETTER_A = "[[ ˈeɪ ]]"
+
+
+def name_letters(text: str, engine: str | None, language: str = "en") -> str:
+    """Spelled letters as an engine must be given them to say their names: in English an
+    "A" among them is given to Piper and hibari as the phonemes of "ay", and a plural's
+    "s" on the last letter is written "'s" ("D Ds" is heard "D D S"; "D D's" "DDs").
+    Measured with both voices and both recognisers: a plural letter as phonemes
+    ("ˈdiːz") was heard wrong ("IDs", "these"), so it stays text."""
+    if not language.lower().startswith("en") or engine is None:
+        return text
+
+    def named(match: re.Match[str]) -> str:
+        *letters, last = match.group(0).split()
+        if last.endswith("s") and not last.endswith(("'s", "’s")):
+            last = last[:-1] + "'s"
+        out = [*letters, last]
+        if engine in PHONEME_ENGINES:
+            out = [("[[ ˈeɪz ]]" if w[1:] else LETTER_A) if w[0] == "A" else w for w in out]
+        return " ".join(out)
+
+    return LETTER_RUN_RE.sub(named, text)
+
+
+def render(spoken: str, lexicon: Lexicon, engine: str | None, language: str = "en") -> str:
     """The text an engine is given: each `{term}` replaced by the engine's form of it
-    (`engine=None`: the engine-neutral `say:` form). A term the lexicon lacks is read
+    (`engine=None`: the engine-neutral `say:` form), and spelled letters as the engine
+    must be given them to name them (`name_letters`). A term the lexicon lacks is read
     as written; `unknown_terms` finds those before synthesis."""
 
     def form(match: re.Match[str]) -> str:
@@ -94,7 +124,7 @@ def render(spoken: str, lexicon: Lexicon, engine: str | None) -> str:
                 spoken_form = spoken_form[0].upper() + spoken_form[1:]
         return _attach(prefix, spoken_form, suffix)
 
-    return _MARK_IN_WORD_RE.sub(form, spoken)
+    return name_letters(_MARK_IN_WORD_RE.sub(form, spoken), engine, language)
 
 
 def _attach(prefix: str, form: str, suffix: str) -> str:

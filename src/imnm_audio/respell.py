@@ -83,10 +83,22 @@ def syllables(respelling: str) -> list[list[str]]:
     return [word.split("-") for word in respelling.split()]
 
 
+_APOSTROPHE_STRESS_RE = re.compile(r"\b([a-z]{1,6})['’](?=\s|-|$)")
+
+
+def stress_in_capitals(text: str) -> str:
+    """A respelling with its stress written the American pharmacopoeia's way, an
+    apostrophe after the stressed syllable ("trye am sin' oh lone"), written the
+    leaflets' usual way, the stressed syllable in capitals ("trye am SIN oh lone")."""
+    return _APOSTROPHE_STRESS_RE.sub(lambda m: m.group(1).upper(), text.strip())
+
+
 def looks_like_respelling(text: str) -> bool:
     """Syllables of plain letters, split by hyphens or spaces, the stressed ones in
-    capitals: "IN fluh MAY shun", "dis-FAY-jee-uh", "my-oh-sy-tis". An acronym
-    ("IMNM", "NHS trust") or ordinary words in parentheses are not."""
+    capitals or marked by an apostrophe: "IN fluh MAY shun", "dis-FAY-jee-uh",
+    "my-oh-sy-tis", "trye am sin' oh lone". An acronym ("IMNM", "NHS trust") or
+    ordinary words in parentheses are not."""
+    text = stress_in_capitals(text)
     parts = [p for word in syllables(text) for p in word]
     if len(parts) < 2 or not all(_SYLLABLE_RE.match(p) for p in parts):
         return False
@@ -121,7 +133,12 @@ def respells(written: str, respelling: str) -> bool:
     if not a or not b:
         return False
     score = similarity(a, b)
-    same_start = a[0] == b[0] or b[0] in _SAME_START.get(a[0], "")
+    # A word starting with a vowel letter may start with any vowel sound
+    # ("acetylcholine" / "uh-SEE-tul-KOH-leen", "eculizumab" / "ek-yoo-LIZ-oo-mab").
+    vowels = "aeiou"
+    same_start = (
+        a[0] == b[0] or b[0] in _SAME_START.get(a[0], "") or (a[0] in vowels and b[0] in vowels)
+    )
     return score >= 0.5 or (same_start and score >= 0.25)
 
 
@@ -132,12 +149,23 @@ def _is_stressed(syllable: str) -> bool:
 def _syllable_ipa(syllable: str, mark: str = "ˈ") -> str:
     stressed = _is_stressed(syllable)
     s = syllable.lower()
+    # A silent e makes the vowel before it long, as respellings write it ("lone", "mide").
+    silent_e = re.fullmatch(r"([^aeiouy]*)([aeiou])([^aeiouwy])e", s)
+    if silent_e:
+        onset, vowel, coda = silent_e.groups()
+        long = {"a": "ay", "e": "ee", "i": "eye", "o": "oh", "u": "oo"}[vowel]
+        return _syllable_ipa(
+            onset + long + coda if not stressed else (onset + long + coda).upper(), mark
+        )
     out: list[str] = []
     marked = False
     i = 0
     while i < len(s):
         rest = s[i:]
         # A y before a vowel is a consonant ("yuh"); otherwise it is the vowel of "my".
+        if rest == "ye" and i:  # "trye", "hye": the vowel of "my"
+            out.extend([mark, "aɪ"] if stressed and not marked else ["aɪ"])
+            break
         if rest[0] == "y" and len(rest) > 1 and rest[1] in _VOWEL_LETTERS:
             out.append("j")
             i += 1
@@ -169,7 +197,7 @@ def to_phonemes(respelling: str, words: int | None = None) -> str:
     Piper's `[[ ... ]]` takes it: "rih-TUK-sih-mab" -> "ɹɪtˈʌksɪmæb". With `words`
     (how many written words it respells), syllables split by spaces are one word
     when their number does not match ("inflammation (IN fluh MAY shun)")."""
-    groups = syllables(respelling)
+    groups = syllables(stress_in_capitals(respelling))
     if words is not None and len(groups) != words:
         groups = [[s for g in groups for s in g]] if words == 1 else groups
     return " ".join(_word_ipa(word) for word in groups)

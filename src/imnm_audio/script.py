@@ -173,7 +173,13 @@ def dump_script(script: Script) -> str:
 
 
 def _review_entry(word: ReviewWord) -> dict[str, Any]:
-    entry = {"word": word.word, "line": word.line, "uses": word.count, "why": word.why}
+    entry = {
+        "word": word.word,
+        "line": word.line,
+        "uses": word.count,
+        "why": word.why,
+        "say": word.say,
+    }
     return {k: v for k, v in entry.items() if v is not None}
 
 
@@ -352,11 +358,18 @@ def _review(raw: list[Any], path: Path) -> tuple[ReviewWord, ...]:
                 Field("line", "int"),
                 Field("uses", "int"),
                 Field("why", "str"),
+                Field("say", "str"),
             ],
             path,
             f"review word {n}",
         )
         words.append(
-            ReviewWord(entry["word"], entry.get("why", ""), entry.get("line"), entry.get("uses", 1))
+            ReviewWord(
+                entry["word"],
+                entry.get("why", ""),
+                entry.get("line"),
+                entry.get("uses", 1),
+                entry.get("say"),
+            )
         )
     return tuple(words)

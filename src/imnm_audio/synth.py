@@ -44,7 +44,7 @@ def choose_voice(script: Script, engine: Engine) -> Voice:
 
 def engine_texts(script: Script, lexicon: Lexicon, engine: Engine) -> list[str]:
     """Every segment's spoken text as this engine is given it: each `{term}` in its form."""
-    return [render(s.spoken, lexicon, engine.name) for s in script.segments]
+    return [render(s.spoken, lexicon, engine.name, script.meta.language) for s in script.segments]
 
 
 def check_script(

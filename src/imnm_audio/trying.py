@@ -38,7 +38,7 @@ class Tried:
 def given_text(project: Project, engine: Engine, text: str) -> tuple[str, str]:
     """What the narration rules make of `text`, and what `engine` is given for it."""
     spoken = speak(text, Context(project.lexicon, project.podcast.language))
-    return spoken, render(spoken, project.lexicon, engine.name)
+    return spoken, render(spoken, project.lexicon, engine.name, project.podcast.language)
 
 
 def try_text(

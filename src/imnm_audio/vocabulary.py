@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .content import URL_IN_TEXT_RE, Lexicon, Term
-from .respell import from_arpabet, looks_like_respelling
+from .respell import from_arpabet, looks_like_respelling, respells, stress_in_capitals
 
 RARE_ZIPF = 3.0
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -43,6 +43,7 @@ class ReviewWord:
     why: str
     line: int | None = None  # in the factsheet file
     count: int = 1
+    say: str | None = None  # the factsheet's own respelling ("uh-SEE-tul-KOH-leen")
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -204,18 +205,48 @@ def review_words(
     often it is used and (given the factsheet's text) the line it is first on."""
     seen: dict[str, ReviewWord] = {}
     for text in texts:
+        respelled = printed_respellings(text)
+        for word, say in respelled.items():
+            if covering_term(word, lexicon) is None and word.lower() not in seen:
+                why = f"the factsheet prints how it is said: ({say})"
+                seen[word.lower()] = ReviewWord(word, why, _line_of(word, source), 0, say)
         plain = without_addresses(text)
         readings = capital_readings(plain, language)
         for match in TOKEN_RE.finditer(plain):
             token = match.group(0)
             for word, why in classify(token, lexicon, language, readings.get(match.start())):
                 key = word if word.isupper() else word.lower()
-                if key in seen:
+                if key in seen or key.lower() in seen:
+                    key = key if key in seen else key.lower()
                     old = seen[key]
-                    seen[key] = ReviewWord(old.word, old.why, old.line, old.count + 1)
+                    seen[key] = ReviewWord(old.word, old.why, old.line, old.count + 1, old.say)
                 else:
                     seen[key] = ReviewWord(word, why, _line_of(word, source), 1)
     return list(seen.values())
+
+
+_WORDS_THEN_PARENS_RE = re.compile(r"((?:[\w'’-]+[ \t]+){0,3}[\w'’-]+)[ \t]*\(([^()\n]+)\)")
+
+
+def printed_respellings(text: str) -> dict[str, str]:
+    """The words a text respells in brackets after them, each with its respelling in
+    capitals ("Acetylcholine (uh-SEE-tul-KOH-leen)"; "Myasthenia gravis (my-us-THEE-nee-uh
+    GRAV-us)" gives each word its part), as the narration reads them (rules.py)."""
+    found: dict[str, str] = {}
+    for match in _WORDS_THEN_PARENS_RE.finditer(text):
+        inside = stress_in_capitals(match.group(2))
+        if not looks_like_respelling(inside):
+            continue
+        parts = inside.split() if "-" in inside else [inside]
+        words = match.group(1).split()
+        if len(parts) > len(words):
+            continue
+        written = words[-len(parts) :]
+        if not respells(" ".join(written), inside):
+            continue
+        for word, part in zip(written, parts, strict=True):
+            found.setdefault(word, part)
+    return found
 
 
 def _line_of(word: str, source: str | None) -> int | None:
@@ -246,6 +277,8 @@ def draft_entry(word: ReviewWord) -> tuple[str, str, str]:
     term = word.word
     if term[:1].isupper() and term[1:].islower():
         term = term.lower()  # a capital at the start of a sentence: match any case
+    if word.say:
+        return term, word.say, "as the factsheet respells it: listen, and keep or correct it"
     if term.isupper():
         return term, " ".join(term), "spelled as letters; write it as a word if it is said as one"
     if any(c.isdigit() for c in term):

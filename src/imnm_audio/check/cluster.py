@@ -34,6 +34,7 @@ class CheckJob:
     thresholds: CheckSettings
     speech: bool = True
     model: Path | None = None
+    confirm: Path | None = None  # a second opinion on missed terms (--confirm-with)
 
 
 def heard_files(out_dir: Path, slug: str) -> dict[str, bytes]:
@@ -76,6 +77,7 @@ def check_files(job: CheckJob, files: dict[str, bytes]) -> tuple[CheckReport, di
             job.thresholds,
             speech=job.speech,
             model=job.model,
+            confirm=job.confirm,
         )
         timings = json.loads((out / slug / "timings.json").read_text(encoding="utf-8"))
         written = write_reports(report, out / slug, timings, job.lexicon)

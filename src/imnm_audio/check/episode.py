@@ -36,6 +36,7 @@ def check_episode(
     thresholds: Thresholds,
     speech: bool = True,
     model: Path | None = None,
+    confirm: Path | None = None,
 ) -> CheckReport:
     folder = out_dir / script.slug
     mp3 = folder / f"{script.slug}.mp3"
@@ -85,5 +86,5 @@ def check_episode(
         )
     elif speech:
         samples16 = decode_pcm(mp3, RATE)
-        check_speech(report, script, timings, samples16, lexicon, thresholds, model)
+        check_speech(report, script, timings, samples16, lexicon, thresholds, model, confirm)
     return report

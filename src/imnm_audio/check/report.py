@@ -21,8 +21,9 @@ class SegmentResult:
     spoken: str
     heard: str
     wer: float
-    missed_terms: list[str] = field(default_factory=list)  # missed on both listenings
+    missed_terms: list[str] = field(default_factory=list)  # spoken wrong, by the evidence
     heard_again: str = ""  # a second listening to this sentence alone, when a term was missed
+    unconfirmed_terms: list[str] = field(default_factory=list)  # missed, not shown wrong
 
 
 @dataclass
@@ -43,7 +44,10 @@ class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     segments: list[SegmentResult] = field(default_factory=list)
     loudness_curve: list[tuple[float, float]] = field(default_factory=list)
-    suspects: list[Suspect] = field(default_factory=list)  # most missed first
+    suspects: list[Suspect] = field(default_factory=list)  # spoken wrong, most missed first
+    unconfirmed: list[Suspect] = field(default_factory=list)  # missed, not shown wrong
+    key_terms_unconfirmed: int = 0
+    second_opinion: str = ""  # the model that heard missed terms again (--confirm-with)
     terms: dict[str, tuple[int, int]] = field(default_factory=dict)  # term: (said, heard)
     model: str = ""  # the recogniser that listened
     title: str = ""  # the factsheet's, for the review page
@@ -86,6 +90,16 @@ def suspect_lines(report: CheckReport, lexicon: Lexicon) -> list[str]:
     return lines
 
 
+def unconfirmed_lines(report: CheckReport, lexicon: Lexicon) -> list[str]:
+    """Each term the recogniser missed without evidence it was said wrong."""
+    return [
+        f"{s.term}: heard {s.heard} of {s.wanted} times, the rest not confirmed "
+        f"({'; '.join(dict.fromkeys(h for h in s.heard_as if h)) or 'not placed'}); "
+        f"{lexicon_hint(s.term, lexicon, report.engine)}"
+        for s in report.unconfirmed
+    ]
+
+
 def worst_first(segments: list[SegmentResult], worst: int) -> list[SegmentResult]:
     """Every segment with a missed key term (most misses first), then the other segments
     with errors, highest word error rate first, up to `worst` in all."""
@@ -109,9 +123,15 @@ def write_reports(
         "model": report.model,
         "terms": {t: {"said": n, "heard": h} for t, (n, h) in sorted(report.terms.items())},
         "findings": [asdict(f) for f in report.findings],
+        "second_opinion": report.second_opinion,
+        "key_terms_unconfirmed": report.key_terms_unconfirmed,
         "suspects": [
             {**asdict(s), "entry": lexicon_hint(s.term, lexicon, report.engine)}
             for s in report.suspects
+        ],
+        "unconfirmed": [
+            {**asdict(s), "entry": lexicon_hint(s.term, lexicon, report.engine)}
+            for s in report.unconfirmed
         ],
         "segments": [asdict(s) for s in sorted(report.segments, key=lambda s: -s.wer)],
     }
@@ -143,8 +163,11 @@ def render_markdown(report: CheckReport, lexicon: Lexicon, worst: int = 10) -> s
         for f in report.findings
     ]
     if report.suspects:
-        lines += ["", "## Suspect terms (missed in most mentions: fix these first)", ""]
+        lines += ["", "## Spoken wrong (heard as something else: fix these first)", ""]
         lines += [f"- {line}" for line in suspect_lines(report, lexicon)]
+    if report.unconfirmed:
+        lines += ["", "## Not confirmed by the recogniser (listen to these)", ""]
+        lines += [f"- {line}" for line in unconfirmed_lines(report, lexicon)]
     lines += [
         "",
         f"![Short-term loudness over time]({report.slug}.check.png)",
@@ -175,8 +198,11 @@ def summary(report: CheckReport, lexicon: Lexicon, worst: int = 5) -> str:
         for f in report.findings
     ]
     if report.suspects:
-        out.append("  suspect terms (missed in most mentions: fix these first):")
+        out.append("  spoken wrong (heard as something else: fix these first):")
         out += [f"    {line}" for line in suspect_lines(report, lexicon)]
+    if report.unconfirmed:
+        out.append("  not confirmed by the recogniser (listen to these):")
+        out += [f"    {line}" for line in unconfirmed_lines(report, lexicon)]
     bad = worst_first(report.segments, worst)
     if bad:
         out.append("  segments heard least well (every missed key term first):")

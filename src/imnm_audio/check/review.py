@@ -1,12 +1,12 @@
 """The review page: the passages a person should listen to, each with its own player.
 
-`audio/<slug>/review.html` lists the suspect terms first, then the sentences heard least
-well. Each passage has a player that plays only that passage (a media fragment,
-`<episode>.mp3#t=start,end`, which browsers honour by starting there and pausing at the
-end), what the script says and what the recogniser heard side by side, and the lexicon
-entry to edit. It is a plain page for a person who may use a screen reader: headings
-for every term and passage, a table with column headers, no script, and the listener
-page's keyboard-friendly style.
+`audio/<slug>/review.html` lists the terms spoken wrong first, then those the recogniser
+could not confirm, then the sentences heard least well. Each passage has a player that
+plays only that passage (a media fragment, `<episode>.mp3#t=start,end`, which browsers
+honour by starting there and pausing at the end), what the script says and what the
+recogniser heard side by side, and the lexicon entry to edit. It is a plain page for a
+person who may use a screen reader: headings for every term and passage, a table with
+column headers, no script, and the listener page's keyboard-friendly style.
 """
 
 from __future__ import annotations
@@ -58,23 +58,37 @@ def review_page(
         f'<a href="{e(report.slug)}.check.json">JSON</a>; '
         f'<a href="index.html">the episode page</a>.</p>'
     )
-    parts.append(f'<h2 id="suspects">Suspect terms ({len(report.suspects)})</h2>')
-    if not report.suspects:
-        parts.append("<p>None: every key term was heard in most of its mentions.</p>")
-    for n, s in enumerate(report.suspects, 1):
-        instead = "; ".join(f"“{h}”" for h in dict.fromkeys(s.heard_as) if h) or "(not placed)"
-        parts.append(
-            f'<section aria-labelledby="term-{n}"><h3 id="term-{n}">{e(s.term)}</h3>'
-            f"<p>Heard {s.heard} of {s.wanted} time{'s' * (s.wanted != 1)}, on two "
-            f"listenings. Heard instead: {e(instead)}.</p>"
-            f"<p>To edit: {e(lexicon_hint(s.term, lexicon, report.engine))}.</p>"
-        )
-        where = [i for i, seg in enumerate(report.segments) if s.term in seg.missed_terms]
-        for i in where:
-            shown.add(i)
-            anchor = f"term-{n}-{i}"
-            parts.append(_passage(report.segments[i], titles, mp3, anchor, 4, lexicon, report))
-        parts.append("</section>")
+    groups = (
+        ("suspects", "Spoken wrong", report.suspects, "missed_terms", "term"),
+        ("unconfirmed", "Not confirmed by the recogniser", report.unconfirmed,
+         "unconfirmed_terms", "doubt"),
+    )  # fmt: skip
+    for key, heading, terms, field, prefix in groups:
+        parts.append(f'<h2 id="{key}">{heading} ({len(terms)})</h2>')
+        if not terms and key == "suspects":
+            parts.append("<p>None: no key term was heard as something else.</p>")
+        elif not terms:
+            parts.append("<p>None: every other key term was heard.</p>")
+        elif key == "unconfirmed":
+            parts.append(
+                "<p>The recogniser missed these twice, but there is no evidence they were "
+                "said wrong (it heard nothing in their place, or the second opinion heard "
+                "them). They do not fail the check: listen to them.</p>"
+            )
+        for n, s in enumerate(terms, 1):
+            instead = "; ".join(f"“{h}”" for h in dict.fromkeys(s.heard_as) if h)
+            parts.append(
+                f'<section aria-labelledby="{prefix}-{n}"><h3 id="{prefix}-{n}">{e(s.term)}</h3>'
+                f"<p>Heard {s.heard} of {s.wanted} time{'s' * (s.wanted != 1)}, on two "
+                f"listenings. Heard instead: {e(instead or '(not placed)')}.</p>"
+                f"<p>To edit: {e(lexicon_hint(s.term, lexicon, report.engine))}.</p>"
+            )
+            where = [i for i, seg in enumerate(report.segments) if s.term in getattr(seg, field)]
+            for i in where:
+                shown.add(i)
+                anchor = f"{prefix}-{n}-{i}"
+                parts.append(_passage(report.segments[i], titles, mp3, anchor, 4, lexicon, report))
+            parts.append("</section>")
     index = {id(seg): i for i, seg in enumerate(report.segments)}
     rest = [seg for seg in worst_first(report.segments, worst) if index[id(seg)] not in shown]
     parts.append(f'<h2 id="sentences">Sentences heard least well ({len(rest)})</h2>')

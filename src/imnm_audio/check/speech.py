@@ -16,7 +16,15 @@ from ..pronounce import TERM_MARK_RE, heard_as
 from ..script import Script
 from .align import assign
 from .report import CheckReport, SegmentResult
-from .terms import clean_mentions, heard_instead, in_place, key_terms, suspects
+from .terms import (
+    Suspect,
+    clean_mentions,
+    dropped_with,
+    heard_instead,
+    in_place,
+    key_terms,
+    suspects,
+)
 
 __all__ = ["check_speech", "key_terms"]
 
@@ -29,6 +37,7 @@ def check_speech(
     lexicon: Lexicon,
     thresholds: Thresholds,
     model: Path | None = None,
+    confirm: Path | None = None,
 ) -> None:
     """Recognise the episode; score it per chapter, and each segment for the report.
 
@@ -38,6 +47,15 @@ def check_speech(
     50 per chapter, 63 in windows). Words are given to sentences by aligning them with
     the script (`align.py`), not by their times. Episode scores compare whole chapters;
     sentence scores show where to listen.
+
+    A key term missed on both listenings is *spoken wrong* (a suspect, which fails the
+    check) only where there is evidence it was said wrong: the recogniser heard other
+    words in its place, and the second opinion (`confirm`, a stronger model hearing the
+    sentence alone) missed it too. Where the second opinion hears it, or (without one)
+    the recogniser heard nothing of a stretch of words around it on both listenings
+    (`dropped_with`), it is *not confirmed by the recogniser*: listed, not failed.
+    tiny.en drops whole runs of rare names (a list of 60 brand names in brackets, heard
+    as nothing) that Whisper base hears; those are the recogniser's limits.
     """
     words_to_expect = glossary(script, lexicon)
     said = [
@@ -46,12 +64,12 @@ def check_speech(
         for segment, span in zip(chapter.segments, timing["segments"], strict=True)
     ]
 
-    def hear(begin: float, finish: float) -> list[Word]:
+    def hear(begin: float, finish: float, by: Path | None = model) -> list[Word]:
         # Prompted with the glossary words this stretch says: a shorter prompt is
         # decoded faster, and points the recogniser at no word it will not hear.
         text = " ".join(t for a, b, t in said if begin <= (a + b) / 2 <= finish)
         prompt = [w for w in words_to_expect if _says(text, w)]
-        return _hear(samples16, begin, finish, prompt, model, script.meta.language)
+        return _hear(samples16, begin, finish, prompt, by, script.meta.language)
 
     report.model = model_name(model)
     everything = []
@@ -70,6 +88,8 @@ def check_speech(
     wanted: dict[str, int] = {}
     found: dict[str, int] = {}
     instead: dict[str, list[str]] = {}
+    doubted: dict[str, int] = {}  # mentions missed, but not confirmed as spoken wrong
+    doubted_as: dict[str, list[str]] = {}
     for chapter, timing in zip(script.chapters, timings, strict=True):
         begin = timing["segments"][0]["start"] - 0.3
         finish = timing["segments"][-1]["end"] + 0.3
@@ -90,6 +110,7 @@ def check_speech(
             got = {t: min(terms.count(t), in_place(t, ref, hyp)) for t in set(terms)}
             missed = [t for t in dict.fromkeys(terms) if got[t] < terms.count(t)]
             again = ""
+            unconfirmed: list[str] = []
             if missed:
                 # A second listening, to this sentence alone, as a person would play a
                 # passage again: a term said wrongly is misheard both times; a slip of
@@ -101,6 +122,26 @@ def check_speech(
                 for t in missed:
                     got[t] = max(got[t], min(terms.count(t), clean_mentions(t, ref2, hyp2)))
                 missed = [t for t in missed if got[t] < terms.count(t)]
+                opinion = None
+                if missed and confirm is not None:
+                    words3 = hear(start - PAD_S, end + PAD_S, confirm)
+                    opinion = compare(expected, " ".join(w.text for w in words3))
+                wrong = []
+                for t in missed:
+                    short = terms.count(t) - got[t]
+                    if opinion is not None:  # the stronger model decides
+                        forgiven = min(short, clean_mentions(t, *opinion))
+                    elif dropped_with(t, ref, hyp) and dropped_with(t, ref2, hyp2):
+                        forgiven = short  # a stretch heard as nothing, twice
+                    else:
+                        forgiven = 0
+                    if forgiven:
+                        doubted[t] = doubted.get(t, 0) + forgiven
+                        doubted_as.setdefault(t, []).append(heard_instead(t, ref, hyp))
+                        unconfirmed.append(t)
+                    if forgiven < short:
+                        wrong.append(t)
+                missed = wrong
             for t in missed:
                 instead.setdefault(t, []).append(heard_instead(t, ref, hyp))
             for t, heard_n in got.items():
@@ -119,9 +160,19 @@ def check_speech(
                     word_errors(ref, hyp) / max(1, len(ref)),
                     missed,
                     again,
+                    unconfirmed,
                 )
             )
-    report.suspects = suspects(wanted, found, instead)
+    forgiven_found = {t: found.get(t, 0) + doubted.get(t, 0) for t in wanted}
+    report.suspects = suspects(wanted, forgiven_found, instead)
+    named = {s.term for s in report.suspects}
+    report.unconfirmed = [
+        Suspect(t, wanted[t], found.get(t, 0), doubted_as.get(t, []))
+        for t in sorted(doubted, key=str.lower)
+        if t not in named
+    ]
+    report.key_terms_unconfirmed = sum(doubted.values())
+    report.second_opinion = model_name(confirm) if confirm is not None else ""
     report.terms = {t: (n, found[t]) for t, n in wanted.items()}
     report.wer = errors / max(1, words)
     limit = wer_limit(thresholds.max_wer, words)
@@ -133,25 +184,46 @@ def check_speech(
         f"{thresholds.max_wer:.0%}, and more by chance in a short episode, up to "
         f"{2 * thresholds.max_wer:.0%})",
     )
-    misses = report.key_terms_total - report.key_terms_heard
+    # Recall is judged on the mentions not shown to be said wrong: a mention the
+    # recogniser could not confirm is neither heard nor a miss of the narration's.
+    misses = report.key_terms_total - report.key_terms_heard - report.key_terms_unconfirmed
+    judged = report.key_terms_total - report.key_terms_unconfirmed
+    recall = (judged - misses) / judged if judged else 1.0
+    doubt = (
+        f"; {report.key_terms_unconfirmed} more not confirmed by the recogniser"
+        if report.key_terms_unconfirmed
+        else ""
+    )
     report.add(
         "speech",
         "key-term recall",
-        report.recall >= thresholds.min_key_term_recall
-        or misses <= thresholds.key_term_misses_allowed,
-        f"{report.key_terms_heard} of {report.key_terms_total} heard as intended "
-        f"({report.recall:.1%}; at least {thresholds.min_key_term_recall:.0%}, or at most "
-        f"{thresholds.key_term_misses_allowed} missed)",
+        recall >= thresholds.min_key_term_recall or misses <= thresholds.key_term_misses_allowed,
+        f"{report.key_terms_heard} of {report.key_terms_total} heard as intended{doubt} "
+        f"({recall:.1%} of those judged; at least {thresholds.min_key_term_recall:.0%}, or at "
+        f"most {thresholds.key_term_misses_allowed} missed)",
     )
     report.add(
         "speech",
-        "no suspect terms",
+        "no term spoken wrong",
         not report.suspects,
-        "every key term heard in most of its mentions"
+        "no key term heard as something else in most of its mentions"
         if not report.suspects
-        else "missed in most mentions: "
+        else "heard as something else in most mentions: "
         + ", ".join(f"{s.term} ({s.heard} of {s.wanted})" for s in report.suspects),
     )
+    if report.unconfirmed:
+        why = (
+            f"missed by the recogniser twice, heard by {report.second_opinion}"
+            if report.second_opinion
+            else "in a stretch heard as nothing on two listenings"
+        )
+        report.add(
+            "speech",
+            "terms not confirmed by the recogniser",
+            True,
+            f"{why}; listen to them, not a failure: "
+            + ", ".join(t.term for t in report.unconfirmed),
+        )
 
 
 def wer_limit(max_wer: float, words: int) -> float:

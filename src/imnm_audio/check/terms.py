@@ -159,6 +159,27 @@ def clean_mentions(term: str, reference: list[str], heard: list[str]) -> int:
     return clean
 
 
+DROPOUT_WORDS = 3  # a run of words heard as nothing this long is the recogniser's
+
+
+def dropped_with(term: str, reference: list[str], heard: list[str]) -> bool:
+    """Was the term heard as nothing, inside a run of at least DROPOUT_WORDS words of the
+    script heard as nothing? tiny.en drops whole stretches of rare names that it cannot
+    spell (a bracket of brand names); a voice that swallows one word leaves a gap of
+    one word, and that is a defect to hear."""
+    wanted = normalise(term)
+    n = len(wanted)
+    starts = [i for i in range(len(reference) - n + 1) if _same(reference[i : i + n], wanted)]
+    if not starts:
+        return False
+    matcher = difflib.SequenceMatcher(None, reference, heard, autojunk=False)
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag == "delete" and i2 - i1 >= DROPOUT_WORDS:
+            if any(i1 <= s and s + n <= i2 for s in starts):
+                return True
+    return False
+
+
 def heard_instead(term: str, reference: list[str], heard: list[str]) -> str:
     """What the recogniser wrote where the script has `term` (aligned word by word),
     with any words it heard squeezed in beside it ("roman iv" for an IV read as a

@@ -20,6 +20,7 @@ class Context:
     lexicon: Lexicon
     language: str = "en-US"  # the factsheet's: decides date order, phone region, spelling
     introduced: set[str] = field(default_factory=set)
+    initialisms: set[str] = field(default_factory=set)  # defined by their words: spelled
     protected: list[str] = field(default_factory=list)
 
     @property

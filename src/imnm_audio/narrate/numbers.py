@@ -135,6 +135,7 @@ def speak_phone_numbers(text: str, ctx: Context) -> str:
     other English-speaking and Iberian regions ("(617) 555-0142" in a UK leaflet);
     short numbers after "call", "dial" or "ring" ("call 999", "NHS 111")."""
     home = region(ctx.language)
+    first = len(ctx.protected)  # every span protected here from now on is a number
     for where in (home, *[r for r in _OTHER_REGIONS if r != home]):
         leniency = Leniency.VALID if where == home else Leniency.STRICT_GROUPING
         out, last = [], 0
@@ -177,7 +178,34 @@ def speak_phone_numbers(text: str, ctx: Context) -> str:
         return match.group(1) + ctx.protect(" ".join(digits))
 
     calls = ctx.locale.call_words
-    return re.sub(rf"(\b(?i:{calls})\s+)(\d{{3,6}})\b(?!\d|[.,:/]\d)", short, text)
+    text = re.sub(rf"(\b(?i:{calls})\s+)(\d{{3,6}})\b(?!\d|[.,:/]\d)", short, text)
+    return _separate_listed_numbers(text, ctx, first)
+
+
+def _separate_listed_numbers(text: str, ctx: Context, first: int) -> str:
+    """Numbers in a list ("800-598-4668, 586-776-3900, or 202-466-8511") each set
+    apart by a pause and the list's word: said with only commas between, their digit
+    groups run on into one long number. The word is the list's own ("or", "and"), or
+    "or" where there is none ("0800 123 4567 / 0800 765 4321")."""
+    words = ctx.locale
+    number = rf"{OPEN}(\d+){CLOSE}"
+    separator = rf"(?:\s*[,/]\s*|\s+)(?:(?i:{words.or_}|{words.and_})\s+)?"
+    runs = re.compile(rf"{number}(?:{separator}{number})+")
+
+    def is_number(index: str) -> bool:
+        return int(index) >= first
+
+    def listed(match: re.Match[str]) -> str:
+        parts = re.split(rf"({number})", match.group(0))
+        # [before, number, its index, between, number, its index, ..., after]
+        tokens, indices, gaps = parts[1::3], parts[2::3], parts[0::3][1:-1]
+        if not all(is_number(i) for i in indices):
+            return match.group(0)
+        said = [g for g in gaps if re.search(rf"(?i:\b(?:{words.or_}|{words.and_})\b)", g)]
+        word = re.search(r"\w+", said[-1]).group(0).lower() if said else words.or_
+        return f"; {word} ".join(tokens)
+
+    return runs.sub(listed, text)
 
 
 def _digits_in_groups(raw: str, number: phonenumbers.PhoneNumber | None, ctx: Context) -> str:

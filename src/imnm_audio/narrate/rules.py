@@ -14,8 +14,9 @@ from ..content import (
     URL_IN_TEXT_RE,
     Term,
 )
+from ..initialisms import matches_initials
 from ..pronounce import mark, mark_respelled
-from ..respell import looks_like_respelling, respells
+from ..respell import looks_like_respelling, respells, stress_in_capitals
 from ..vocabulary import covering_term, is_rare
 from .addresses import spoken_url
 from .context import CLOSE, OPEN, PROTECTED_RE, Context
@@ -65,6 +66,33 @@ def rewrite_visual_references(text: str, ctx: Context) -> str:
     )
 
 
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_CITATION_RE = re.compile(
+    # "[1]", "[2, 3]", "[4-6]": numbers in square brackets are references in a leaflet.
+    r"[ \t]*\[\d{1,3}(?:[ \t]*[,–-][ \t]*\d{1,3})*\]"
+    # "disagree.²", "benefit¹", "trials²,³": superscript digits after punctuation or a
+    # word of three letters or more ("m²", "cm²" and "10⁹" are units and powers).
+    rf"|(?:(?<=[.,;:!?)\]’'\"])|(?<=[^\W\d_]{{3}}))[{_SUPERSCRIPTS}]+"
+    rf"(?:[,⁻–-][{_SUPERSCRIPTS}]+)*"
+)
+
+
+def drop_citation_marks(text: str, ctx: Context) -> str:
+    """Drop reference marks ("It may help.[1]", "Some disagree.²"): they point to a list
+    of sources a listener cannot follow, and said aloud they are stray numbers."""
+    return _CITATION_RE.sub("", text)
+
+
+def speak_marks_and_plurals(text: str, ctx: Context) -> str:
+    """Trademark signs are silent ("Aristocort®", "Kenacort™"), a copyright sign is
+    said once ("© Copyright 2024" -> "Copyright 2024"; "© 2024" -> "copyright 2024"),
+    and an optional plural is read as the plural ("Brand Name(s)" -> "Brand Names")."""
+    text = re.sub(r"[®™℠]", "", text)
+    text = re.sub(r"©\s*(?=(?i:copyright)\b)|(?<=(?i:copyright))\s*©", "", text)
+    text = text.replace("©", " copyright ")
+    return re.sub(r"(?<=[^\W\d_])\((e?s)\)(?!\w)", r"\1", text)
+
+
 _WORDS_THEN_PARENS_RE = re.compile(r"((?:[\w'’-]+[ \t]+){0,3}[\w'’-]+)[ \t]*\(([^()\n]+)\)")
 
 
@@ -78,7 +106,7 @@ def read_respellings(text: str, ctx: Context) -> str:
     """
 
     def respelled(match: re.Match[str]) -> str:
-        words, inside = match.group(1).split(), match.group(2).strip()
+        words, inside = match.group(1).split(), stress_in_capitals(match.group(2))
         if not looks_like_respelling(inside):
             return match.group(0)
         # Hyphens join one word's syllables, so spaces then part words; without hyphens
@@ -123,6 +151,8 @@ def define_acronyms_in_parentheses(text: str, ctx: Context) -> str:
     def define(match: re.Match[str]) -> str:
         acronym = match.group(1)
         ctx.introduced.add(acronym)
+        if matches_initials(acronym, match.string[: match.start()]):
+            ctx.initialisms.add(acronym.rstrip("s") if acronym[:-1].isupper() else acronym)
         return f", {ctx.locale.or_} {acronym},"
 
     return re.sub(r"\s*\(([A-Z][A-Z0-9]{1,7}s?)\)", define, text)
@@ -167,9 +197,9 @@ def read_capitals(text: str, ctx: Context) -> str:
     as "N G 12", "IMURAN" said as a word (and listed for review). A word is given to the
     engine in lower case, so no engine spells it."""
     out, last = [], 0
-    for cap in capitals(text, ctx.language):
+    for cap in capitals(text, ctx.language, ctx.initialisms):
         out.append(text[last : cap.start])
-        out.append(ctx.protect(cap.spoken(ctx.locale.plural_s)))
+        out.append(ctx.protect(cap.spoken()))
         last = cap.end
     return "".join(out) + text[last:]
 
@@ -229,6 +259,8 @@ def tidy_punctuation(text: str, ctx: Context) -> str:
 
 RULES: list[Rule] = [
     remove_markup,
+    drop_citation_marks,
+    speak_marks_and_plurals,
     rewrite_visual_references,
     speak_numerals,
     read_respellings,

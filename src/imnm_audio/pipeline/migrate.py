@@ -66,7 +66,7 @@ def migrate_script(project: Project, factsheet: Factsheet, kind: ScriptKind, pat
 
 def _as_written_then(segment: Segment, lexicon: Lexicon, engine: str) -> Segment:
     """What format 1 wrote for this segment: the engine's forms in place of the terms."""
-    return replace(segment, spoken=render(segment.spoken, lexicon, engine))
+    return replace(segment, spoken=render(segment.spoken, lexicon, engine, language=""))
 
 
 def mark_forms(spoken: str, lexicon: Lexicon, engine: str) -> str:

@@ -205,6 +205,7 @@ def check_results(paths: Paths, slug: str) -> dict[str, Any] | None:
         "total": data.get("key_terms_total", 0),
         "findings": data.get("findings", []),
         "suspects": data.get("suspects", []),
+        "unconfirmed": data.get("unconfirmed", []),
     }
 
 

@@ -72,4 +72,3 @@ class Locale:
     section_words: str
     call_words: str
     month_abbreviations: dict[str, int] = field(default_factory=dict)
-    plural_s: bool = True  # English-style 'GPs' said "G P's"

@@ -164,5 +164,4 @@ PORTUGUESE = Locale(
         "nov": 11,
         "dez": 12,
     },
-    plural_s=False,
 )

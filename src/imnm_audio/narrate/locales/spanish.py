@@ -164,5 +164,4 @@ SPANISH = Locale(
         "nov": 11,
         "dic": 12,
     },
-    plural_s=False,
 )
