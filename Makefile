@@ -30,6 +30,10 @@ protections: $(STAMP)  ## take each import protection out in turn and watch its 
 structure: $(STAMP)  ## sections and titles against hand labels (needs the corpus: IMNM_CORPUS=DIR)
 	$(BIN)/python benchmarks/import_structure.py --json benchmarks/results/import_structure.json --readme
 
+fresh: $(STAMP)  ## leaflets never tuned on, heard by Whisper base (IMNM_FRESH="FILE ..."; needs ../shared/tools/whisper-base)
+	$(BIN)/python benchmarks/fresh_leaflets.py --model "$$(bash ../shared/tools/whisper-base | tail -1)" \
+		--json benchmarks/results/fresh_leaflets.json $(IMNM_FRESH)
+
 calibrate: $(STAMP)  ## the check's scores on 5 fresh syntheses of every factsheet with each offline voice
 	$(BIN)/python benchmarks/calibrate.py --runs 5 --engine hibari --engine piper
 

@@ -39,6 +39,7 @@ class CheckReport:
     slug: str
     engine: str = ""  # the engine the script was written for: whose lexicon forms to show
     wer: float = 0.0
+    words: int = 0  # in the script, as the word error rate counts them
     key_terms_heard: int = 0
     key_terms_total: int = 0
     findings: list[Finding] = field(default_factory=list)
@@ -118,6 +119,7 @@ def write_reports(
         "slug": slug,
         "passed": report.passed,
         "wer": round(report.wer, 4),
+        "words": report.words,
         "key_terms_heard": report.key_terms_heard,
         "key_terms_total": report.key_terms_total,
         "model": report.model,

@@ -175,6 +175,7 @@ def check_speech(
     report.second_opinion = model_name(confirm) if confirm is not None else ""
     report.terms = {t: (n, found[t]) for t, n in wanted.items()}
     report.wer = errors / max(1, words)
+    report.words = words
     limit = wer_limit(thresholds.max_wer, words)
     report.add(
         "speech",
