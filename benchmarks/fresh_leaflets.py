@@ -39,6 +39,7 @@ def fill(factsheet: Path) -> None:
         "organisation": "The publisher of the leaflet",
         "summary": "A patient leaflet, read aloud.",
         "published": dated.group(1) if dated else "2026-01-01",
+        "source_url": "https://example.org/leaflet",
     }
     for field, value in values.items():
         text = re.sub(rf"^{field}: 'TODO \(import\).*$", f"{field}: '{value}'", text, flags=re.M)
