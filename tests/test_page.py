@@ -241,7 +241,8 @@ def test_review_page_plays_each_passage_alone_and_passes_axe(  # type: ignore[no
         page = browser.new_page()
         page.goto(url + "tcf/review.html")
         assert page.locator("h2").all_inner_texts() == [
-            "Suspect terms (1)",
+            "Spoken wrong (1)",
+            "Not confirmed by the recogniser (0)",
             "Sentences heard least well (1)",
         ]
         assert page.get_by_role("heading", name="IV", exact=True).count() == 1
