@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: audio test lint scripts check bench calibrate stress studio clean protections structure
+.PHONY: audio test lint scripts check bench calibrate stress studio clean protections structure fresh starter-lexicon
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ structure: $(STAMP)  ## sections and titles against hand labels (needs the corpu
 fresh: $(STAMP)  ## leaflets never tuned on, heard by Whisper base (IMNM_FRESH="FILE ..."; needs ../shared/tools/whisper-base)
 	$(BIN)/python benchmarks/fresh_leaflets.py --model "$$(bash ../shared/tools/whisper-base | tail -1)" \
 		--json benchmarks/results/fresh_leaflets.json $(IMNM_FRESH)
+
+starter-lexicon: $(STAMP)  ## count medicine and condition names in leaflets (IMNM_LEAFLETS="DIR ..."), hear each with two recognisers
+	$(BIN)/python benchmarks/starter_lexicon.py count $(IMNM_LEAFLETS) --hold-out $(notdir $(IMNM_FRESH))
+	$(BIN)/python benchmarks/starter_lexicon.py hear --model "$$(bash ../shared/tools/whisper-base | tail -1)"
 
 calibrate: $(STAMP)  ## the check's scores on 5 fresh syntheses of every factsheet with each offline voice
 	$(BIN)/python benchmarks/calibrate.py --runs 5 --engine hibari --engine piper

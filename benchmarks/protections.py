@@ -371,6 +371,20 @@ PROTECTIONS += [
         LEAFLET + "::-k a_of_spelled or keep_their_a",
     ),
     Protection(
+        "the check reads 'D M A R Ds' as the recogniser's 'DMARDs'",
+        "listen.py",
+        '    text = re.sub(r"(?<=\\b[A-Z] [A-Z])s\\b", " s", text)',
+        "    pass",
+        LEAFLET + "::-k spelled_plurals",
+    ),
+    Protection(
+        "a British spelling counts as heard in the recogniser's American one",
+        "check/terms.py",
+        "    words, wanted = [us_spelling(w) for w in words], [us_spelling(w) for w in wanted]",
+        "    pass",
+        LEAFLET + "::-k british_spelling",
+    ),
+    Protection(
         "trademark signs silent, copyright said once, '(s)' read as the plural",
         "narrate/rules.py",
         "    speak_marks_and_plurals,\n",

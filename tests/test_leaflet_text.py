@@ -162,6 +162,13 @@ def test_spelled_letters_keep_their_a_and_their_plural() -> None:
     assert render("D M A R D", NO_LEXICON, "piper", "es-ES") == "D M A R D"
 
 
+def test_the_check_compares_spelled_plurals_as_the_recogniser_writes_them() -> None:
+    from imnm_audio.listen import normalise
+
+    # The script's "D M A R Ds" is what the recogniser writes "DMARDs".
+    assert normalise("Ask about D M A R Ds and G Ps.") == normalise("Ask about DMARDs and GPs.")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", VOICES)
 def test_the_a_of_spelled_letters_is_heard(engine: str) -> None:
@@ -294,3 +301,22 @@ def test_a_second_opinion_folder_is_checked_and_named(tmp_path: Path, capsys) ->
     assert main(["check", "--confirm-with", str(tmp_path / "nowhere"), *folders(root)]) == 2
     err = capsys.readouterr().err
     assert "--confirm-with: there is no such folder" in err and "leave --confirm-with out" in err
+
+
+@pytest.mark.parametrize(
+    ("term", "heard"),
+    [
+        ("oedema", "your doctor may talk about edema"),
+        ("anaemia", "anemia is common"),
+        ("gonorrhoea", "gonorrhea"),
+        ("leucocytosis", "leukocytosis"),
+    ],
+)
+def test_a_british_spelling_is_heard_in_the_recognisers_american_one(term: str, heard: str) -> None:
+    from imnm_audio.check.terms import count
+    from imnm_audio.listen import normalise
+
+    # The recogniser writes American spelling: a UK leaflet's word said right was
+    # counted as missed ("oedema" heard "edema").
+    assert count(term, normalise(heard)) == 1
+    assert count("oedema", normalise("a demo")) == 0

@@ -197,6 +197,8 @@ def normalise(text: str) -> list[str]:
     text = re.sub(r"°\s?C\b", " degrees Celsius ", re.sub(r"°\s?F\b", " degrees Fahrenheit ", text))
     # A spelled acronym's plural ("D M A R D's") is the acronym's: "dmards".
     text = re.sub(r"(?<=\b[A-Z] [A-Z])['’]s\b", " s", text)
+    # ...and so is one written the scripts' way, "D M A R Ds", "G Ps".
+    text = re.sub(r"(?<=\b[A-Z] [A-Z])s\b", " s", text)
     # The recogniser sometimes glues a spelled letter to the next word ("IM and
     # MDiagnosed"): capitals before a capitalised word are letters of their own.
     text = re.sub(r"\b([A-Z]+)(?=[A-Z][a-z]{2,})", r"\1 ", text)

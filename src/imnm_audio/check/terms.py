@@ -86,7 +86,7 @@ def count(term: str, heard: list[str]) -> int:
         return _digits(heard).count(re.sub(r"\D", "", term))
     wanted = normalise(term)
     n = len(wanted)
-    target = "".join(wanted)
+    target = us_spelling("".join(wanted))
     # Never for a number: "4 milligrams" is not close enough to "2 milligrams".
     fuzzy = len(target) >= FUZZY_MIN_LENGTH and not re.search(r"\d", term)
     hits = i = 0
@@ -96,7 +96,7 @@ def count(term: str, heard: list[str]) -> int:
             used = n
         elif fuzzy:
             for width, need in ((n, FUZZY_RATIO), (n + 1, FUZZY_RATIO_JOINED)):
-                joined = "".join(heard[i : i + width])
+                joined = us_spelling("".join(heard[i : i + width]))
                 if difflib.SequenceMatcher(None, target, joined).ratio() >= need:
                     used = width
                     break
@@ -218,12 +218,28 @@ def suspects(
 
 
 def _same(words: list[str], wanted: list[str]) -> bool:
-    """The term's words, its last one also as a plural ("DMARDs" for a DMARD)."""
+    """The term's words, its last one also as a plural ("DMARDs" for a DMARD), in
+    either spelling of English (a British leaflet's "oedema" is heard "edema")."""
+    words, wanted = [us_spelling(w) for w in words], [us_spelling(w) for w in wanted]
     return words == wanted or (
         len(words) == len(wanted) > 0
         and words[:-1] == wanted[:-1]
         and words[-1] == wanted[-1] + "s"
     )
+
+
+_BRITISH_RE = re.compile(
+    r"(?<=[a-z])ae(?=[a-z])|(?<=[a-z])oe(?=[a-z])|^oe(?=[a-z]{3})|^ae(?=[a-z]{3})"
+)
+
+
+def us_spelling(word: str) -> str:
+    """A medical word in American spelling, the recogniser's: "ae" and "oe" are "e"
+    (anaemia, haemoglobin, oedema, oesophagus, diarrhoea, caesarean, foetus) and "leuc"
+    is "leuk"; for comparing a term with what was heard, never for what is said."""
+    if len(word) < 5:
+        return word
+    return _BRITISH_RE.sub("e", word).replace("leuc", "leuk")
 
 
 PHONE_TERM_RE = re.compile(r"(?:plus )?\d(?:[ ,]+\d)+")
