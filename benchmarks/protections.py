@@ -385,6 +385,13 @@ PROTECTIONS += [
         LEAFLET + "::-k british_spelling",
     ),
     Protection(
+        "a slash ends a run of spelled letters in what is compared",
+        "listen.py",
+        '    text = re.sub(r"[.,;:!?()/]+", " | ", text)',
+        '    text = re.sub(r"[.,;:!?()]+", " | ", text)',
+        LEAFLET + "::-k either_side_of_a_slash",
+    ),
+    Protection(
         "trademark signs silent, copyright said once, '(s)' read as the plural",
         "narrate/rules.py",
         "    speak_marks_and_plurals,\n",

@@ -48,6 +48,14 @@ def heard(text: str, engine: str) -> str:
 VOICES = ["hibari", "piper"]
 
 
+def heard_in_most(text: str, engine: str, right) -> bool:  # type: ignore[no-untyped-def]
+    """Whether what was heard is `right` in most takes, as `lexicon try` judges: Piper's
+    model draws random noise as it speaks, so one take varies from run to run (a test
+    judging one Piper take failed by chance); hibari speaks the same every time."""
+    takes = 1 if engine == "hibari" else 3
+    return sum(bool(right(heard(text, engine))) for _ in range(takes)) * 2 > takes
+
+
 # ------------------------------------------------------------ "Is", "As", "Us"
 
 
@@ -72,7 +80,7 @@ def test_es_is_a_word_in_spanish() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", VOICES)
 def test_a_question_starting_with_is_is_heard_as_is(engine: str) -> None:
-    assert heard("Is there any treatment?", engine).startswith("is there")
+    assert heard_in_most("Is there any treatment?", engine, lambda w: w.startswith("is there"))
 
 
 # ------------------------------------------------------------ printed pronunciation guides
@@ -169,11 +177,23 @@ def test_the_check_compares_spelled_plurals_as_the_recogniser_writes_them() -> N
     assert normalise("Ask about D M A R Ds and G Ps.") == normalise("Ask about DMARDs and GPs.")
 
 
+def test_letters_either_side_of_a_slash_are_two_terms() -> None:
+    from imnm_audio.check.terms import count
+    from imnm_audio.listen import normalise
+
+    # A leaflet's reference "HIC/LFT/1974/15", said "H I C/L F T/...": the letters ran
+    # together into "hiclft", so neither term could be found in what was said.
+    said = normalise("Reference: H I C/L F T/1974/15")
+    assert count("HIC", said) == 1 and count("LFT", said) == 1
+    assert normalise("HIC/LFT/1974/15")[:2] == ["hic", "lft"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", VOICES)
 def test_the_a_of_spelled_letters_is_heard(engine: str) -> None:
     # Given "D M A R D's", hibari was heard "DMRDs": the A said as the article.
-    assert "dmard" in heard("Ask your doctor about DMARDs.", engine).replace(" ", "")
+    said = "Ask your doctor about DMARDs."
+    assert heard_in_most(said, engine, lambda w: "dmard" in w.replace(" ", ""))
 
 
 # ------------------------------------------------------------ symbols
@@ -199,9 +219,11 @@ def test_trademarks_are_silent_copyright_is_said_once_and_optional_plurals_read(
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", VOICES)
 def test_no_trademark_is_heard(engine: str) -> None:
-    words = heard("Aristocort® and Kenacort™. © Copyright 2024.", engine)
-    assert "registered" not in words and "trademark" not in words
-    assert words.count("copyright") + words.count("copper") == 1, words
+    def right(words: str) -> bool:
+        marks = "registered" in words or "trademark" in words
+        return not marks and words.count("copyright") + words.count("copper") == 1
+
+    assert heard_in_most("Aristocort® and Kenacort™. © Copyright 2024.", engine, right)
 
 
 # ------------------------------------------------------------ numbers in a list
@@ -233,8 +255,8 @@ def test_numbers_in_a_list_are_set_apart_by_a_pause_and_the_list_word(text: str,
 @pytest.mark.parametrize("engine", VOICES)
 def test_numbers_in_a_list_are_heard_as_separate_numbers(engine: str) -> None:
     # With commas alone both voices were heard as one long number.
-    words = heard("Call 800-598-4668, 586-776-3900, or 202-466-8511.", engine)
-    assert words.count(" or ") == 2, words
+    said = "Call 800-598-4668, 586-776-3900, or 202-466-8511."
+    assert heard_in_most(said, engine, lambda words: words.count(" or ") == 2)
 
 
 # ------------------------------------------------------------ citation marks

@@ -208,7 +208,8 @@ def normalise(text: str) -> list[str]:
     # is read) compare equal, and "2025" against "2025" still does.
     text = re.sub(r"\b\d{3,}\b", lambda m: " ".join(m.group(0)), text)
     text = re.sub(r"\b(\d{1,2})\b", lambda m: _number(int(m.group(1))), text)
-    text = re.sub(r"[.,;:!?()]+", " | ", text)  # punctuation ends a run of spelled letters
+    # Punctuation ends a run of spelled letters, and so does a slash ("H I C/L F T").
+    text = re.sub(r"[.,;:!?()/]+", " | ", text)
     text = re.sub(r"[^a-z0-9'| ]+", " ", text).replace("'s ", "s ")
     words = text.replace("'", "").split()
     out: list[str] = []
