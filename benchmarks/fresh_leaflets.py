@@ -98,6 +98,12 @@ def one(document: Path, model: Path, work: Path) -> dict[str, object]:
         "not_confirmed": [s["term"] for s in tiny["unconfirmed"]],
         "failed_findings": [f["name"] for f in tiny["findings"] if not f["passed"]],
         "spoken_wrong_heard_as": {s["term"]: s["heard_as"] for s in tiny["suspects"]},
+        # Where each was missed: what the script said, what was heard, and heard again.
+        "spoken_wrong_where": [
+            {k: seg[k] for k in ("spoken", "heard", "heard_again", "missed_terms")}
+            for seg in tiny["segments"]
+            if seg["missed_terms"]
+        ],
     }
 
 

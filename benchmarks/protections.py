@@ -326,6 +326,16 @@ PROTECTIONS = [
     ),
 ]
 
+PROTECTIONS.append(
+    Protection(
+        "a link over two overlapping lines read in the order drawn, not letter-interleaved",
+        "importer/pdf_about.py",
+        "    return by_flow if words(by_flow) > words(by_place) else by_place or \"\"",
+        "    return by_place or \"\"",
+        "tests/test_import.py::test_a_link_over_two_overlapping_lines_keeps_each_line_whole",
+    )
+)
+
 LEAFLET = "tests/test_leaflet_text.py"
 PROTECTIONS += [
     Protection(

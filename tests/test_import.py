@@ -468,3 +468,25 @@ def test_a_pdfs_links_keep_the_text_under_them(tmp_path: Path) -> None:
         ("Visit Test Charity online.", "https://www.example.org/help"),
         ("Call the helpline.", "tel:+441234567890"),
     ]
+
+
+def test_a_link_over_two_overlapping_lines_keeps_each_line_whole(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    from imnm_audio.importer.pdf import read_pdf
+
+    # A feedback box: "Have your say" with the address set small over the same band,
+    # under one link. Sorted by place, their letters interleaved ("Hwawvwe. uyhocuwr").
+    path = tmp_path / "overlap.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("Helvetica", 12)
+    page.drawString(72, 720, "Tell us what you think of this leaflet.")
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(72, 700, "Have your say")
+    page.setFont("Helvetica", 9)
+    page.drawString(74, 702, "www.example.org/feedback")
+    page.linkURL("https://www.example.org/feedback", (70, 696, 200, 716), relative=0)
+    page.save()
+    ((text, url),) = read_pdf(path).links
+    assert url == "https://www.example.org/feedback"
+    assert "Have your say" in text and "www.example.org/feedback" in text, text

@@ -88,15 +88,31 @@ def links_of(pages: list[Any]) -> list[tuple[str, str]]:
             if not uri:
                 continue
             try:
-                inside = page.crop(
+                under = page.crop(
                     (link["x0"], link["top"], link["x1"], link["bottom"]), strict=False
-                ).extract_text()
+                )
+                inside = _readable(under.extract_text(), under.extract_text(use_text_flow=True))
             except Exception:  # a box off the page
                 inside = ""
             text = " ".join((inside or "").split())
             if text:
                 out.append((text, uri))
     return out
+
+
+def _readable(by_place: str | None, by_flow: str | None) -> str:
+    """The text under a link as a reader reads it. Letters are put in order by where
+    they sit; two lines that overlap under one link ("Have your say" set beside a
+    smaller "www.uhcw.nhs.uk/feedback") then interleave letter by letter ("Hwawvwe.
+    uyhocuwr"). In the order they were drawn they do not: that order is taken when
+    more of its words are words of the language."""
+    from ..vocabulary import zipf
+
+    def words(text: str | None) -> float:
+        tokens = re.findall(r"[A-Za-z]{2,}", text or "")
+        return sum(zipf(t.lower()) >= 3.0 for t in tokens) / len(tokens) if tokens else 0.0
+
+    return by_flow if words(by_flow) > words(by_place) else by_place or ""
 
 
 def about(doc: Document, meta: dict[str, Any], lang: Any, furniture: list[str]) -> None:
