@@ -330,8 +330,8 @@ PROTECTIONS.append(
     Protection(
         "a link over two overlapping lines read in the order drawn, not letter-interleaved",
         "importer/pdf_about.py",
-        "    return by_flow if words(by_flow) > words(by_place) else by_place or \"\"",
-        "    return by_place or \"\"",
+        '    return by_flow if words(by_flow) > words(by_place) else by_place or ""',
+        '    return by_place or ""',
         "tests/test_import.py::test_a_link_over_two_overlapping_lines_keeps_each_line_whole",
     )
 )
@@ -400,6 +400,13 @@ PROTECTIONS += [
         '    text = re.sub(r"[.,;:!?()/]+", " | ", text)',
         '    text = re.sub(r"[.,;:!?()]+", " | ", text)',
         LEAFLET + "::-k either_side_of_a_slash",
+    ),
+    Protection(
+        "initialisms said one after another are each heard",
+        "check/terms.py",
+        "        elif n == 1 and _in_letter_run(term, target, heard[i]):",
+        "        elif False:",
+        LEAFLET + "::-k said_together",
     ),
     Protection(
         "trademark signs silent, copyright said once, '(s)' read as the plural",

@@ -342,3 +342,14 @@ def test_a_british_spelling_is_heard_in_the_recognisers_american_one(term: str, 
     # counted as missed ("oedema" heard "edema").
     assert count(term, normalise(heard)) == 1
     assert count("oedema", normalise("a demo")) == 0
+
+
+def test_initialisms_said_together_are_each_heard() -> None:
+    from imnm_audio.check.terms import count
+    from imnm_audio.listen import normalise
+
+    # "Reference: H I C/L F T/1974/15" was heard "H-I-C-L-F-T-1974-15": one run.
+    heard = normalise("reference, H -I -C -L -F -T -1974 -15.")
+    assert count("HIC", heard) == 1 and count("LFT", heard) == 1
+    assert count("NHS", normalise("the nhsx team")) == 1  # not a word: letters
+    assert count("ACE", normalise("an acetic acid")) == 0  # a word, not letters

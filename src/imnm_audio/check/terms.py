@@ -94,6 +94,8 @@ def count(term: str, heard: list[str]) -> int:
         used = 0
         if _same(heard[i : i + n], wanted) or (n == 1 and heard[i] == "anti" + target):
             used = n
+        elif n == 1 and _in_letter_run(term, target, heard[i]):
+            used = 1
         elif fuzzy:
             for width, need in ((n, FUZZY_RATIO), (n + 1, FUZZY_RATIO_JOINED)):
                 joined = us_spelling("".join(heard[i : i + width]))
@@ -103,6 +105,19 @@ def count(term: str, heard: list[str]) -> int:
         hits += bool(used)
         i += max(1, used)
     return hits
+
+
+def _in_letter_run(term: str, target: str, word: str) -> bool:
+    """Initialisms said one after the other ("H I C, L F T") are heard as one run of
+    letters ("H-I-C-L-F-T", compared as "hiclft"): an initialism at either end of a
+    heard run of letters that is not a word was heard."""
+    if not re.fullmatch(r"[A-Z]{2,6}", term) or len(word) <= len(target):
+        return False
+    if not word.isalpha() or not word.startswith(target) and not word.endswith(target):
+        return False
+    from ..vocabulary import zipf
+
+    return zipf(word) < 2.0
 
 
 def in_place(term: str, reference: list[str], heard: list[str]) -> int:
