@@ -184,6 +184,7 @@ def test_letters_either_side_of_a_slash_are_two_terms() -> None:
     # A leaflet's reference "HIC/LFT/1974/15", said "H I C/L F T/...": the letters ran
     # together into "hiclft", so neither term could be found in what was said.
     said = normalise("Reference: H I C/L F T/1974/15")
+    assert said[1:3] == ["hic", "lft"], said  # each term has its place in what was said
     assert count("HIC", said) == 1 and count("LFT", said) == 1
     assert normalise("HIC/LFT/1974/15")[:2] == ["hic", "lft"]
 
