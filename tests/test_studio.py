@@ -498,6 +498,26 @@ def tab_to(page: object, name: str, limit: int = 120) -> None:
     raise AssertionError(f"'{name}' cannot be reached with the Tab key")
 
 
+def choose_by_key(page: object) -> object:
+    """Open the focused file field's chooser with the Space key, as a keyboard user
+    does. Chromium opens a chooser only for a page whose window has the focus; with
+    the earlier tests' pages in the same browser, the focus could still be moving to
+    this one when the key was pressed, and the chooser never came (CI, 7 Dec 2026).
+    So the key is pressed once the page has the focus, and again if it was lost."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        page.bring_to_front()  # type: ignore[attr-defined]
+        page.wait_for_function("document.hasFocus()", timeout=10_000)  # type: ignore[attr-defined]
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:  # type: ignore[attr-defined]
+                page.keyboard.press("Space")  # type: ignore[attr-defined]
+            return chooser.value
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("the file field's chooser did not open from the keyboard")
+
+
 def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
     root = empty_project(tmp_path / "project")
     pdf = leaflet_pdf(tmp_path, "Keyboard leaflet.pdf")
@@ -509,9 +529,7 @@ def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
         page.goto(f"{studio.base}/?token={studio.token}")
         page.bring_to_front()  # the keyboard goes to the focused page (an earlier test's is closed)
         tab_to(page, "PDF, Word (.docx) or saved web page")
-        with page.expect_file_chooser() as chooser:
-            keys.press("Space")
-        chooser.value.set_files(str(pdf))
+        choose_by_key(page).set_files(str(pdf))
         tab_to(page, "Import the document")
         keys.press("Enter")
         page.wait_for_url(re.compile(r"\?imported=1$"))
