@@ -222,10 +222,11 @@ def review_words(
                     seen[key] = ReviewWord(old.word, old.why, old.line, old.count + 1, old.say)
                 else:
                     seen[key] = ReviewWord(word, why, _line_of(word, source), 1)
-    return list(seen.values())
+    # A word respelled but not otherwise listed was still used at least once.
+    return [w if w.count else ReviewWord(w.word, w.why, w.line, 1, w.say) for w in seen.values()]
 
 
-_WORDS_THEN_PARENS_RE = re.compile(r"((?:[\w'’-]+[ \t]+){0,3}[\w'’-]+)[ \t]*\(([^()\n]+)\)")
+WORDS_THEN_PARENS_RE = re.compile(r"((?:[\w'’-]+[ \t]+){0,3}[\w'’-]+)[ \t]*\(([^()\n]+)\)")
 
 
 def printed_respellings(text: str) -> dict[str, str]:
@@ -233,7 +234,7 @@ def printed_respellings(text: str) -> dict[str, str]:
     capitals ("Acetylcholine (uh-SEE-tul-KOH-leen)"; "Myasthenia gravis (my-us-THEE-nee-uh
     GRAV-us)" gives each word its part), as the narration reads them (rules.py)."""
     found: dict[str, str] = {}
-    for match in _WORDS_THEN_PARENS_RE.finditer(text):
+    for match in WORDS_THEN_PARENS_RE.finditer(text):
         inside = stress_in_capitals(match.group(2))
         if not looks_like_respelling(inside):
             continue

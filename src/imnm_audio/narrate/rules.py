@@ -17,7 +17,7 @@ from ..content import (
 from ..initialisms import matches_initials
 from ..pronounce import mark, mark_respelled
 from ..respell import looks_like_respelling, respells, stress_in_capitals
-from ..vocabulary import covering_term, is_rare
+from ..vocabulary import WORDS_THEN_PARENS_RE, covering_term, is_rare
 from .addresses import spoken_url
 from .context import CLOSE, OPEN, PROTECTED_RE, Context
 from .dates import speak_around_the_clock, speak_dates, speak_days, speak_times
@@ -93,9 +93,6 @@ def speak_marks_and_plurals(text: str, ctx: Context) -> str:
     return re.sub(r"(?<=[^\W\d_])\((e?s)\)(?!\w)", r"\1", text)
 
 
-_WORDS_THEN_PARENS_RE = re.compile(r"((?:[\w'’-]+[ \t]+){0,3}[\w'’-]+)[ \t]*\(([^()\n]+)\)")
-
-
 def read_respellings(text: str, ctx: Context) -> str:
     """Say "inflammation (IN fluh MAY shun)" once, the way the respelling says: the
     word is marked `{inflammation|IN fluh MAY shun}` and each engine is given the
@@ -120,7 +117,7 @@ def read_respellings(text: str, ctx: Context) -> str:
         kept = " ".join(words[:-best])
         return (kept + " " if kept else "") + ctx.protect(mark_respelled(written, inside))
 
-    return _WORDS_THEN_PARENS_RE.sub(respelled, text)
+    return WORDS_THEN_PARENS_RE.sub(respelled, text)
 
 
 def define_synonyms_in_parentheses(text: str, ctx: Context) -> str:
