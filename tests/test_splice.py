@@ -140,3 +140,20 @@ def test_a_cut_off_stream_is_refused(tmp_path: Path) -> None:
         read_stream(data[:-100])
     with pytest.raises(SpliceError, match="Layer III"):
         read_stream(b"RIFF" + data[4:])
+
+
+@pytest.mark.parametrize(("rate", "tail"), [(RATE, 5), (RATE, 23), (44100, 40), (RATE, 0)])
+def test_an_encoded_stream_plays_exactly_its_samples(tmp_path: Path, rate: int, tail: int) -> None:
+    # LAME, through ffmpeg, pads a last frame shorter than 47 samples with silence and
+    # counts it as music (up to 46 samples too many): the Info frame is written again.
+    from imnm_audio.cache import ClipCache
+    from imnm_audio.pipeline.encoding import encode_all
+
+    frame = 1152 * rate // 44100
+    samples = noise(2.0)[: frame * 20 + tail]
+    (stream,) = encode_all(
+        [(samples, "tail")], rate, SETTINGS, ClipCache(tmp_path, enabled=False), tmp_path
+    )
+    (tmp_path / "tail.mp3").write_bytes(stream)
+    assert len(decode(tmp_path / "tail.mp3")) == len(samples) * 44100 // rate
+    assert read_stream(stream).samples == len(samples) * 44100 // rate

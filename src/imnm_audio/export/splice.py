@@ -188,6 +188,23 @@ def splice(streams: list[Stream], samples: int) -> bytes:
     return bytes(info) + b"".join(stream.audio for stream in streams)
 
 
+def exact_length(data: bytes, samples: int) -> bytes:
+    """An encoded stream whose Info frame tells gapless players to play exactly the
+    `samples` output samples it was made from.
+
+    ffmpeg's LAME encoder pads a last frame of fewer than 47 samples (after resampling)
+    with silence and counts that silence as music, so a stream whose length is not a
+    whole number of frames can play up to 46 samples too long. The audio frames are
+    kept; only the Info frame's padding (and its CRC) is written again. A stream that
+    is not longer than `samples`, or is not a stream with a LAME tag, is returned
+    unchanged (a shorter one has no more sound to play)."""
+    try:
+        stream = read_stream(data)
+        return splice([stream], samples) if stream.samples > samples else data
+    except SpliceError:
+        return data
+
+
 def _toc(info_size: int, sizes: list[int]) -> bytes:
     """The Xing seek table: byte position (/256 of the file) at each percent of the frames,
     sampled into "bags" as ffmpeg's mp3 muxer does."""

@@ -14,6 +14,7 @@ import numpy as np
 from ..cache import ClipCache, code_fingerprint, samples_key
 from ..content import AudioSettings
 from ..export.mp3 import codec_gain_db, encode_mp3
+from ..export.splice import exact_length
 from ..ffmpeg import ffmpeg_exe
 
 
@@ -22,7 +23,9 @@ def _encoder() -> dict[str, object]:
     path, size and time)."""
     binary = os.stat(ffmpeg_exe())
     return {
-        "code": code_fingerprint("imnm_audio.export.mp3", "imnm_audio.ffmpeg"),
+        "code": code_fingerprint(
+            "imnm_audio.export.mp3", "imnm_audio.export.splice", "imnm_audio.ffmpeg"
+        ),
         "ffmpeg": [ffmpeg_exe(), binary.st_size, binary.st_mtime_ns],
     }
 
@@ -55,6 +58,9 @@ def encode_all(
             path = folder / f".{name}.mp3"
             encode_mp3(samples, rate, path, **settings)
             data = path.read_bytes()
+            out_rate = settings["sample_rate"]
+            if len(samples) * out_rate % rate == 0:  # the Info frame says the true length
+                data = exact_length(data, len(samples) * out_rate // rate)
             path.unlink()
             cache.put_bytes(key, ".mp3", data)
         return key, data
