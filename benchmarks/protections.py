@@ -331,6 +331,22 @@ PROTECTIONS = [
         "pass",
         "tests/test_splice.py::test_an_encoded_stream_plays_exactly_its_samples",
     ),
+    Protection(
+        "a table of labels and values read row by row",
+        "importer/pdf_reading.py",
+        "    if label is not None:\n"
+        "        _read_rows(items, label, page, out, counter, column, boxed)\n"
+        "        return",
+        "    pass",
+        f"{FAITHFUL}::test_a_table_of_names_and_their_details_is_read_row_by_row",
+    ),
+    Protection(
+        "tight one-line rows of a label table stay apart",
+        "importer/pdf_reading.py",
+        "            rows = [([a], [b]) for a, b in zip(left, right, strict=True)]",
+        "            pass",
+        f"{FAITHFUL}::test_a_table_of_names_and_their_details_is_read_row_by_row",
+    ),
 ]
 
 PROTECTIONS.append(

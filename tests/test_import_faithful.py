@@ -811,3 +811,68 @@ def test_the_page_objects_made_here_are_pdfplumbers(tmp_path: Path) -> None:
                 assert made == page.parse_objects()
                 compared += len(made.get("char", []))
     assert compared > 1000
+
+
+def test_a_table_of_names_and_their_details_is_read_row_by_row(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A contacts table without rules (a name in bold on the left, the role and a phone
+    number on the right, wrapping) is read a row at a time: each row a paragraph that
+    starts with its label, so a number is never run into the next row's name; a label
+    over two lines is one label; tight one-line rows ("Telephone", "Email") stay apart."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    source = tmp_path / "contacts.pdf"
+    canvas = Canvas(str(source))
+    canvas.setFont("Helvetica-Bold", 20)
+    canvas.drawString(60, 780, "Migraine and headache")
+    canvas.setFont("Helvetica", 11)
+    canvas.drawString(60, 750, "Headaches are common, and most can be treated at home with rest.")
+    canvas.setFont("Helvetica-Bold", 14)
+    canvas.drawString(60, 720, "Useful contacts")
+    rows = [
+        ("Dr Ann Thomas", ["Consultant Neurologist and Headache Specialist"]),
+        ("Colette Smith", ["Clinical Nurse Specialist in Headache Disorders", "024 7696 7419"]),
+        ("Chelsea Baldwin", ["Secretary to Dr Thomas 024 7696 5114"]),
+    ]
+    y = 695.0
+    for name, details in rows:
+        canvas.setFont("Helvetica-Bold", 11)
+        canvas.drawString(60, y, name)
+        canvas.setFont("Helvetica", 11)
+        for n, detail in enumerate(details):
+            canvas.drawString(200, y - 13 * n, detail)
+        y -= 13 * len(details) + 9
+    y -= 10
+    canvas.setFont("Helvetica-Bold", 11)
+    canvas.drawString(60, y, "Certainty of the")
+    canvas.drawString(60, y - 13, "evidence")
+    canvas.setFont("Helvetica", 11)
+    for n, line in enumerate(
+        ["Evidence was uncertain for recurrence and minor complications when",
+         "the two were compared, and the group made the advice by consensus."]
+    ):  # fmt: skip
+        canvas.drawString(200, y - 13 * n, line)
+    y -= 45
+    for label, value in [("Telephone", "0161 496 0000"), ("Email", "help@example.org")]:
+        canvas.setFont("Helvetica-Bold", 11)
+        canvas.drawString(60, y, label)
+        canvas.setFont("Helvetica", 11)
+        canvas.drawString(200, y, value)
+        y -= 13
+    canvas.save()
+    code, _, err = run_import(source, project, capsys, "--slug", "x")
+    assert code == 0, err
+    body = (project / "content" / "x" / "factsheet.md").read_text(encoding="utf-8")
+    paragraphs = [" ".join(p.split()) for p in body.split("\n---\n", 1)[1].split("\n\n")]
+    for expected in [
+        "**Dr Ann Thomas:** Consultant Neurologist and Headache Specialist",
+        "**Colette Smith:** Clinical Nurse Specialist in Headache Disorders 024 7696 7419",
+        "**Chelsea Baldwin:** Secretary to Dr Thomas 024 7696 5114",
+        "**Certainty of the evidence:** Evidence was uncertain for recurrence and minor "
+        "complications when the two were compared, and the group made the advice by consensus.",
+        "**Telephone:** 0161 496 0000",
+        "**Email:** help@example.org",
+    ]:
+        assert expected in paragraphs, (expected, paragraphs)
+    assert "Useful contacts" in [h.lstrip("# ") for h in paragraphs if h.startswith("#")]

@@ -117,7 +117,7 @@ CASES = [
     ),
     ("en-GB", "Call 020 7946 0958.", "Call 0 2 0, 7 9 4 6, 0 9 5 8."),
     ("en-US", "Call (212) 555-0143.", "Call 2 1 2, 5 5 5, 0 1 4 3."),
-    ("en-GB", "Text 07911 123456.", "Text 0 7 9 1 1, 1 2 3 4 5 6."),
+    ("en-GB", "Text 07911 123456.", "Text 0 7 9 1 1, 1 2 3, 4 5 6."),
     ("en-GB", "Open 9am to 5pm.", "Open 9 a m to 5 p m."),
     ("en-US", "Open 9 a.m. to 5 p.m.", "Open 9 a m to 5 p m."),
     ("en-GB", "On 2025-03-12.", "On 12 March 2025."),
@@ -238,6 +238,12 @@ LEAFLET_LINES = [
     ),
     ("en-GB", "Our Dublin office: 01 234 5678.", "Our Dublin office: 0 1, 2 3 4, 5 6 7 8."),
     ("en-US", "Our London office: 020 7946 0958.", "Our London office: 0 2 0, 7 9 4 6, 0 9 5 8."),
+    (
+        "en-GB",
+        "Please ask contact 024 76967419 and we will help.",  # a long group: its parts
+        "Please ask contact 0 2 4, 7 6 9 6, 7 4 1 9 and we will help.",
+    ),
+    ("en-GB", "Ring 02476967419 today.", "Ring 0 2 4, 7 6 9 6, 7 4 1 9 today."),
     ("en-GB", "Type II diabetes is common.", "Type 2 diabetes is common."),
     ("en-GB", "Stage IV cancer needs other treatment.", "Stage 4 cancer needs other treatment."),
     ("en-US", "A grade 3 reaction is serious.", "A grade 3 reaction is serious."),

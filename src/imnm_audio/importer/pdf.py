@@ -341,7 +341,10 @@ def _blocks(
                 blocks.append(block)
             prev = None
             continue
-        found = headings.levels.get(index)
+        found = None if line.row else headings.levels.get(index)  # a row's label is no heading
+        new_row = bool(line.row) and (prev is None or prev.row != line.row)
+        if prev is not None and prev.row == line.row and prev.label and not line.label:
+            _label_ends(blocks[-1])  # "Colette Smith: Clinical Nurse Specialist ..."
         if found is not None:
             kind, level, ordered, words = "heading", found[0], False, list(line.words)
         else:
@@ -375,10 +378,12 @@ def _blocks(
             item_x = indent(line, words[0].x0 if words else line.x1 + 2)
         elif (
             prev is None
+            or new_row
             or not blocks
             or blocks[-1].kind == "heading"
             or _gap(prev, line) > max(line_gap * 2.2, body * 0.5)
             or abs(line.size - prev.size) > 0.5
+            and not (line.row and prev.row == line.row)
             or blocks[-1].kind == "li"
             and not continues_item(line)
             or _ended(prev, line, right_edge)
@@ -388,6 +393,13 @@ def _blocks(
             _join(blocks[-1], runs)
         prev = line
     return [b for b in blocks if b.text]
+
+
+def _label_ends(block: Block) -> None:
+    """A table row's label, before its value: ended by a colon unless it ends already."""
+    last = block.runs[-1] if block.runs else None
+    if last is not None and not last.text.rstrip().endswith((":", ".", "?", "!", ";", ",")):
+        block.runs[-1] = Run(last.text.rstrip() + ": ", last.bold, last.href)
 
 
 def _ended(prev: Line, line: Line, right_edge: dict[tuple[int, int], float]) -> bool:

@@ -64,6 +64,8 @@ class Line:
     x1: float = 0.0
     column: int = 0  # the part of the page it was read in (0: the page; a column; a box)
     boxed: bool = False  # read inside a drawn box
+    row: int = 0  # the row of a table of labels and values it belongs to (0: none)
+    label: bool = False  # a row's label (left), rather than its value
 
     def __post_init__(self) -> None:
         # Right to left (Arabic, Hebrew) when most of the line's letters are.

@@ -235,6 +235,19 @@ def _vertical_gutters(items: list[Item]) -> list[tuple[float, float]]:
     return [g for g in gutters if not _rows(items, g)]
 
 
+def _label_gutter(items: list[Item]) -> tuple[float, float] | None:
+    """The space between a table's labels and their values, when the part is such a
+    table and has no columns (`_rows`)."""
+    boxes = [_box(i) for i in items]
+    if len(boxes) < 2 or any(isinstance(i, Panel) for i in items):
+        return None
+    sizes = [w.size for w in items if isinstance(w, Word) and w.size > 0] or [10.0]
+    for gutter in _gaps(((b[0], b[2]) for b in boxes), max(MIN_GUTTER, median(sizes) * 0.6)):
+        if _rows(items, gutter):
+            return gutter
+    return None
+
+
 def _rows(items: list[Item], gutter: tuple[float, float]) -> bool:
     """Is this "gutter" the space in rows of a label and its value ("Telephone:  0161
     ...")? The left side is short lines level with lines on the right, none a list item;
@@ -286,6 +299,10 @@ def _read(
             counter[0] += 1
             _read(part, page, out, counter, counter[0], boxed)
         return
+    label = _label_gutter(items)
+    if label is not None:
+        _read_rows(items, label, page, out, counter, column, boxed)
+        return
     bands = _horizontal_bands(items)
     if len(bands) > 1:
         joined = _columns_together(bands)
@@ -295,6 +312,53 @@ def _read(
             _read(band, page, out, counter, column, boxed)
         return
     _leaf(items, page, out, counter, column, boxed)
+
+
+def _read_rows(
+    items: list[Item],
+    gutter: tuple[float, float],
+    page: int,
+    out: list[Line],
+    counter: list[int],
+    column: int,
+    boxed: bool,
+) -> None:
+    """A table of labels and their values ("Colette Smith | Clinical Nurse Specialist
+    ... 024 7696 7419") read row by row: each row's label lines, then its value lines,
+    marked with the row, so the row becomes a paragraph of its own that starts with its
+    label ("Colette Smith: Clinical Nurse ...") and a phone number at a value's end is
+    never run into the next row's name. A row is a band of the table with clear space
+    above and below; a band of one-line labels level with one-line values, set close,
+    is a row for each line ("Telephone: ..." then "Email: ..."). A band with no label,
+    or whose label goes on in lower case or a bracket ("(S-CAT)"), is more of the row
+    before."""
+    rows: list[tuple[list[list[Word]], list[list[Word]]]] = []
+    for band in _horizontal_bands(items):
+        words = [i for i in band if isinstance(i, Word)]
+        left = _group_lines([w for w in words if (w.x0 + w.x1) / 2 < gutter[1] - 0.01])
+        right = _group_lines([w for w in words if (w.x0 + w.x1) / 2 >= gutter[1] - 0.01])
+        if rows and (not left or left[0][0].text[:1].islower() or left[0][0].text[:1] == "("):
+            rows[-1][0].extend(left)
+            rows[-1][1].extend(right)
+        elif (
+            len(left) >= 2
+            and len(left) == len(right)
+            and all(_level(a[0], b[0]) for a, b in zip(left, right, strict=True))
+            and not any(line[0].text[:1].islower() for line in left[1:])
+        ):
+            rows += [([a], [b]) for a, b in zip(left, right, strict=True)]
+        else:
+            rows.append((left, right))
+    for labels, values in rows:
+        counter[0] += 1
+        for words_of_line, is_label in [(w, True) for w in labels] + [(w, False) for w in values]:
+            line = Line(words_of_line, page, column=column, boxed=boxed)
+            line.row, line.label = counter[0], is_label
+            out.append(line)
+
+
+def _level(a: Word, b: Word) -> bool:
+    return abs(a.bottom - b.bottom) <= max(2.0, a.size * 0.25)
 
 
 def _split_at(items: list[Item], gutters: list[tuple[float, float]]) -> list[list[Item]]:

@@ -210,11 +210,22 @@ def _separate_listed_numbers(text: str, ctx: Context, first: int) -> str:
 
 def _digits_in_groups(raw: str, number: phonenumbers.PhoneNumber | None, ctx: Context) -> str:
     groups = re.findall(r"\d+", raw)
-    if len(groups) == 1 and number is not None:  # no breaks: the national format's groups
+    if number is not None and (len(groups) == 1 or max(map(len, groups)) > 5):
+        # Printed without breaks ("02476967419", "024 76967419"): the national format's.
         national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
         groups = re.findall(r"\d+", national)
+    # A group of more than five digits is heard as one long number: in threes and fours.
+    groups = [part for group in groups for part in _chunks(group)]
     prefix = f"{ctx.locale.plus} " if raw.lstrip().startswith("+") else ""
     return prefix + ", ".join(" ".join(group) for group in groups)
+
+
+def _chunks(digits: str) -> list[str]:
+    """Digits in groups ending in fours, threes before them ("123 4567", "123 456 7890")."""
+    if len(digits) <= 5:
+        return [digits]
+    head = 4 if len(digits) % 4 == 0 else 3
+    return [digits[:head], *_chunks(digits[head:])]
 
 
 def speak_blood_pressure(text: str, ctx: Context) -> str:
