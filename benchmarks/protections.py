@@ -473,6 +473,13 @@ PROTECTIONS += [
         "if False:",
         LEAFLET + "::-k defined_by_its_initials",
     ),
+    Protection(
+        "a DOI said as its address",
+        "narrate/rules.py",
+        '    text = _DOI_RE.sub(lambda m: f"https://doi.org/{m.group(1)}", text)',
+        "    pass",
+        LEAFLET + "::-k doi",
+    ),
 ]
 
 

@@ -354,3 +354,20 @@ def test_initialisms_said_together_are_each_heard() -> None:
     assert count("HIC", heard) == 1 and count("LFT", heard) == 1
     assert count("NHS", normalise("the nhsx team")) == 1  # not a word: letters
     assert count("ACE", normalise("an acetic acid")) == 0  # a word, not letters
+
+
+# ------------------------------------------------------------------ DOIs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Canadian Journal of Diabetes. 2018; doi:10.1016/j.jcjd.2017.10.023.",
+        "Diabetes Care. 2022; DOI: 10.2337/dc22-S002.",
+        "Diabetes Care. 2022; https://doi.org/10.2337/dc22-S002.",
+    ],
+)
+def test_a_doi_is_said_as_its_address_not_as_numbers(text: str) -> None:
+    said = script(text)
+    assert said.endswith("; doi dot org."), said
+    assert not re.search(r"\d \d|dc22|jcjd|10\.", said), said
