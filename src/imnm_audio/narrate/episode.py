@@ -28,7 +28,7 @@ from .rules import Context, speak
 from .sentences import split_sentences
 
 # Bump when a rule changes what is spoken, so existing scripts are reported stale.
-NARRATION_VERSION = 11
+NARRATION_VERSION = 12
 
 PAUSE_SENTENCE = 350
 PAUSE_PARAGRAPH = 700
