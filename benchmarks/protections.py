@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "imnm_audio"
 FAITHFUL = "tests/test_import_faithful.py"
+STUDIO = "tests/test_studio.py"
 HIDDEN_PDF = f"{FAITHFUL}::test_pdf_text_a_reader_cannot_see_is_left_out_and_named"
 SHOWN_PDF = f"{FAITHFUL}::test_pdf_text_a_reader_sees_is_kept_once"
 HIDDEN_PAGE = f"{FAITHFUL}::test_page_text_its_visitors_cannot_see_is_left_out_and_named"
@@ -479,6 +480,69 @@ PROTECTIONS += [
         '    text = _DOI_RE.sub(lambda m: f"https://doi.org/{m.group(1)}", text)',
         "    pass",
         LEAFLET + "::-k doi",
+    ),
+    Protection(
+        "the studio's token opens it once",
+        "studio/security.py",
+        "        self.token = None  # used: it no longer opens the studio",
+        "        pass",
+        STUDIO + "::test_the_token_is_exchanged_once_for_a_session_and_leaves_the_address",
+    ),
+    Protection(
+        "the studio's cookie holds a session, not the token",
+        "studio/security.py",
+        "        session = secrets.token_urlsafe(32)",
+        "        session = given",
+        STUDIO + "::test_the_token_is_exchanged_once_for_a_session_and_leaves_the_address",
+    ),
+    Protection(
+        "security headers on every answer of the studio",
+        "studio/security.py",
+        "        return _secured(response, request.url.path)",
+        "        return response",
+        STUDIO + "::test_every_answer_carries_the_security_headers",
+    ),
+    Protection(
+        "a request another site started is refused",
+        "studio/security.py",
+        'if site not in (None, "same-origin", "none") or (changes and site == "none"):',
+        "if False:",
+        STUDIO + "::test_a_request_another_site_started_is_refused",
+    ),
+    Protection(
+        "the studio's Host check is always on",
+        "studio/security.py",
+        "        if host not in self.hosts:",
+        "        if self.hosts and host not in self.hosts:",
+        STUDIO + "::test_the_host_check_is_always_on_and_a_remote_host_needs_allowing",
+    ),
+    Protection(
+        "a studio other computers reach needs --allow-remote",
+        "studio/__init__.py",
+        "    if not loopback(host) and not allow_remote:",
+        "    if False:",
+        STUDIO + "::test_the_host_check_is_always_on_and_a_remote_host_needs_allowing",
+    ),
+    Protection(
+        "the studio serves no file through a symbolic link",
+        "studio/app.py",
+        "        linked = any(",
+        "        linked = False and any(",
+        STUDIO + "::test_built_files_are_never_served_through_a_symbolic_link",
+    ),
+    Protection(
+        "the check listens for no number inside a DOI",
+        "vocabulary.py",
+        "EMAIL_RE.sub(blank, DOI_RE.sub(blank, text))",
+        "EMAIL_RE.sub(blank, text)",
+        LEAFLET + "::-k number_inside_a_doi",
+    ),
+    Protection(
+        "the check splits letters glued to a number",
+        "listen.py",
+        '    text = re.sub(r"(?<=[A-Za-z])(?=\\d{3})", " ", text)',
+        "    pass",
+        LEAFLET + "::-k glued_to_the_number",
     ),
 ]
 

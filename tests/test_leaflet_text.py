@@ -371,3 +371,21 @@ def test_a_doi_is_said_as_its_address_not_as_numbers(text: str) -> None:
     said = script(text)
     assert said.endswith("; doi dot org."), said
     assert not re.search(r"\d \d|dc22|jcjd|10\.", said), said
+
+
+def test_the_check_listens_for_no_number_inside_a_doi() -> None:
+    from imnm_audio.check.terms import key_terms
+
+    display = "Canadian Journal of Diabetes. 2018; doi:10.1016/j.jcjd.2017.10.023."
+    terms = key_terms(display, NO_LEXICON, script(display))
+    assert not any(re.search(r"\d", t) for t in terms), terms
+
+
+def test_the_check_hears_letters_glued_to_the_number_after_them() -> None:
+    from imnm_audio.check.terms import count
+    from imnm_audio.listen import normalise
+
+    # "C N S 0 2 4, ..." is written "CNS024 .7696 .5294" by the recogniser.
+    heard = normalise("Secretary to Headache Disorder CNS024 .7696 .5294.")
+    assert count("CNS", heard) == 1
+    assert count("0 2 4, 7 6 9 6, 5 2 9 4", heard) == 1

@@ -5,6 +5,7 @@ listen, check. Axe runs on every page the journey opens."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import socket
@@ -20,7 +21,7 @@ import yaml
 from conftest import FACTSHEET, LEXICON, PODCAST, write_project
 from documents import make_pdf
 from imnm_audio.studio.app import make_app
-from imnm_audio.studio.security import COOKIE, csrf_for, new_token
+from imnm_audio.studio.security import cookie_name, csrf_for, new_token
 
 HIBARI_PODCAST = PODCAST.replace("engine: piper", "engine: hibari").replace(
     "voice: en_US-joe-medium", "voice: heart"
@@ -31,7 +32,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "studio"
 class Studio:
     """The studio's app served on a free local port, as `imnm-audio studio` serves it."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, hosts: set[str] | None = None) -> None:
         import uvicorn
 
         self.root = root
@@ -40,7 +41,8 @@ class Studio:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        app = make_app(root, self.token, {f"127.0.0.1:{self.port}", f"localhost:{self.port}"})
+        names = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"} if hosts is None else hosts
+        app = make_app(root, self.token, names)
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -50,10 +52,22 @@ class Studio:
             assert time.monotonic() < deadline, "the studio did not start"
             time.sleep(0.02)
 
+    @functools.cached_property
+    def session(self) -> str:
+        """The session the one-time token is exchanged for (once: the token is then used)."""
+        with httpx.Client(base_url=self.base) as first:
+            answer = first.get(f"/?token={self.token}")
+            assert answer.status_code == 303, answer.text
+            return answer.cookies[cookie_name(self.port)]
+
+    @property
+    def cookie(self) -> str:
+        return f"{cookie_name(self.port)}={self.session}"
+
     def client(self) -> httpx.Client:
         """A client holding the studio's cookie, as a browser does after the first visit."""
-        client = httpx.Client(base_url=self.base, cookies={COOKIE: self.token}, timeout=60)
-        return client
+        cookies = {cookie_name(self.port): self.session}
+        return httpx.Client(base_url=self.base, cookies=cookies, timeout=60)
 
     @property
     def csrf(self) -> str:
@@ -122,16 +136,131 @@ def test_without_the_token_every_page_is_refused(studio: Studio) -> None:
         assert anyone.post("/sheet/tcf/build", data={"csrf": studio.csrf}).status_code == 403
 
 
-def test_the_token_in_the_address_becomes_a_cookie_and_leaves_the_address(
+def test_the_token_is_exchanged_once_for_a_session_and_leaves_the_address(
     studio: Studio,
 ) -> None:
     with httpx.Client(base_url=studio.base) as browser:
-        first = browser.get(f"/?token={studio.token}")
-        assert first.status_code == 303 and first.headers["location"] == "/"
+        first = browser.get(f"/?token={studio.token}&q=x")
+        assert first.status_code == 303 and first.headers["location"] == "/?q=x"
         cookie = first.headers["set-cookie"]
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+        name, value = cookie.split(";")[0].split("=", 1)
+        assert name == cookie_name(studio.port)  # two studios keep their own
+        assert value != studio.token and studio.token not in cookie  # a session, not the token
         page = browser.get("/")
         assert page.status_code == 200 and "Test Condition Factsheet" in page.text
+    # The token opens the studio once: the address again, in another browser, is refused.
+    with httpx.Client(base_url=studio.base) as other:
+        again = other.get(f"/?token={studio.token}")
+        assert again.status_code == 403 and "used" in again.text
+        assert "set-cookie" not in again.headers
+        # Nor does the token itself work as the cookie.
+        other.cookies.set(cookie_name(studio.port), studio.token)
+        assert other.get("/").status_code == 403
+
+
+def test_every_answer_carries_the_security_headers(studio: Studio) -> None:
+    (studio.root / "audio" / "tcf").mkdir(parents=True)
+    (studio.root / "audio" / "tcf" / "tcf.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    with studio.client() as client, httpx.Client(base_url=studio.base) as anyone:
+        answers = {
+            "page": client.get("/"),
+            "status": client.get("/sheet/tcf/status"),
+            "style": client.get("/static/studio.css"),
+            "built file": client.get("/audio/tcf/tcf.vtt"),
+            "not found": client.get("/audio/tcf/none.mp3"),
+            "refused": anyone.get("/"),
+            "wrong host": client.get("/", headers={"host": f"evil.example:{studio.port}"}),
+            "no csrf": client.post("/sheet/tcf/build"),
+        }
+    for what, answer in answers.items():
+        headers = answer.headers
+        csp = headers.get("content-security-policy", "")
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, what
+        assert headers.get("x-frame-options") == "DENY", what
+        assert headers.get("x-content-type-options") == "nosniff", what
+        assert headers.get("referrer-policy") == "no-referrer", what
+        assert headers.get("cache-control") == "no-store", what
+    # The studio's own pages run only its own files: no inline script or style.
+    assert "'unsafe-inline'" not in answers["page"].headers["content-security-policy"]
+    assert answers["style"].headers["content-type"].startswith("text/css")
+
+
+def test_a_request_another_site_started_is_refused(studio: Studio) -> None:
+    """Fetch metadata: a page on another site, or another program's page on this
+    computer (another port is the same site), cannot reach the studio; its own pages
+    (same-origin) and an address typed in (none) can."""
+    before = (studio.root / "content" / "tcf" / "factsheet.md").read_bytes()
+    with studio.client() as client:
+        for site in ("cross-site", "same-site"):
+            headers = {"sec-fetch-site": site}
+            assert client.get("/", headers=headers).status_code == 403, site
+            answer = client.post(
+                "/sheet/tcf", data={"csrf": studio.csrf, "title": "Changed"}, headers=headers
+            )
+            assert answer.status_code == 403, site
+        for site in ("same-origin", "none"):
+            assert client.get("/", headers={"sec-fetch-site": site}).status_code == 200, site
+        answer = client.post(
+            "/sheet/tcf/build", headers={"sec-fetch-site": "none", "x-csrf-token": studio.csrf}
+        )
+        assert answer.status_code == 403  # a change never comes from a typed address
+    assert (studio.root / "content" / "tcf" / "factsheet.md").read_bytes() == before
+
+
+def test_the_host_check_is_always_on_and_a_remote_host_needs_allowing(tmp_path: Path) -> None:
+    from imnm_audio.errors import UsageError
+    from imnm_audio.studio import host_names, run_studio
+
+    assert host_names("127.0.0.1", 8765) >= {"127.0.0.1:8765", "localhost:8765"}
+    assert host_names("192.0.2.7", 9000) == {"192.0.2.7:9000"}
+    everywhere = host_names("0.0.0.0", 9000)
+    assert "localhost:9000" in everywhere and not any("evil" in n for n in everywhere)
+    root = write_project(tmp_path / "project", FACTSHEET, HIBARI_PODCAST, LEXICON)
+    # Refused before it listens (were it to serve, the thread would not end).
+    raised: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            run_studio(root, "0.0.0.0", 0)
+        except BaseException as err:  # noqa: BLE001 - what the thread raised is the finding
+            raised.append(err)
+
+    thread = threading.Thread(target=start, daemon=True)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), "the studio started on every address without --allow-remote"
+    assert isinstance(raised[0], UsageError) and "allow-remote" in str(raised[0])
+    # An app given no names answers none: the check cannot be switched off by accident.
+    served = Studio(root, hosts=set())
+    try:
+        assert httpx.get(f"{served.base}/?token={served.token}").status_code == 400
+    finally:
+        served.stop()
+
+
+def test_built_files_are_never_served_through_a_symbolic_link(
+    studio: Studio, tmp_path: Path
+) -> None:
+    secret = tmp_path / "outside"
+    secret.mkdir()
+    (secret / "tcf.vtt").write_text("a secret outside the project\n", encoding="utf-8")
+    audio = studio.root / "audio"
+    audio.mkdir()
+    (audio / "tcf").symlink_to(secret, target_is_directory=True)  # a folder linked out
+    (audio / "feed.xml").symlink_to(secret / "tcf.vtt")  # a file linked out
+    with studio.client() as client:
+        for url in ("/audio/tcf/tcf.vtt", "/audio/feed.xml"):
+            answer = client.get(url)
+            assert answer.status_code == 404, url
+            assert "secret" not in answer.text, url
+        (audio / "tcf").unlink()
+        (audio / "tcf").mkdir()
+        (audio / "tcf" / "tcf.vtt").symlink_to(secret / "tcf.vtt")  # a file in a folder
+        assert client.get("/audio/tcf/tcf.vtt").status_code == 404
+        (audio / "tcf" / "tcf.vtt").unlink()
+        (audio / "tcf" / "tcf.vtt").write_text("WEBVTT\n", encoding="utf-8")
+        assert client.get("/audio/tcf/tcf.vtt").status_code == 200
 
 
 def test_a_change_without_the_csrf_token_is_refused(studio: Studio) -> None:
@@ -158,7 +287,7 @@ def test_a_200_mb_upload_is_refused_before_it_is_read(studio: Studio) -> None:
         raw.sendall(
             (
                 f"POST /upload HTTP/1.1\r\nHost: 127.0.0.1:{studio.port}\r\n"
-                f"Cookie: {COOKIE}={studio.token}\r\nX-CSRF-Token: {studio.csrf}\r\n"
+                f"Cookie: {studio.cookie}\r\nX-CSRF-Token: {studio.csrf}\r\n"
                 "Content-Type: multipart/form-data; boundary=b\r\n"
                 f"Content-Length: {200 * 1024 * 1024}\r\n\r\n"
             ).encode()
@@ -329,7 +458,10 @@ def axe_clean(page: object) -> list[tuple[str, str]]:
     import axe_playwright_python
 
     axe = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text()
-    page.add_script_tag(content=axe)  # type: ignore[attr-defined]
+    # Through the DevTools protocol: the studio's pages allow no inline script (CSP).
+    session = page.context.new_cdp_session(page)  # type: ignore[attr-defined]
+    session.send("Runtime.evaluate", {"expression": axe})
+    session.detach()
     result = page.evaluate(  # type: ignore[attr-defined]
         "axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
@@ -728,6 +860,8 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
     write_scripts(studio.root)
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
+    refused: list[str] = []  # what the Content-Security-Policy blocked: nothing may be
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else 0)
     try:
         page.goto(f"{studio.base}/?token={studio.token}")
         for url in [
@@ -744,6 +878,9 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
             page.goto(studio.base + url)
             assert page.locator("h1").count() == 1, url
             assert axe_clean(page) == [], url
+            # The style sheet applied (from /static, not inline): the skip link is off screen.
+            assert page.locator(".skip").bounding_box()["x"] < 0, url  # type: ignore[index]
+        assert refused == []
         # An error beside its field is still clean, and tied to the field.
         page.goto(studio.base + "/sheet/tcf")
         page.get_by_label("Language", exact=True).fill("english please")

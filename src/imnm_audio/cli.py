@@ -363,7 +363,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_studio(args: argparse.Namespace) -> int:
     from .studio import run_studio
 
-    run_studio(args.project.resolve(), args.host, args.port)
+    run_studio(args.project.resolve(), args.host, args.port, allow_remote=args.allow_remote)
     return 0
 
 

@@ -335,7 +335,14 @@ def make_parser() -> argparse.ArgumentParser:
         "--host",
         default="127.0.0.1",
         help="address to listen on (default: 127.0.0.1, this computer only); another "
-        "address lets other computers in, always with the token",
+        "address lets other computers in, always with the token, and needs --allow-remote",
+    )
+    p.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="let --host be an address other computers reach; the studio speaks plain "
+        "HTTP, so anyone on that network can read what passes (use it only on a network "
+        "you trust, or behind an HTTPS proxy)",
     )
     p.add_argument(
         "--project",

@@ -202,6 +202,8 @@ def normalise(text: str) -> list[str]:
     # The recogniser sometimes glues a spelled letter to the next word ("IM and
     # MDiagnosed"): capitals before a capitalised word are letters of their own.
     text = re.sub(r"\b([A-Z]+)(?=[A-Z][a-z]{2,})", r"\1 ", text)
+    # ...or letters to the digits of a number after them ("C N S 0 2 4" heard "CNS024").
+    text = re.sub(r"(?<=[A-Za-z])(?=\d{3})", " ", text)
     text = text.lower().replace("’", "'")
     text = re.sub(r"(?<=[a-z0-9])\.(?=[a-z0-9])", "", text)  # web addresses: "myositis.org"
     # Longer numbers digit by digit, so "0800" and "0 8 0 0" (a phone number as it

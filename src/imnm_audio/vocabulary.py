@@ -24,7 +24,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .content import URL_IN_TEXT_RE, Lexicon, Term
+from .content import DOI_RE, URL_IN_TEXT_RE, Lexicon, Term
 from .respell import from_arpabet, looks_like_respelling, respells, stress_in_capitals
 
 RARE_ZIPF = 3.0
@@ -128,13 +128,13 @@ def covering_term(word: str, lexicon: Lexicon) -> Term | None:
 
 
 def without_addresses(text: str) -> str:
-    """Text with web and email addresses and inline respellings blanked out (the
+    """Text with web and email addresses, DOIs and inline respellings blanked out (the
     same length, so positions in it are positions in `text`)."""
 
     def blank(match: re.Match[str]) -> str:
         return " " * len(match.group(0))
 
-    text = URL_IN_TEXT_RE.sub(blank, EMAIL_RE.sub(blank, text))
+    text = URL_IN_TEXT_RE.sub(blank, EMAIL_RE.sub(blank, DOI_RE.sub(blank, text)))
     return _PARENS_RE.sub(
         lambda m: blank(m) if looks_like_respelling(m.group(1)) else m.group(0), text
     )

@@ -5,7 +5,7 @@
 `project.py` reads them all together. Everything after this package trusts its types.
 """
 
-from .common import LANGUAGE_RE, SLUG_RE, URL_IN_TEXT_RE, url_problem
+from .common import DOI_RE, LANGUAGE_RE, SLUG_RE, URL_IN_TEXT_RE, url_problem
 from .factsheet import Factsheet, FactsheetMeta, Link, find_factsheets, load_factsheet, parse_meta
 from .lexicon import Lexicon, Term, load_lexicon
 from .markdown import Block, BulletList, Heading, ListItem, Paragraph, Section, slugify
@@ -20,6 +20,7 @@ from .settings import (
 )
 
 __all__ = [
+    "DOI_RE",
     "LANGUAGE_RE",
     "SLUG_RE",
     "URL_IN_TEXT_RE",

@@ -8,6 +8,9 @@ from urllib.parse import SplitResult, urlsplit
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LANGUAGE_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+# A DOI as references print it ("doi:10.2337/dc22-S002", "DOI: 10.1056/NEJMoa20"): the
+# address https://doi.org/10... written short.
+DOI_RE = re.compile(r"\b(?i:doi)\s*:?\s*(10\.\d{4,9}/[^\s<>\"]+)")
 URL_IN_TEXT_RE = re.compile(
     r"(?<![\w@/.])(?:https?://[^\s<>()\"']+|www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s<>()\"']*)?)",
     re.IGNORECASE,

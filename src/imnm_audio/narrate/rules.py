@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from ..capitals import capitals
 from ..content import (
+    DOI_RE,
     URL_IN_TEXT_RE,
     Term,
 )
@@ -216,15 +217,8 @@ def speak_urls(text: str, ctx: Context) -> str:
         tail = end.group(0) if end else ""
         return ctx.protect(spoken_url(url[: len(url) - len(tail)], ctx.locale)) + tail
 
-    text = _DOI_RE.sub(lambda m: f"https://doi.org/{m.group(1)}", text)
+    text = DOI_RE.sub(lambda m: f"https://doi.org/{m.group(1)}", text)
     return _BARE_SITE_RE.sub(address, URL_IN_TEXT_RE.sub(address, text))
-
-
-# A DOI as references print it ("doi:10.2337/dc22-S002", "DOI: 10.1056/NEJMoa20"): the
-# address https://doi.org/10... written short, so it is said as that address is (its
-# registrant and item numbers are for machines; read out, they were heard as nothing
-# and one looked like a phone number).
-_DOI_RE = re.compile(r"\b(?i:doi)\s*:?\s*(10\.\d{4,9}/[^\s<>\"]+)")
 
 
 # A site written without "www" or "https://" ("nhs.uk/conditions", "example.org").

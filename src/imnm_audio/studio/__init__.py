@@ -6,6 +6,8 @@ front-end build) over the same stages the command line calls; see `app.py`.
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import socket
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from ..errors import UsageError
 from .security import new_token
 
 LOCAL = "127.0.0.1"
+log = logging.getLogger(__name__)
 
 
 def studio_address(host: str, port: int, token: str) -> str:
@@ -20,7 +23,34 @@ def studio_address(host: str, port: int, token: str) -> str:
     return f"http://{shown}:{port}/?token={token}"
 
 
-def run_studio(root: Path, host: str = LOCAL, port: int = 8765) -> None:
+def loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def host_names(host: str, port: int) -> set[str]:
+    """The Host headers the studio answers to: the names `host` is reached by (on every
+    address, this computer's names and addresses too); never any other name, so a page
+    elsewhere cannot reach it through a name of its own (DNS rebinding)."""
+    names = {host, f"[{host}]"} if ":" in host else {host}
+    if loopback(host) or host in ("0.0.0.0", "::"):
+        names |= {"127.0.0.1", "localhost", "[::1]"}
+    if host in ("0.0.0.0", "::"):
+        machine = {socket.gethostname(), socket.getfqdn()}
+        for name in list(machine):
+            try:
+                machine |= {info[4][0] for info in socket.getaddrinfo(name, None)}
+            except OSError:
+                pass
+        names |= {f"[{n}]" if ":" in n else n for n in machine}
+    return {f"{name}:{port}" for name in names}
+
+
+def run_studio(
+    root: Path, host: str = LOCAL, port: int = 8765, *, allow_remote: bool = False
+) -> None:
     """Serve the studio until interrupted; prints its address with the one-time token."""
     import uvicorn
 
@@ -31,6 +61,12 @@ def run_studio(root: Path, host: str = LOCAL, port: int = 8765) -> None:
             f"there is no content folder in {root}.",
             fix="Start the studio from the project folder (the one holding content/), or "
             "pass --project DIR.",
+        )
+    if not loopback(host) and not allow_remote:
+        raise UsageError(
+            f"--host {host} lets other computers reach the studio, which speaks plain HTTP.",
+            fix="Leave --host out (this computer only), or add --allow-remote if everyone "
+            "on that network may see what passes.",
         )
     try:
         probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
@@ -43,8 +79,14 @@ def run_studio(root: Path, host: str = LOCAL, port: int = 8765) -> None:
             fix="Another program uses that port: pass --port with another number.",
         ) from err
     token = new_token()
-    hosts = set() if host != LOCAL else {f"127.0.0.1:{port}", f"localhost:{port}"}
-    app = make_app(root, token, hosts)
+    app = make_app(root, token, host_names(host, port))
+    if not loopback(host):
+        log.warning(
+            "the studio is reachable from other computers at %s:%d and speaks plain HTTP: "
+            "anyone on the network can read what passes.",
+            host,
+            port,
+        )
     print(f"The studio is at {studio_address(host, port, token)}", flush=True)
     print("Open that address in a browser on this computer. Ctrl-C stops the studio.")
     uvicorn.run(app, host=host, port=port, log_level="warning")

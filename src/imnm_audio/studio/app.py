@@ -53,6 +53,8 @@ from .words import (
 UPLOAD_TYPES = (".pdf", ".docx", ".html", ".htm")
 # The largest file the importer takes, and room for the form around it.
 BODY_LIMIT = max(MAX_FILE_BYTES.values()) + 64 * 1024
+STATIC_DIR = Path(__file__).with_name("static")
+STATIC = {"studio.css": "text/css; charset=utf-8", "progress.js": "text/javascript; charset=utf-8"}
 AUDIO_FILES = re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)*\.(mp3|vtt|srt|html|json|txt|md|png|jpg|xml|epub|zip)$"
 )
@@ -281,7 +283,13 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         return JSONResponse(job.as_dict() if job else {"state": "none"})
 
     def built_file(request: Request, file: Path, back: str) -> Response:
-        if not AUDIO_FILES.match(file.name) or not file.is_file():
+        # Never through a symbolic link: a link in audio/ (a file or a folder) could
+        # point anywhere on the computer.
+        parts = file.relative_to(paths.audio).parts
+        linked = any(
+            (paths.audio.joinpath(*parts[:n])).is_symlink() for n in range(1, 1 + len(parts))
+        )
+        if not AUDIO_FILES.match(file.name) or linked or not file.is_file():
             text = f"'{file.name}' has not been made yet."
             return message(request, 404, "Not built yet", text, back)
         return FileResponse(file)  # answers Range requests, so players can seek
@@ -296,6 +304,13 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         """The show's own files beside the episodes: the feed, the library page, the
         cover (the episode pages link to them)."""
         return built_file(request, paths.audio / request.path_params["name"], "/")
+
+    async def static_file(request: Request) -> Response:
+        """The studio's style sheet and script (its pages allow no inline ones)."""
+        name = request.path_params["name"]
+        if name not in STATIC:
+            return message(request, 404, "Not found", f"There is no '{name}'.", "/")
+        return FileResponse(STATIC_DIR / name, media_type=STATIC[name])
 
     # ------------------------------------------------------------ words and lexicon
 
@@ -391,6 +406,7 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         Route("/publish", publish),
         Route("/audio/{slug}/{name}", audio_file),
         Route("/audio/{name}", show_file),
+        Route("/static/{name}", static_file),
     ]
     middleware = [Middleware(TokenMiddleware, token=token, hosts=hosts, body_limit=BODY_LIMIT)]
     return Starlette(routes=routes, middleware=middleware)

@@ -1,10 +1,22 @@
-"""Who may use the studio: the one-time token, the CSRF token, the Host header.
+"""Who may use the studio, and what its answers allow: the one-time token, the session,
+the CSRF token, the Host header, the fetch metadata and the security headers.
 
-The studio can write the project's files and start builds, so every request must
-carry the token printed when it started (as Jupyter does): in the address the first
-time, then in an HttpOnly, SameSite=Strict cookie. Every change (POST) must also
-carry the page's CSRF token, and the Host header must name the address the studio
-was started on (a web page elsewhere cannot reach it through DNS rebinding).
+The studio can write the project's files and start builds, so every request must come
+from the browser that opened the address printed when it started (as Jupyter does).
+That address carries a one-time token: the first visit exchanges it for a random
+session id in an HttpOnly, SameSite=Strict cookie named for the studio's port (two
+studios on one computer keep their own), drops it from the address bar and history
+(a redirect), and the token no longer works. The session id is not the token: a
+cookie the browser also sends to other servers on 127.0.0.1 gives them nothing that
+opens the studio once it is stopped, and nothing that opens another run.
+
+Every change (POST) must also carry the page's CSRF token; a request a page on another
+site started (`Sec-Fetch-Site: cross-site`) is refused, and a change must come from the
+studio's own pages (`same-origin`, or a browser that does not say). The Host header
+must name an address the studio was started on (a web page elsewhere cannot reach it
+through DNS rebinding). Every answer says it may not be framed (clickjacking), sniffed,
+cached or sent on as a referrer, and the studio's own pages run only the studio's own
+style and script (Content-Security-Policy).
 """
 
 from __future__ import annotations
@@ -42,41 +54,115 @@ def _refused(status: int, title: str, text: str) -> HTMLResponse:
     )
 
 
+# The studio's pages: only its own files; never framed. Built pages (an episode's page,
+# the check's review) carry their style and script inline and are the studio's own
+# output from escaped text: they may run it, and still only reach the studio.
+STUDIO_CSP = (
+    "default-src 'self'; img-src 'self' data:; media-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+BUILT_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
+    "'unsafe-inline'; img-src 'self' data:; media-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def cookie_name(port: int) -> str:
+    """The session cookie of the studio on `port`."""
+    return f"{COOKIE}_{port}"
+
+
+def _secured(response: Response, path: str) -> Response:
+    csp = BUILT_CSP if path.startswith("/audio/") else STUDIO_CSP
+    response.headers["Content-Security-Policy"] = csp
+    for name, value in HEADERS.items():
+        response.headers[name] = value
+    return response
+
+
 class TokenMiddleware(BaseHTTPMiddleware):
-    """Refuse a request without the token (403), a change without the CSRF token (403),
-    and a Host the studio was not started on (400)."""
+    """Refuse a request without the session (403), a used or wrong token (403), a change
+    without the CSRF token (403), a request from another site (403), and a Host the
+    studio was not started on (400); put the security headers on every answer."""
 
     def __init__(self, app: object, token: str, hosts: set[str], body_limit: int) -> None:
         super().__init__(app)  # type: ignore[arg-type]
-        self.token = token
+        self.token: str | None = token
         self.csrf = csrf_for(token)
         self.hosts = hosts
         self.body_limit = body_limit
+        self.sessions: set[str] = set()
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await self._answer(request, call_next)
+        return _secured(response, request.url.path)
+
+    def _exchange(self, request: Request, given: str) -> Response:
+        """The one-time token for a session: once, by GET, then never again."""
+        if (
+            request.method != "GET"
+            or self.token is None
+            or not hmac.compare_digest(given, self.token)
+        ):
+            return _refused(
+                403,
+                "This address has been used",
+                "The address with the token opens the studio once, in the browser that "
+                "opened it first. Go back to that browser's studio tab, or stop the studio "
+                "(Ctrl-C) and start it again for a new address.",
+            )
+        self.token = None  # used: it no longer opens the studio
+        session = secrets.token_urlsafe(32)
+        self.sessions.add(session)
+        rest = {k: v for k, v in request.query_params.items() if k != "token"}
+        url = URL(str(request.url.path) + (f"?{urlencode(rest)}" if rest else ""))
+        response = RedirectResponse(str(url), status_code=303)
+        port = request.scope.get("server", (None, 0))[1]
+        response.set_cookie(cookie_name(port), session, httponly=True, samesite="strict", path="/")
+        return response
+
+    async def _answer(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         host = request.headers.get("host", "")
-        if self.hosts and host not in self.hosts:
+        if host not in self.hosts:
             return _refused(
                 400,
                 "Wrong address",
                 "This studio answers only at the address it printed when it started.",
             )
+        # The studio's own pages send "same-origin"; an address typed or opened from the
+        # terminal, "none"; a browser too old to say, nothing. Another site, or another
+        # program's page on this computer ("same-site": ports do not make sites), is refused.
+        site = request.headers.get("sec-fetch-site")
+        changes = request.method not in ("GET", "HEAD")
+        if site not in (None, "same-origin", "none") or (changes and site == "none"):
+            return _refused(
+                403,
+                "Refused: another site's request",
+                "A page on another site (or another program's page on this computer) "
+                "asked the studio for this. Open the studio from its own address.",
+            )
         given = request.query_params.get("token")
-        if given is not None and hmac.compare_digest(given, self.token):
-            if request.method == "GET":  # drop the token from the address bar and history
-                rest = {k: v for k, v in request.query_params.items() if k != "token"}
-                url = URL(str(request.url.path) + (f"?{urlencode(rest)}" if rest else ""))
-                response: Response = RedirectResponse(str(url), status_code=303)
-                response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict")
-                return response
-        elif not hmac.compare_digest(request.cookies.get(COOKIE, ""), self.token):
+        if given is not None:
+            return self._exchange(request, given)
+        port = request.scope.get("server", (None, 0))[1]
+        session = request.cookies.get(cookie_name(port), "")
+        if session not in self.sessions:
             return _refused(
                 403,
                 "Open the studio from its address",
                 "This page needs the studio's token. Open the address that "
                 "'imnm-audio studio' printed when it started (it ends in ?token=...).",
             )
-        if request.method not in ("GET", "HEAD"):
+        if changes:
             too_big = self._too_big(request)
             if too_big is not None:
                 return too_big
