@@ -544,6 +544,22 @@ PROTECTIONS += [
         "    pass",
         LEAFLET + "::-k glued_to_the_number",
     ),
+    Protection(
+        "the studio imports in a worker process, off its event loop",
+        "studio/app.py",
+        "await loop.run_in_executor(\n"
+        "                    import_pool(), import_in_worker, source, paths.content, slug\n"
+        "                )",
+        "import_in_worker(source, paths.content, slug)",
+        STUDIO + "::test_pages_answer_while_a_document_is_imported",
+    ),
+    Protection(
+        "the studio takes only so many uploads at once",
+        "studio/app.py",
+        "            if importing[0] >= IMPORT_WORKERS + IMPORTS_WAITING:",
+        "            if False:",
+        STUDIO + "::test_uploads_beyond_the_limit_are_asked_to_come_back",
+    ),
 ]
 
 

@@ -349,6 +349,84 @@ def test_an_upload_that_is_not_a_document_is_refused_and_nothing_written(
     ]
 
 
+def long_pdf(target: Path, pages: int) -> Path:
+    """A plain leaflet of many pages: slow enough to import that pages asked for
+    meanwhile show whether the import holds the server."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(target))
+    for page in range(pages):
+        canvas.setFont("Helvetica-Bold", 16)
+        canvas.drawString(60, 780, f"Living with myositis, part {page + 1}")
+        canvas.setFont("Helvetica", 10)
+        for line in range(60):
+            canvas.drawString(60, 750 - 12 * line, f"Line {line} of the page: rest, pace "
+                              "yourself and ask your team about exercise that helps.")  # fmt: skip
+        canvas.showPage()
+    canvas.save()
+    return target
+
+
+def test_pages_answer_while_a_document_is_imported(studio: Studio, tmp_path: Path) -> None:
+    """The import runs in a worker process: the pages answer all through it (on the
+    server's event loop it held every page until it had finished)."""
+    source = long_pdf(tmp_path / "long.pdf", 15)
+    finished: list[int] = []
+
+    def upload() -> None:
+        with studio.client() as client, source.open("rb") as document:
+            answer = client.post(
+                "/upload",
+                data={"csrf": studio.csrf, "slug": "long"},
+                files={"document": ("long.pdf", document, "application/pdf")},
+            )
+            finished.append(answer.status_code)
+
+    thread = threading.Thread(target=upload)
+    answered = 0
+    with studio.client() as client:
+        thread.start()
+        while thread.is_alive():
+            assert client.get("/sheet/tcf/status").status_code == 200
+            if thread.is_alive():
+                answered += 1
+        thread.join()
+    assert finished == [303]
+    assert (studio.root / "content" / "long" / "factsheet.md").is_file()
+    assert answered >= 200, answered  # held: a few dozen before the import starts
+
+
+def test_uploads_beyond_the_limit_are_asked_to_come_back(
+    studio: Studio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import imnm_audio.studio.app as studio_app
+
+    monkeypatch.setattr(studio_app, "IMPORT_WORKERS", 1)
+    monkeypatch.setattr(studio_app, "IMPORTS_WAITING", 0)
+    source = long_pdf(tmp_path / "long.pdf", 15)
+    answers: dict[str, httpx.Response] = {}
+
+    def upload(slug: str) -> None:
+        with studio.client() as client, source.open("rb") as document:
+            answers[slug] = client.post(
+                "/upload",
+                data={"csrf": studio.csrf, "slug": slug},
+                files={"document": ("long.pdf", document, "application/pdf")},
+            )
+
+    threads = [threading.Thread(target=upload, args=(f"long-{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    codes = sorted(answer.status_code for answer in answers.values())
+    assert codes == [303, 503, 503], codes
+    busy = next(a for a in answers.values() if a.status_code == 503)
+    assert "importing 1 document already" in busy.text and "upload this one again" in busy.text
+    made = [p.name for p in (studio.root / "content").iterdir() if p.name.startswith("long")]
+    assert len(made) == 1
+
+
 # ------------------------------------------------------------------ details
 
 

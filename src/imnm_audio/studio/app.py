@@ -7,10 +7,14 @@ validated by `parse_meta`. Nothing here has a rule of its own.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import multiprocessing
 import re
 import shutil
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +59,25 @@ UPLOAD_TYPES = (".pdf", ".docx", ".html", ".htm")
 BODY_LIMIT = max(MAX_FILE_BYTES.values()) + 64 * 1024
 STATIC_DIR = Path(__file__).with_name("static")
 STATIC = {"studio.css": "text/css; charset=utf-8", "progress.js": "text/javascript; charset=utf-8"}
+# Imports run in worker processes, never on the server's event loop (a 45 MB PDF held
+# every page for 45 s): at most IMPORT_WORKERS at once, and at most IMPORTS_WAITING
+# more waiting; another upload is asked to come back.
+IMPORT_WORKERS = 2
+IMPORTS_WAITING = 4
+
+
+def import_in_worker(source: Path, content: Path, slug: str | None) -> tuple[str, str]:
+    """Run in a worker process: ("ok", the new factsheet's slug) or ("error", the
+    message), so nothing but strings crosses between the processes."""
+    from ..importer import import_document
+
+    try:
+        done = import_document(source, content, slug)
+    except ImnmError as err:
+        return "error", err.render()
+    return "ok", done.path.parent.name
+
+
 AUDIO_FILES = re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)*\.(mp3|vtt|srt|html|json|txt|md|png|jpg|xml|epub|zip)$"
 )
@@ -156,6 +179,17 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
     async def index(request: Request) -> Response:
         return index_page(request, note=request.query_params.get("note", ""))
 
+    pool: list[ProcessPoolExecutor] = []
+    importing = [0]  # uploads being imported or waiting for a worker
+
+    def import_pool() -> ProcessPoolExecutor:
+        """The import workers, started at the first upload ("spawn": the server has
+        threads, which a forked child would copy mid-flight)."""
+        if not pool:
+            context = multiprocessing.get_context("spawn")
+            pool.append(ProcessPoolExecutor(IMPORT_WORKERS, mp_context=context))
+        return pool[0]
+
     async def upload(request: Request) -> Response:
         form = await request.form()
         upload = form.get("document")
@@ -178,12 +212,23 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
             source = folder / f"{safe}{suffix}"
             with source.open("wb") as out:
                 shutil.copyfileobj(upload.file, out)
-            from ..importer import import_document
-
+            if importing[0] >= IMPORT_WORKERS + IMPORTS_WAITING:
+                error = (
+                    f"The studio is importing {importing[0]} "
+                    f"document{'s' if importing[0] != 1 else ''} already. Wait until "
+                    "one has finished, then upload this one again."
+                )
+                return index_page(request, 503, upload_error=error)
+            importing[0] += 1
             try:
-                done = import_document(source, paths.content, slug)
-            except ImnmError as err:
-                error = err.render().replace(str(folder) + "/", "")
+                loop = asyncio.get_running_loop()
+                outcome, said = await loop.run_in_executor(
+                    import_pool(), import_in_worker, source, paths.content, slug
+                )
+            finally:
+                importing[0] -= 1
+            if outcome == "error":
+                error = said.replace(str(folder) + "/", "")
                 if "importing would overwrite it" in error:  # the command says --slug
                     here = (
                         f"A factsheet called '{slug}'"
@@ -197,7 +242,7 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
                 return index_page(request, 400, upload_error=error)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        return RedirectResponse(f"/sheet/{done.path.parent.name}?imported=1", status_code=303)
+        return RedirectResponse(f"/sheet/{said}?imported=1", status_code=303)
 
     async def create(request: Request) -> Response:
         form = await form_of(request)
@@ -409,4 +454,11 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         Route("/static/{name}", static_file),
     ]
     middleware = [Middleware(TokenMiddleware, token=token, hosts=hosts, body_limit=BODY_LIMIT)]
-    return Starlette(routes=routes, middleware=middleware)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        for workers in pool:  # the import workers end with the studio
+            workers.shutdown(wait=False, cancel_futures=True)
+
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
