@@ -464,7 +464,7 @@ def test_saving_the_details_keeps_the_body_byte_for_byte(studio: Studio) -> None
     assert front["resources"][1] == {"title": "Another page", "url": "https://example.org/more"}
 
 
-def test_a_bad_detail_is_refused_with_the_command_lines_message_on_its_field(
+def test_every_bad_detail_is_shown_at_once_on_its_field_in_plain_words(
     studio: Studio,
 ) -> None:
     path = studio.root / "content" / "tcf" / "factsheet.md"
@@ -476,19 +476,31 @@ def test_a_bad_detail_is_refused_with_the_command_lines_message_on_its_field(
                 "csrf": studio.csrf,
                 "title": "TCF",
                 "short_title": "TCF",
-                "organisation": "Test Charity",
+                "organisation": "",
                 "language": "english please",
-                "published": "2026-02-01",
-                "source_url": "https://example.org/tcf",
-                "summary": "Short.",
+                "published": "1 Feb 2026",
+                "source_url": "example.org/tcf",
+                "summary": "TODO (import): a sentence",
             },
         )
     assert answer.status_code == 400
-    field = re.search(r'<input[^>]*id="language"[^>]*>', answer.text)
-    assert field and 'aria-invalid="true"' in field.group(0)
-    assert "language-error" in field.group(0)
-    error = re.search(r'id="language-error">([^<]+)<', answer.text)
-    assert error and "language" in error.group(1)
+    bad = {"organisation", "language", "published", "source_url", "summary"}
+    for name in bad:
+        field = re.search(rf'<(?:input|textarea)[^>]*id="{name}"[^>]*>', answer.text)
+        assert field and 'aria-invalid="true"' in field.group(0), name
+        assert f"{name}-error" in field.group(0), name
+        error = re.search(rf'id="{name}-error">([^<]+)<', answer.text)
+        assert error, name
+        said = html.unescape(error.group(1))
+        # Plain words: no file, line or YAML words.
+        assert not re.search(r"factsheet\.md|line \d|front matter|YAML|/tmp/", said), said
+    assert re.search(r'id="title"[^>]*aria-invalid', answer.text) is None
+    # A summary at the top, announced, links to each field in order, and takes the focus.
+    summary = re.search(r'<div[^>]*id="problems"[^>]*>(.*?)</div>', answer.text, re.S)
+    assert summary and 'role="alert"' in summary.group(0) and 'tabindex="-1"' in summary.group(0)
+    assert "autofocus" in summary.group(0)
+    links = re.findall(r'href="#([a-z_]+)"', summary.group(1))
+    assert links == ["organisation", "language", "published", "source_url", "summary"]
     assert path.read_bytes() == before
 
 
@@ -964,6 +976,9 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
         page.get_by_label("Language", exact=True).fill("english please")
         page.get_by_role("button", name="Save the details").click()
         field = page.get_by_label("Language", exact=True)
+        # The focus is on the list of problems (a screen reader reads it), which links
+        # to the field.
+        page.wait_for_function("document.activeElement.id === 'problems'", timeout=5000)
         assert field.get_attribute("aria-invalid") == "true"
         assert "language-error" in (field.get_attribute("aria-describedby") or "")
         assert axe_clean(page) == []

@@ -5,6 +5,7 @@ same `parse_meta` before anything is written."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..content import load_project
-from ..content.common import SLUG_RE
+from ..content.common import SLUG_RE, language_problem, resource_url_problem, url_problem
 from ..content.factsheet import PLACEHOLDER, find_factsheets, parse_meta
 from ..content.markdown import parse_sections
 from ..errors import ImnmError
@@ -250,24 +251,56 @@ def _plain(value: Any) -> Any:
 
 
 def _field_errors(front: dict[str, Any], yaml_text: str, path: Path) -> dict[str, str]:
-    """The command line's own validation (`parse_meta`), its message tied to the field
-    it names; a placeholder left is an error of its field."""
-    errors = {
-        name: "Still the importer's placeholder: write the real value."
-        for name, value in front.items()
-        if isinstance(value, str) and PLACEHOLDER in value
-    }
+    """Every problem of the form at once, each in plain words on its field (no file, line
+    or YAML words: the person sees a form); then the command line's own validation
+    (`parse_meta`) for anything the plain rules do not cover, so the studio never saves
+    what `imnm-audio script` refuses."""
+    errors: dict[str, str] = {}
+    for detail in DETAILS:
+        value = front.get(detail.name)
+        text = value.strip() if isinstance(value, str) else ""
+        if isinstance(value, str) and PLACEHOLDER in value:
+            errors[detail.name] = "This is still the importer's placeholder: write the real one."
+        elif not text and not isinstance(value, dt.date):
+            errors[detail.name] = f"Fill this in: {detail.rule[0].lower()}{detail.rule[1:]}"
+        elif detail.name == "language" and language_problem(text):
+            errors[detail.name] = (
+                f"'{text}' is not a language tag. Write one like en-GB, en-US or es."
+            )
+        elif detail.name == "source_url" and url_problem(text):
+            errors[detail.name] = (
+                f"'{text}' is not a web address. Write the whole address, starting https://."
+            )
+        elif detail.name == "published" and not isinstance(value, dt.date):
+            try:
+                dt.date.fromisoformat(text)
+            except ValueError:
+                errors[detail.name] = (
+                    f"'{text}' is not a date the studio can read. Write it like 2026-11-24 "
+                    "(year, month, day)."
+                )
+    problems = []
+    for n, entry in enumerate(front.get("resources") or [], 1):
+        title = str(entry.get("title") or "").strip() if isinstance(entry, dict) else ""
+        url = str(entry.get("url") or "").strip() if isinstance(entry, dict) else ""
+        if not title:
+            problems.append(f"resource {n} has no title: write what the link is")
+        if resource_url_problem(url):
+            problems.append(
+                f"resource {n}'s address '{url}' is not a web address (https://...) or a "
+                "phone number (tel:+44...)"
+            )
+    if problems:
+        errors["resources"] = "Check the resources: " + "; ".join(problems) + "."
     if errors:
         return errors
     try:
         parse_meta(parse_yaml(yaml_text, path, line_offset=1), path, "the front matter")
     except ImnmError as err:
-        message = err.render()
+        message = err.message + (f" {err.fix}" if err.fix else "")
         for detail in DETAILS:
             if f"'{detail.name}'" in message:
-                return {detail.name: message}
-        if "resource" in message or "'url'" in message:
-            return {"resources": message}
+                return {detail.name: message.replace(f"'{detail.name}'", detail.label)}
         return {"": message}
     return {}
 
