@@ -971,6 +971,18 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
             # The style sheet applied (from /static, not inline): the skip link is off screen.
             assert page.locator(".skip").bounding_box()["x"] < 0, url  # type: ignore[index]
         assert refused == []
+        # WCAG 1.4.10 reflow: at 320 px wide no page scrolls sideways (long words,
+        # addresses and tables wrap).
+        page.set_viewport_size({"width": 320, "height": 640})
+        for url in ["/", "/sheet/tcf", "/sheet/tcf/text", "/sheet/tcf/words", "/lexicon",
+                    "/publish", "/sheet/tcf/progress"]:  # fmt: skip
+            page.goto(studio.base + url)
+            wide = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert wide <= 0, (url, wide)
+            assert axe_clean(page) == [], url
+        page.set_viewport_size({"width": 1280, "height": 720})
         # An error beside its field is still clean, and tied to the field.
         page.goto(studio.base + "/sheet/tcf")
         page.get_by_label("Language", exact=True).fill("english please")
