@@ -560,6 +560,13 @@ PROTECTIONS += [
         "            if False:",
         STUDIO + "::test_uploads_beyond_the_limit_are_asked_to_come_back",
     ),
+    Protection(
+        "the studio warns of a voice of another variety of the sheet's language",
+        "studio/sheets.py",
+        '    advice = regional_voice_advice(language, voice, project.podcast.piper_voices) or ""',
+        '    advice = ""',
+        STUDIO + "::test_the_sheet_says_which_voice_reads_it_and_warns_of_another_variety",
+    ),
 ]
 
 

@@ -504,6 +504,20 @@ def test_every_bad_detail_is_shown_at_once_on_its_field_in_plain_words(
     assert path.read_bytes() == before
 
 
+def test_the_sheet_says_which_voice_reads_it_and_warns_of_another_variety(
+    studio: Studio,
+) -> None:
+    path = studio.root / "content" / "tcf" / "factsheet.md"
+    with studio.client() as client:
+        page = html.unescape(client.get("/sheet/tcf").text)
+        assert "Read by hibari heart (en-US)." in page and "Check the voice" not in page
+        path.write_text(re.sub(r"(?m)^language: .*$", "language: en-GB", path.read_text()))
+        page = html.unescape(client.get("/sheet/tcf").text)
+    assert "Read by hibari heart (en-US)." in page
+    advice = re.search(r'id="voice-advice">(.*?)</p>', page, re.S)
+    assert advice and "en-GB" in advice.group(1), page
+
+
 # ------------------------------------------------------------------ jobs
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..content import load_project
+from ..content import Project, load_project
 from ..content.common import SLUG_RE, language_problem, resource_url_problem, url_problem
 from ..content.factsheet import PLACEHOLDER, find_factsheets, parse_meta
 from ..content.markdown import parse_sections
@@ -67,6 +67,8 @@ class SheetState:
     checked: bool = False
     passed: bool | None = None
     steps: list[str] = field(default_factory=list)
+    voice: str = ""  # the voice that will read it: "hibari heart (en-US)"
+    voice_advice: str = ""  # a voice of another variety of its language, and the choices
 
     @property
     def summary(self) -> str:
@@ -104,6 +106,7 @@ def sheet_state(paths: Paths, slug: str) -> SheetState:
         project = load_project(paths.content, [slug])
         factsheet = project.factsheets[0]
         state.title = factsheet.meta.title
+        state.voice, state.voice_advice = _voice_of(project, factsheet.meta.language)
         current = script_state(project, factsheet, paths.scripts, EPISODE)
         state.script = current.status
         if current.status != "missing":
@@ -123,6 +126,22 @@ def sheet_state(paths: Paths, slug: str) -> SheetState:
         except (ValueError, KeyError, OSError):
             state.passed = None
     return state
+
+
+def _voice_of(project: Project, language: str) -> tuple[str, str]:
+    """The voice that will read a factsheet in `language`, and the build's advice when it
+    speaks another variety of it (an en-GB sheet read by an American voice)."""
+    from ..engines import get_engine
+    from ..errors import EngineError, EngineUnavailable
+    from ..pipeline.scripts import regional_voice_advice
+
+    settings = project.podcast.voice_for(language)
+    try:
+        voice = get_engine(settings.engine, project.podcast.piper_voices).voice(settings.voice)
+    except (EngineError, EngineUnavailable) as err:
+        return f"{settings.engine} {settings.voice}", err.message
+    advice = regional_voice_advice(language, voice, project.podcast.piper_voices) or ""
+    return f"{voice.engine} {voice.id} ({voice.language})", advice
 
 
 def _title(text: str) -> str:
