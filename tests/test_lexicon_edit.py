@@ -85,3 +85,31 @@ def test_an_entry_in_another_language_is_its_own(lexicon: Path) -> None:
     set_entry(lexicon, "azathioprine", "a-sa-tio-PRI-na", "es", language="es")
     terms = [t for t in load_lexicon(lexicon).terms if t.term == "azathioprine"]
     assert sorted(t.language for t in terms) == ["en", "es"]
+
+
+def test_an_entry_taken_out_leaves_the_others_and_the_comments(lexicon: Path) -> None:
+    from imnm_audio.content.lexicon_edit import remove_entry
+
+    old = load_lexicon(lexicon)
+    before = lexicon.read_text(encoding="utf-8")
+    remove_entry(lexicon, "azathioprine")
+    new = load_lexicon(lexicon)
+    assert [t.term for t in new.terms] == [t.term for t in old.terms if t.term != "azathioprine"]
+    assert [t for t in new.terms] == [t for t in old.terms if t.term != "azathioprine"]
+    after = lexicon.read_text(encoding="utf-8")
+    assert "azathioprine" not in after.lower().replace("# azathioprine", "")
+    kept = [c for c in comments(before) if "azathioprine" not in c.lower()]
+    assert [c for c in comments(after) if "azathioprine" not in c.lower()] == kept
+    with pytest.raises(ContentError, match="no entry for 'azathioprine'"):
+        remove_entry(lexicon, "azathioprine")
+    assert lexicon.read_text(encoding="utf-8") == after
+
+
+def test_the_last_entry_taken_out_leaves_a_lexicon_the_build_takes(tmp_path: Path) -> None:
+    from imnm_audio.content.lexicon_edit import remove_entry
+
+    path = tmp_path / "lexicon.yaml"
+    path.write_text('# words\nterms:\n  - term: "IMNM"\n    say: "I M N M"\n', encoding="utf-8")
+    remove_entry(path, "IMNM")
+    assert load_lexicon(path).terms == () or list(load_lexicon(path).terms) == []
+    assert path.read_text(encoding="utf-8").startswith("# words\n")

@@ -908,6 +908,39 @@ def test_the_lexicon_page_finds_and_saves_an_entry(studio: Studio) -> None:
     assert (terms["TCF"].say, terms["TCF"].note) == ("tee see eff", "by ear")
 
 
+def test_the_lexicon_page_adds_and_takes_out_a_word_and_names_the_sheets_it_changes(
+    studio: Studio,
+) -> None:
+    from imnm_audio.content.lexicon import load_lexicon
+
+    write_scripts(studio.root)
+    lexicon = studio.root / "content" / "lexicon.yaml"
+    with studio.client() as client:
+        added = client.post(
+            "/lexicon",
+            data={"csrf": studio.csrf, "term": "fluids", "say": "FLOO-idz", "back": "/lexicon"},
+            follow_redirects=True,
+        )
+        assert added.status_code == 200  # followed to the lexicon page
+        page = html.unescape(added.text)
+        assert "Saved: fluids." in page
+        # The factsheet that says "fluids" now says it another way: named, with its link.
+        assert re.search(r"changes what 1 factsheet says: <a href=\"/sheet/tcf#words\">", page)
+        assert "fluids" in [t.term for t in load_lexicon(lexicon).terms]
+        removed = client.post(
+            "/lexicon/remove",
+            data={"csrf": studio.csrf, "term": "fluids", "language": "en"},
+            follow_redirects=True,
+        )
+        assert removed.status_code == 200 and "Taken out: fluids." in removed.text
+        assert "fluids" not in [t.term for t in load_lexicon(lexicon).terms]
+        assert "No factsheet's script changes." in removed.text  # back as it was made
+        again = client.post(
+            "/lexicon/remove", data={"csrf": studio.csrf, "term": "fluids", "language": "en"}
+        )
+        assert again.status_code == 400 and "no entry for 'fluids'" in html.unescape(again.text)
+
+
 def test_the_command_prints_its_address_and_refuses_a_folder_without_content(
     tmp_path: Path,
 ) -> None:

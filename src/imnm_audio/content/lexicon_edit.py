@@ -1,6 +1,6 @@
-"""Writing one entry into content/lexicon.yaml by hand's rules: the file's comments,
-order and other entries stay as they are; an entry for the same term is replaced where
-it stands, a new one goes after the last. The result is read back with the loader
+"""Writing one entry into content/lexicon.yaml by hand's rules, or taking one out: the
+file's comments, order and other entries stay as they are; an entry for the same term
+is replaced where it stands, a new one goes after the last. The result is read back with the loader
 before it replaces the file, so what is written is always a lexicon the build takes."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+from ..errors import ContentError
 from ..fsutil import atomic_write_text
 from ..yamlio import line_of, parse_yaml, read_text
 from .lexicon import Lexicon, load_lexicon
@@ -80,7 +81,44 @@ def set_entry(
             else:
                 body += "\nterms:"
             lines = [body + "\n" + entry_text(term, say, note, indent, language)]
+    return _written(path, "".join(lines))
+
+
+def remove_entry(path: Path, term: str, language: str = "en") -> Lexicon:
+    """Take `term`'s entry (of `language`) out of the lexicon file, its comments and the
+    other entries kept; returns the lexicon read back. ContentError (nothing written)
+    when there is no such entry."""
+    language = language.replace("_", "-").split("-")[0].lower()
+    text = read_text(path)
+    data = parse_yaml(text, path)
+    entries = list(data.get("terms") or []) if isinstance(data, dict) else []
+    lines = text.splitlines(keepends=True)
+    starts = [(line_of(raw, "term") or 1) - 1 for raw in entries]
+    for index, raw in enumerate(entries):
+        if not isinstance(raw, dict):
+            continue
+        if str(raw.get("language", "en")).split("-")[0].lower() != language:
+            continue
+        if _key(str(raw.get("term", "")).strip(), raw.get("match_case")) == _key(term.strip()):
+            begin = starts[index]
+            end = _entry_end(lines, begin, starts[index + 1] if index + 1 < len(starts) else None)
+            del lines[begin:end]
+            break
+    else:
+        raise ContentError(
+            f"the lexicon has no entry for '{term}'.",
+            path=path,
+            fix="Reload the lexicon page: the entry may have been removed already.",
+        )
     new_text = "".join(lines)
+    if len(entries) == 1:  # the last entry: an empty list, not a key with nothing
+        new_text = re.sub(r"(?m)^terms:\s*$", "terms: []", new_text)
+    return _written(path, new_text)
+
+
+def _written(path: Path, new_text: str) -> Lexicon:
+    """Read the new text back with the loader, then replace the file (never a lexicon
+    the build refuses)."""
     trial = path.with_name(f".{path.name}.studio-check")
     try:
         trial.write_text(new_text, encoding="utf-8")

@@ -27,6 +27,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from .. import __version__
+from ..content.lexicon_edit import remove_entry
 from ..errors import ImnmError
 from ..importer.limits import MAX_FILE_BYTES
 from ..pipeline import write_scripts
@@ -408,19 +409,36 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
             return message(request, 400, "The lexicon was not changed", err.render(), back)
         return RedirectResponse(f"{back}?saved={term}", status_code=303)
 
+    async def lexicon_remove(request: Request) -> Response:
+        form = await form_of(request)
+        term = form.get("term", "")
+        try:
+            remove_entry(paths.content / "lexicon.yaml", term, form.get("language") or "en")
+        except ImnmError as err:
+            return message(request, 400, "The lexicon was not changed", err.render(), "/lexicon")
+        return RedirectResponse(f"/lexicon?removed={term}", status_code=303)
+
     async def lexicon(request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
         try:
             entries, problem = lexicon_entries(paths, query), ""
         except ImnmError as err:
             entries, problem = [], err.render()
+        saved = request.query_params.get("saved", "")
+        removed = request.query_params.get("removed", "")
+        # What the change touches: the factsheets whose scripts now say something else.
+        touched = (
+            [s for s in sheet_states(paths) if s.script == "stale"] if saved or removed else []
+        )
         return page(
             "lexicon.html",
             request,
             entries=entries,
             query=query,
             problem=problem,
-            saved=request.query_params.get("saved", ""),
+            saved=saved,
+            removed=removed,
+            touched=touched,
         )
 
     async def publish(request: Request) -> Response:
@@ -448,6 +466,7 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         Route("/sheet/{slug}/try", try_word, methods=["POST"]),
         Route("/lexicon", lexicon),
         Route("/lexicon", lexicon_save, methods=["POST"]),
+        Route("/lexicon/remove", lexicon_remove, methods=["POST"]),
         Route("/publish", publish),
         Route("/audio/{slug}/{name}", audio_file),
         Route("/audio/{name}", show_file),
