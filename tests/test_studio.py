@@ -626,7 +626,7 @@ def test_the_whole_journey_in_chromium(
         assert {k: shown[k] for k in filled} == filled
         assert "TODO (import)" not in (content / slug / "factsheet.md").read_text()
 
-        page.get_by_role("button", name="Make the script").click()
+        page.get_by_role("button", name="Make the script", exact=True).click()
         page.wait_for_url(re.compile(r"#words$"))
         assert (root / "scripts" / f"{slug}.yaml").is_file()
 
@@ -660,10 +660,10 @@ def test_the_whole_journey_in_chromium(
         assert entry.say == "FAKT-sheet" and "Tried in the studio" in (entry.note or "")
         page.get_by_role("link", name="Back to").click()
         assert "script out of date" in page.get_by_role("status").inner_text()
-        page.get_by_role("button", name="Make the script").click()
+        page.get_by_role("button", name="Make the script", exact=True).click()
         page.wait_for_url(re.compile(r"#words$"))
 
-        page.get_by_role("button", name="Build the audio").click()
+        page.get_by_role("button", name="Build the audio", exact=True).click()
         page.wait_for_url(re.compile(r"/progress$"))
         assert axe_clean(page) == []
         status = page.get_by_role("status")
@@ -1018,6 +1018,24 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
             # The style sheet applied (from /static, not inline): the skip link is off screen.
             assert page.locator(".skip").bounding_box()["x"] < 0, url  # type: ignore[index]
         assert refused == []
+        # From the top of each page, its way back and its main action are within three
+        # Tab stops (the skip link first).
+        for url, wanted in [
+            ("/", ["Add a factsheet"]),
+            ("/sheet/tcf", ["Back to the factsheets", "Next: build the audio"]),
+            ("/sheet/tcf/text", ["Back to", "Edit the text"]),
+            ("/sheet/tcf/words", ["Back to"]),
+            ("/lexicon", ["Back to the factsheets", "Add a word"]),
+            ("/publish", ["Back to the factsheets"]),
+            ("/sheet/tcf/progress", ["Back to"]),
+        ]:
+            page.goto(studio.base + url)
+            stops = []
+            for _ in range(3):
+                page.keyboard.press("Tab")
+                stops.append(page.evaluate("document.activeElement.textContent.trim()"))
+            for name in wanted:
+                assert any(stop.startswith(name) for stop in stops), (url, stops)
         # WCAG 1.4.10 reflow: at 320 px wide no page scrolls sideways (long words,
         # addresses and tables wrap).
         page.set_viewport_size({"width": 320, "height": 640})
