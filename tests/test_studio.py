@@ -689,6 +689,16 @@ def test_the_whole_journey_in_chromium(
         page.get_by_role("link", name=f"Back to {slug}").click()
         assert "checked: passed" in page.get_by_role("status").inner_text()
         assert page.get_by_role("heading", name="What the check heard").is_visible()
+        # Passed: nothing "did not pass"; what passed is in plain words, its technical
+        # figures (LUFS, dBTP, CTOC) folded away until asked for.
+        assert page.get_by_role("heading", name="What did not pass").count() == 0
+        summary = page.locator("details summary")
+        assert re.fullmatch(r"\d+ other things checked, all passed", summary.inner_text())
+        visible = page.locator("main").inner_text()
+        assert "LUFS" not in visible and "Podcast apps can list the chapters" not in visible
+        summary.click()
+        opened = page.locator("main").inner_text()
+        assert "Podcast apps can list the chapters: passed" in opened and "LUFS" in opened
         assert axe_clean(page) == []
         page.screenshot(path=str(ARTIFACTS / "checked.png"), full_page=False)
 

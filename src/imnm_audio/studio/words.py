@@ -192,18 +192,51 @@ def lexicon_entries(paths: Paths, query: str = "") -> list[dict[str, Any]]:
 # ------------------------------------------------------------------ check, publish
 
 
+# What each of the check's findings means to someone who is not an audio engineer.
+PLAIN_FINDINGS = {
+    "word error rate": "The words were heard as the script says them",
+    "key-term recall": "The medical terms and names were heard",
+    "no term spoken wrong": "No word was said wrongly",
+    "terms not confirmed by the recogniser": "Words the listening machine could not confirm",
+    "not judged": "Parts the check could not judge",
+    "loudness": "As loud as other podcasts, and even",
+    "true peak": "No distortion at the loudest moments",
+    "no clipping": "No crackle from sound cut off at the top",
+    "no long silence": "No long silence",
+    "duration": "The length matches the chapters",
+    "chapter table of contents": "Podcast apps can list the chapters",
+    "chapters match the script": "The chapters are the factsheet's sections",
+    "chapters start on the first word": "Each chapter starts on its first word",
+    "a file per chapter": "A file for each chapter",
+    "tags complete": "Title, charity, links and transcript written into the file",
+    "JSON chapters agree": "The chapter list for the web agrees",
+    "hold-line files": "The phone hold-line files are there",
+    "hold-line format": "The hold-line files are in the formats phone systems play",
+    "hold-line level": "The hold line is at the level phone systems expect",
+    "hold-line band": "The hold line fits a telephone's sound",
+}
+
+
 def check_results(paths: Paths, slug: str) -> dict[str, Any] | None:
+    """The check's report for the studio: what did not pass first, each in plain words;
+    what passed after, its technical figures kept for a disclosure."""
     report = paths.audio / slug / f"{slug}.check.json"
     try:
         data = json.loads(report.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    findings = [
+        {**f, "plain": PLAIN_FINDINGS.get(f.get("name", ""), str(f.get("name", "")).capitalize())}
+        for f in data.get("findings", [])
+    ]
     return {
         "passed": data.get("passed"),
         "wer": data.get("wer", 0.0),
         "heard": data.get("key_terms_heard", 0),
         "total": data.get("key_terms_total", 0),
-        "findings": data.get("findings", []),
+        "failed": [f for f in findings if not f.get("passed")],
+        "passes": [f for f in findings if f.get("passed")],
+        "findings": findings,
         "suspects": data.get("suspects", []),
         "unconfirmed": data.get("unconfirmed", []),
     }
