@@ -61,12 +61,22 @@ def one(document: Path, model: Path, work: Path) -> dict[str, object]:
         if done.returncode:
             return {"document": document.name, "error": f"{step[0]}: {done.stderr.strip()[:300]}"}
     report = project / "audio" / "leaflet" / "leaflet.check.json"
-    run(["check", "--model", str(model)], project)
-    base = json.loads(report.read_text())
-    alone = run(["check"], project)
-    tiny_alone = json.loads(report.read_text())
-    verdict = run(["check", "--confirm-with", str(model)], project)
-    tiny = json.loads(report.read_text())
+
+    def checked(*extra: str) -> tuple[subprocess.CompletedProcess[str], dict]:  # type: ignore[type-arg]
+        """A check (exit 0 passed, 1 failed) and its report; anything else is an error
+        of the check itself, never read as a verdict (nor a report left by another)."""
+        report.unlink(missing_ok=True)
+        done = run(["check", "--no-cache", *extra], project)
+        if done.returncode not in (0, 1) or not report.is_file():
+            raise RuntimeError(f"check {' '.join(extra)}: {done.stderr.strip()[-500:]}")
+        return done, json.loads(report.read_text())
+
+    try:
+        _, base = checked("--model", str(model))
+        alone, tiny_alone = checked()
+        verdict, tiny = checked("--confirm-with", str(model))
+    except RuntimeError as err:
+        return {"document": document.name, "error": str(err)}
 
     def base_heard(term: str) -> bool:
         said = base["terms"].get(term)

@@ -567,6 +567,20 @@ PROTECTIONS += [
         '    advice = ""',
         STUDIO + "::test_the_sheet_says_which_voice_reads_it_and_warns_of_another_variety",
     ),
+    Protection(
+        "a check hears again only what changed (recognition kept)",
+        "check/speech.py",
+        "            kept = recall.get(key) if key is not None else None",
+        "            kept = None",
+        "tests/test_check.py::test_a_check_hears_again_only_the_audio_that_changed",
+    ),
+    Protection(
+        "what was heard is kept by the audio's frames (a changed frame is heard again)",
+        "check/speech.py",
+        "        for frame in self.frames[lo:hi]:\n            digest.update(frame)",
+        "        pass",
+        "tests/test_check.py::test_a_check_hears_again_only_the_audio_that_changed",
+    ),
 ]
 
 

@@ -16,13 +16,10 @@ from imnm_audio.listen import compare, normalise, word_errors
 
 
 def check(root: Path, *extra: str) -> int:
-    return main(
-        [
-            "check",
-            *folders(root),
-            *extra,
-        ]
-    )
+    """The check, hearing everything (no recognition kept from another test's check of
+    the same audio), unless the test gives a cache."""
+    kept = [] if "--cache" in extra else ["--no-cache"]
+    return main(["check", *kept, *folders(root), *extra])
 
 
 def report(root: Path) -> dict:  # type: ignore[type-arg]
@@ -485,3 +482,46 @@ def test_what_was_heard_instead_shows_the_words_squeezed_in_beside_a_term() -> N
     )
     assert heard_instead("IMNM", *compare("Go to IMNM now.", "Go to in them now.")) == "in them"
     assert heard_instead("IV", *compare("They give IV fluids.", "They give IV fluids.")) == "iv"
+
+
+def test_a_check_hears_again_only_the_audio_that_changed(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the recogniser heard is kept by the MP3 frames it heard: the same episode
+    checked again hears nothing; a stretch whose frames changed is heard again, and
+    only that one; the report is the same."""
+    import imnm_audio.check.speech as speech
+
+    heard: list[tuple[float, float]] = []
+    real = speech._hear
+
+    def counted(samples, begin, finish, *rest, **named):  # type: ignore[no-untyped-def]
+        heard.append((begin, finish))
+        return real(samples, begin, finish, *rest, **named)
+
+    monkeypatch.setattr(speech, "_hear", counted)
+    cache = str(tmp_path / "cache")
+    assert check(copy, "--cache", cache) == 0
+    first, before = len(heard), report(copy)
+    assert first >= 3
+    heard.clear()
+    assert check(copy, "--cache", cache) == 0
+    assert heard == []  # nothing changed: nothing heard again
+    again = report(copy)
+    assert again["segments"] == before["segments"] and again["wer"] == before["wer"]
+    # One frame of the episode's audio changed (a byte of its data, not its header):
+    # the stretch that holds it is heard again, the others are not.
+    from imnm_audio.export.splice import read_stream
+
+    mp3 = copy / "audio" / "tcf" / "tcf.mp3"
+    data = bytearray(mp3.read_bytes())
+    tag = 10 + (data[6] << 21 | data[7] << 14 | data[8] << 7 | data[9])
+    stream = read_stream(bytes(data[tag:]))
+    middle = len(stream.frame_sizes) // 2
+    at = tag + len(stream.info) + sum(stream.frame_sizes[:middle]) + 40
+    data[at] ^= 0x55
+    mp3.write_bytes(bytes(data))
+    check(copy, "--cache", cache)
+    when = (middle * 1152 - stream.delay) / 44100
+    assert 1 <= len(heard) < first
+    assert all(a - 0.2 <= when <= b + 0.2 for a, b in heard), (when, heard)

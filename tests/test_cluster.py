@@ -208,14 +208,14 @@ def test_a_worker_killed_mid_build_changes_nothing(
 def test_check_on_the_cluster_writes_the_same_reports(
     tmp_path: Path, in_process: Path, cluster: object
 ) -> None:
-    here = run("check", *folders(in_process), "tcf", "rest")
+    here = run("check", "--no-cache", *folders(in_process), "tcf", "rest")
     assert here.returncode == 0, here.stdout + here.stderr
     local = {
         slug: (in_process / "audio" / slug / f"{slug}.check.json").read_bytes()
         for slug in ("tcf", "rest")
     }
     address = cluster.scheduler.address  # type: ignore[attr-defined]
-    there = run("check", "--cluster", address, *folders(in_process), "tcf", "rest")
+    there = run("check", "--no-cache", "--cluster", address, *folders(in_process), "tcf", "rest")
     assert there.returncode == 0, there.stdout + there.stderr
     assert there.stdout.count(": passed") == here.stdout.count(": passed") == 2
     for slug, report in local.items():

@@ -77,7 +77,7 @@ def test_a_control_fails_the_check_and_a_correct_build_passes(
     root = write_project(tmp_path, FACTSHEET, _settings(), _lexicon(broken), slug="imnm")
     build = ["build", "-q", "--no-hold", "--formats", "none", *folders(root, shared_cache)]
     assert main(build) == 0
-    code = main(["check", *folders(root)])
+    code = main(["check", "--no-cache", *folders(root)])
     out = capsys.readouterr().out
     folder = root / "audio" / "imnm"
     report = json.loads((folder / "imnm.check.json").read_text())
@@ -210,7 +210,7 @@ def test_broad_damage_fails_on_word_errors_with_each_voice(
     root = copy_project(correct_builds[f"{engine}-imnm"], tmp_path / "project")
     other = correct_builds[f"{'hibari' if engine == 'piper' else 'piper'}-birds"]
     _damage(root, other, damage)
-    code = main(["check", *folders(root)])
+    code = main(["check", "--no-cache", *folders(root)])
     out = capsys.readouterr().out
     report = json.loads((root / "audio" / "imnm" / "imnm.check.json").read_text())
     wer = next(f for f in report["findings"] if f["name"] == "word error rate")
@@ -225,7 +225,7 @@ def test_a_correct_short_build_passes_with_each_voice(
 ) -> None:
     # The other side of the controls above: the same build, undamaged, passes.
     root = copy_project(correct_builds[f"{engine}-imnm"], tmp_path / "project")
-    assert main(["check", "-q", *folders(root)]) == 0
+    assert main(["check", "--no-cache", "-q", *folders(root)]) == 0
 
 
 TWO_TERMS = """\
@@ -261,7 +261,7 @@ def test_two_key_terms_both_said_wrongly_fail_with_each_voice(
         tmp_path, TWO_TERMS, _with_engine(_settings(), engine), lexicon, slug="medicines"
     )
     assert main(["build", "-q", "--no-hold", "--formats", "none", *folders(root)]) == 0
-    code = main(["check", *folders(root)])
+    code = main(["check", "--no-cache", *folders(root)])
     out = capsys.readouterr().out
     report = json.loads((root / "audio" / "medicines" / "medicines.check.json").read_text())
     assert code == 1, out

@@ -321,7 +321,8 @@ def test_a_second_opinion_folder_is_checked_and_named(tmp_path: Path, capsys) ->
     from imnm_audio.cli import main
 
     root = write_project(tmp_path)
-    assert main(["check", "--confirm-with", str(tmp_path / "nowhere"), *folders(root)]) == 2
+    nowhere = str(tmp_path / "nowhere")
+    assert main(["check", "--no-cache", "--confirm-with", nowhere, *folders(root)]) == 2
     err = capsys.readouterr().err
     assert "--confirm-with: there is no such folder" in err and "leave --confirm-with out" in err
 

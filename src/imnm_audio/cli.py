@@ -214,12 +214,22 @@ def _checked(args: argparse.Namespace, project: Project) -> Iterator[tuple]:  # 
     scripts = [load_script(EPISODE.path(args.scripts, f.slug)) for f in project.factsheets]
     lexicons = [project.lexicon.for_language(s.meta.language) for s in scripts]
     speech = not args.no_speech
+    # What the recogniser heard is kept in the clip cache: a check after a change hears
+    # only the stretches whose sound changed.
+    cache = None if args.no_cache else ClipCache(args.cache)
     if args.cluster or args.workers:
         from .check.cluster import CheckJob, check_on_cluster
 
         jobs = [
             CheckJob(
-                s, project.podcast, lex, project.podcast.check, speech, args.model, args.confirm
+                s,
+                project.podcast,
+                lex,
+                project.podcast.check,
+                speech,
+                args.model,
+                args.confirm,
+                cache,
             )
             for s, lex in zip(scripts, lexicons, strict=True)
         ]
@@ -238,6 +248,7 @@ def _checked(args: argparse.Namespace, project: Project) -> Iterator[tuple]:  # 
             speech=speech,
             model=args.model,
             confirm=args.confirm,
+            cache=cache,
         )
         timings = json.loads((args.out / script.slug / "timings.json").read_text("utf-8"))
         yield report, lexicon, write_reports(report, args.out / script.slug, timings, lexicon)

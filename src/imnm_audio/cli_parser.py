@@ -60,18 +60,20 @@ def _verbosity(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _cache(parser: argparse.ArgumentParser) -> None:
+def _cache(
+    parser: argparse.ArgumentParser,
+    kept: str = "clips",
+    without: str = "synthesise everything and store nothing",
+) -> None:
     parser.add_argument(
         "--cache",
         type=location_of,
         default=DEFAULT_CACHE_DIR,
         metavar="DIR|URL",
-        help=f"clip cache: a folder (default: {DEFAULT_CACHE_DIR}/) or an fsspec URL such as "
-        "s3://bucket/prefix, shared by every worker of a cluster build",
+        help=f"the cache of {kept}: a folder (default: {DEFAULT_CACHE_DIR}/) or an fsspec "
+        "URL such as s3://bucket/prefix, shared by every worker of a cluster",
     )
-    parser.add_argument(
-        "--no-cache", action="store_true", help="synthesise everything and store nothing"
-    )
+    parser.add_argument("--no-cache", action="store_true", help=without)
 
 
 def _cluster(parser: argparse.ArgumentParser, work: str) -> None:
@@ -299,6 +301,8 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _model(p)
     _cluster(p, "check each episode")
+    _cache(p, "what the recogniser heard (a check hears again only what changed)", "hear "
+           "everything again and keep nothing")  # fmt: skip
     _folders(p)
     _verbosity(p)
 

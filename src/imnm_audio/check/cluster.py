@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import ClipCache
 from ..content import Lexicon, Podcast
 from ..content.settings import CheckSettings
 from ..errors import ContentError
@@ -35,6 +36,7 @@ class CheckJob:
     speech: bool = True
     model: Path | None = None
     confirm: Path | None = None  # a second opinion on missed terms (--confirm-with)
+    cache: ClipCache | None = None  # what was heard before, shared (an s3:// cache) or not
 
 
 def heard_files(out_dir: Path, slug: str) -> dict[str, bytes]:
@@ -78,6 +80,7 @@ def check_files(job: CheckJob, files: dict[str, bytes]) -> tuple[CheckReport, di
             speech=job.speech,
             model=job.model,
             confirm=job.confirm,
+            cache=job.cache,
         )
         timings = json.loads((out / slug / "timings.json").read_text(encoding="utf-8"))
         written = write_reports(report, out / slug, timings, job.lexicon)

@@ -8,15 +8,17 @@ from pathlib import Path
 from mutagen import MutagenError
 from mutagen.id3 import ID3
 
+from ..cache import ClipCache
 from ..content import CheckSettings as Thresholds
 from ..content import Lexicon, Podcast
 from ..errors import ContentError, EngineUnavailable
+from ..export.splice import SpliceError, read_stream
 from ..ffmpeg import decode_pcm
 from ..listen import RATE, hears, model_name
 from ..script import Script
 from .report import CheckReport
 from .sound import check_hold, check_sound
-from .speech import check_speech
+from .speech import Heard, check_speech
 from .structure import check_structure
 
 
@@ -37,6 +39,7 @@ def check_episode(
     speech: bool = True,
     model: Path | None = None,
     confirm: Path | None = None,
+    cache: ClipCache | None = None,
 ) -> CheckReport:
     folder = out_dir / script.slug
     mp3 = folder / f"{script.slug}.mp3"
@@ -86,5 +89,27 @@ def check_episode(
         )
     elif speech:
         samples16 = decode_pcm(mp3, RATE)
-        check_speech(report, script, timings, samples16, lexicon, thresholds, model, confirm)
+        heard = _heard(mp3, cache)
+        check_speech(report, script, timings, samples16, lexicon, thresholds, model, confirm, heard)
     return report
+
+
+def _heard(mp3: Path, cache: ClipCache | None) -> Heard | None:
+    """The episode's frames, for keeping what was heard by the audio it was heard in;
+    None (hear it all) without a cache, or for a file whose frames cannot be read."""
+    if cache is None or not cache.enabled:
+        return None
+    data = mp3.read_bytes()
+    if data[:3] == b"ID3":  # the tag: a 10-byte header and a syncsafe size
+        size = data[6] << 21 | data[7] << 14 | data[8] << 7 | data[9]
+        data = data[10 + size :]
+    try:
+        stream = read_stream(data)
+    except SpliceError:
+        return None
+    frames, pos = [], 0
+    for size in stream.frame_sizes:
+        frames.append(stream.audio[pos : pos + size])
+        pos += size
+    form = stream.format
+    return Heard(cache, frames, form.samples_per_frame, stream.delay, form.sample_rate)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..cache import ClipCache, code_fingerprint
 from ..content import CheckSettings as Thresholds
 from ..content import Lexicon
 from ..listen import RATE, Word, compare, model_name, transcribe, word_errors
@@ -26,7 +30,64 @@ from .terms import (
     suspects,
 )
 
-__all__ = ["check_speech", "key_terms"]
+__all__ = ["Heard", "check_speech", "key_terms"]
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the recogniser heard, kept in the clip cache (local or shared) by the very
+    audio it heard: the MP3 frames of the stretch (and the few before it, whose bytes a
+    frame's decoding may draw on), where in them the stretch lies, the prompt, the
+    recogniser and this code. An episode is joined from its chapters' frames
+    (export/splice.py), so a chapter that did not change keeps its frames, byte for
+    byte, wherever it now stands, and is not heard again; a changed frame, anywhere, is.
+    The check still judges the audio in the file, never the build's word for it."""
+
+    cache: ClipCache
+    frames: list[bytes]  # the episode's audio frames, in order
+    per_frame: int  # output samples a frame holds
+    delay: int  # samples the decoder drops at the start (the encoder's delay)
+    rate: int  # the MP3's sample rate
+
+    CONTEXT = 3  # frames before a stretch: the bit reservoir reaches up to 511 bytes back
+
+    def key(self, begin: float, finish: float, *parts: str) -> str | None:
+        first = round(begin * self.rate) + self.delay
+        last = round(finish * self.rate) + self.delay
+        lo = max(0, first // self.per_frame - self.CONTEXT)
+        hi = min(len(self.frames), last // self.per_frame + 2)
+        if lo >= hi:
+            return None
+        digest = hashlib.sha256()
+        for frame in self.frames[lo:hi]:
+            digest.update(frame)
+        start = lo * self.per_frame
+        body = json.dumps([digest.hexdigest(), first - start, last - start, *parts])
+        return hashlib.sha256(body.encode()).hexdigest()
+
+    def get(self, key: str) -> list[Word] | None:
+        data = self.cache.get_bytes(key, ".heard")
+        try:
+            return [Word(t, a, b) for t, a, b in json.loads(data)] if data else None
+        except (ValueError, TypeError):
+            return None
+
+    def put(self, key: str, words: list[Word]) -> None:
+        data = json.dumps([[w.text, w.start, w.end] for w in words], ensure_ascii=False)
+        self.cache.put_bytes(key, ".heard", data.encode())
+
+
+def recogniser_identity(model: Path | None) -> str:
+    """The recogniser, by name and by its model file's size and time (a model replaced
+    in the same folder is another recogniser), and the code that calls it."""
+    name = model_name(model)
+    if model is not None:
+        try:
+            stat = (model / "model.bin").stat()
+            name += f":{stat.st_size}:{stat.st_mtime_ns}"
+        except OSError:
+            pass
+    return name + ":" + code_fingerprint("imnm_audio.listen", "imnm_audio.check.speech")
 
 
 def check_speech(
@@ -38,6 +99,7 @@ def check_speech(
     thresholds: Thresholds,
     model: Path | None = None,
     confirm: Path | None = None,
+    recall: Heard | None = None,
 ) -> None:
     """Recognise the episode; score it per chapter, and each segment for the report.
 
@@ -69,7 +131,19 @@ def check_speech(
         # decoded faster, and points the recogniser at no word it will not hear.
         text = " ".join(t for a, b, t in said if begin <= (a + b) / 2 <= finish)
         prompt = [w for w in words_to_expect if _says(text, w)]
-        return _hear(samples16, begin, finish, prompt, by, script.meta.language)
+        key = None
+        if recall is not None:
+            # Words are kept relative to the stretch's start: the same frames heard at
+            # another place in a rebuilt episode are the same stretch.
+            identity = recogniser_identity(by)
+            key = recall.key(begin, finish, identity, script.meta.language, *prompt)
+            kept = recall.get(key) if key is not None else None
+            if kept is not None:
+                return [Word(w.text, w.start + begin, w.end + begin) for w in kept]
+        words = _hear(samples16, begin, finish, prompt, by, script.meta.language)
+        if recall is not None and key is not None:
+            recall.put(key, [Word(w.text, w.start - begin, w.end - begin) for w in words])
+        return words
 
     report.model = model_name(model)
     everything = []

@@ -146,6 +146,7 @@ def check_work(root: Path, slug: str, model: Path | None = None) -> Callable[[Jo
     def work(job: Job) -> str:
         import json
 
+        from ..cache import DEFAULT_CACHE_DIR, ClipCache
         from ..check import check_episode, write_reports
         from ..content import load_project
         from ..pipeline import EPISODE
@@ -162,6 +163,7 @@ def check_work(root: Path, slug: str, model: Path | None = None) -> Callable[[Jo
             root / "audio",
             project.podcast.check,
             model=model,
+            cache=ClipCache(root / DEFAULT_CACHE_DIR),  # heard again only where it changed
         )
         timings = json.loads((root / "audio" / slug / "timings.json").read_text("utf-8"))
         write_reports(report, root / "audio" / slug, timings, lexicon)
