@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: audio test lint scripts check bench calibrate stress studio clean protections structure fresh starter-lexicon
+.PHONY: audio test lint scripts check bench bench-check calibrate stress studio clean protections structure fresh starter-lexicon
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ scripts: $(STAMP)  ## regenerate narration scripts for review
 
 bench: $(STAMP)  ## measure build speed, rebuilds and memory; writes docs/BENCHMARKS.md
 	$(BIN)/python benchmarks/run.py --runs 3
+
+bench-check: $(STAMP)  ## time the check: whole, kept, nothing changed, one word changed (IMNM)
+	$(BIN)/python benchmarks/check_speed.py --json benchmarks/results/incremental_check.json
 
 protections: $(STAMP)  ## take each import protection out in turn and watch its test fail
 	$(BIN)/python benchmarks/protections.py --json benchmarks/results/protections.json

@@ -36,7 +36,9 @@ def fill(factsheet: Path) -> None:
     """The details a user fills in after an import."""
     text = factsheet.read_text(encoding="utf-8")
     dated = re.search(r"dated (\d{4}-\d{2}-\d{2})", text)
+    title = re.search(r"^title: '?(.*?)'?$", text, flags=re.M)
     values = {
+        "short_title": " ".join(title.group(1).split()[:4]) if title else "The leaflet",
         "organisation": "The publisher of the leaflet",
         "summary": "A patient leaflet, read aloud.",
         "published": dated.group(1) if dated else "2026-01-01",

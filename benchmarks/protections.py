@@ -581,6 +581,20 @@ PROTECTIONS += [
         "        pass",
         "tests/test_check.py::test_a_check_hears_again_only_the_audio_that_changed",
     ),
+    Protection(
+        "the check compares decimals as said (1 .7, 3 for 3.0)",
+        "listen.py",
+        '    text = re.sub(r"(?<![\\d.])(\\d+)\\.0+(?![\\d.])", r"\\1", text)',
+        "    pass",
+        LEAFLET + "::-k decimal",
+    ),
+    Protection(
+        "the check takes -re and -er spellings as one (fibre, fiber)",
+        "check/terms.py",
+        '    word = re.sub(r"(?<=[a-z][tb])re(s?)$", r"er\\1", word)',
+        "    pass",
+        LEAFLET + "::-k british_re_endings",
+    ),
 ]
 
 

@@ -390,3 +390,32 @@ def test_the_check_hears_letters_glued_to_the_number_after_them() -> None:
     heard = normalise("Secretary to Headache Disorder CNS024 .7696 .5294.")
     assert count("CNS", heard) == 1
     assert count("0 2 4, 7 6 9 6, 5 2 9 4", heard) == 1
+
+
+@pytest.mark.parametrize(
+    ("term", "heard_text", "wrong"),
+    [
+        ("1.7 millimoles per litre", "below 1 .7 millimoles per liter.", "below 1 .8 millimoles"),
+        ("3.0 millimoles per litre", "below 3 millimoles per liter.", "below 3 .5 millimoles"),
+        ("0.54 grams", "about 0.54 grams of sterols", "about 0 .45 grams"),
+        ("1.5 to 3 grams", "take 1 .5 to 3 grams a day", "take 15 to 3 grams"),
+    ],
+)
+def test_the_check_hears_a_decimal_as_the_recogniser_writes_it(
+    term: str, heard_text: str, wrong: str
+) -> None:
+    from imnm_audio.check.terms import count
+    from imnm_audio.listen import normalise
+
+    # "1 .7", "3" for "3.0", American "liter": the same dose, heard; another is not.
+    assert count(term, normalise(heard_text)) == 1
+    assert count(term, normalise(wrong)) == 0
+
+
+def test_the_check_takes_british_re_endings_as_the_recogniser_spells_them() -> None:
+    from imnm_audio.check.terms import count
+    from imnm_audio.listen import normalise
+
+    assert count("fibre", normalise("Eat more fiber each day.")) == 1
+    assert count("centre", normalise("Ask at the health center.")) == 1
+    assert count("fibre", normalise("Eat more fibrous food.")) == 0

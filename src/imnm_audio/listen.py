@@ -204,6 +204,14 @@ def normalise(text: str) -> list[str]:
     text = re.sub(r"\b([A-Z]+)(?=[A-Z][a-z]{2,})", r"\1 ", text)
     # ...or letters to the digits of a number after them ("C N S 0 2 4" heard "CNS024").
     text = re.sub(r"(?<=[A-Za-z])(?=\d{3})", " ", text)
+    # A decimal as said, whether written "1.7" or, by the recogniser, "1 .7": "1 point
+    # 7" (its decimals digit by digit); "3.0" is the number 3, which it writes "3".
+    text = re.sub(r"(?<![\d.])(\d+)\.0+(?![\d.])", r"\1", text)
+    text = re.sub(
+        r"(?<![\d.])(\d+) ?\.(\d+)(?![\d.])",
+        lambda m: f"{m.group(1)} point {' '.join(m.group(2))}",
+        text,
+    )
     text = text.lower().replace("’", "'")
     text = re.sub(r"(?<=[a-z0-9])\.(?=[a-z0-9])", "", text)  # web addresses: "myositis.org"
     # Longer numbers digit by digit, so "0800" and "0 8 0 0" (a phone number as it

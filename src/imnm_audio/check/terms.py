@@ -80,7 +80,7 @@ def count(term: str, heard: list[str]) -> int:
     """How often a term was heard: as its words (also as a plural, or a short name
     glued to "anti"; a long term also in a close spelling, or with one more word
     break), or (web addresses) in any spacing. Each heard word counts once."""
-    if "." in term:
+    if re.search(r"\.(?!\d)|(?<!\d)\.", term):  # a web address (not a decimal, "1.7")
         return _canonical_text(" ".join(heard)).count(_canonical(term))
     if PHONE_TERM_RE.fullmatch(term):  # a phone number: its digits, however written
         return _digits(heard).count(re.sub(r"\D", "", term))
@@ -250,10 +250,12 @@ _BRITISH_RE = re.compile(
 
 def us_spelling(word: str) -> str:
     """A medical word in American spelling, the recogniser's: "ae" and "oe" are "e"
-    (anaemia, haemoglobin, oedema, oesophagus, diarrhoea, caesarean, foetus) and "leuc"
-    is "leuk"; for comparing a term with what was heard, never for what is said."""
+    (anaemia, haemoglobin, oedema, oesophagus, diarrhoea, caesarean, foetus), "leuc"
+    is "leuk", and "-tre", "-bre" are "-ter", "-ber" (litre, millimetre, fibre, centre);
+    for comparing a term with what was heard, never for what is said."""
     if len(word) < 5:
         return word
+    word = re.sub(r"(?<=[a-z][tb])re(s?)$", r"er\1", word)
     return _BRITISH_RE.sub("e", word).replace("leuc", "leuk")
 
 
