@@ -344,8 +344,8 @@ PROTECTIONS = [
     Protection(
         "tight one-line rows of a label table stay apart",
         "importer/pdf_reading.py",
-        "            rows = [([a], [b]) for a, b in zip(left, right, strict=True)]",
-        "            pass",
+        "            rows += [([a], [b]) for a, b in zip(left, right, strict=True)]",
+        "            rows.append((left, right))",
         f"{FAITHFUL}::test_a_table_of_names_and_their_details_is_read_row_by_row",
     ),
 ]
@@ -477,7 +477,7 @@ PROTECTIONS += [
     Protection(
         "a DOI said as its address",
         "narrate/rules.py",
-        '    text = _DOI_RE.sub(lambda m: f"https://doi.org/{m.group(1)}", text)',
+        '    text = DOI_RE.sub(lambda m: f"https://doi.org/{m.group(1)}", text)',
         "    pass",
         LEAFLET + "::-k doi",
     ),
@@ -594,6 +594,20 @@ PROTECTIONS += [
         '    word = re.sub(r"(?<=[a-z][tb])re(s?)$", r"er\\1", word)',
         "    pass",
         LEAFLET + "::-k british_re_endings",
+    ),
+    Protection(
+        "a page saved in the wrong encoding read as it was written",
+        "importer/web.py",
+        "    text, repaired = repair_mojibake(_decode(raw, path))",
+        "    text, repaired = _decode(raw, path), 0",
+        f"{FAITHFUL}::test_a_page_saved_in_the_wrong_encoding_is_read_as_it_was_written",
+    ),
+    Protection(
+        "one such pair in a page's own words is left as written",
+        "importer/web.py",
+        "    if len(found) < MOJIBAKE_LEAST:",
+        "    if not found:",
+        f"{FAITHFUL}::test_a_page_saved_in_the_wrong_encoding_is_read_as_it_was_written",
     ),
 ]
 

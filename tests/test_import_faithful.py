@@ -876,3 +876,37 @@ def test_a_table_of_names_and_their_details_is_read_row_by_row(
     ]:
         assert expected in paragraphs, (expected, paragraphs)
     assert "Useful contacts" in [h.lstrip("# ") for h in paragraphs if h.startswith("#")]
+
+
+def test_a_page_saved_in_the_wrong_encoding_is_read_as_it_was_written(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """UTF-8 once read as Latin-1 and saved again ("That’s" kept as "Thatâ" and two
+    control characters, as a real saved page had it 123 times): read as written, and
+    said so; a page whose own text has one such pair (a name) is left as it is."""
+    damaged = "That’s the tea. It’s green. There’s caffeine – and café au lait."
+    mangled = damaged.encode("utf-8").decode("latin-1")
+    page = tmp_path / "tea.html"
+    page.write_text(
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Tea</title></head>"
+        f"<body><main><h1>Green tea</h1><p>{mangled}</p>"
+        f"<h2>More</h2><p>{mangled} Ask your pharmacist.</p></main></body></html>",
+        encoding="utf-8",
+    )
+    code, out, err = run_import(page, project, capsys, "--slug", "tea")
+    assert code == 0, err
+    _, body = imported(project)
+    assert damaged in body and "â" not in body
+    assert "saved in the wrong encoding" in out + err
+    # One pair in a page's own words (a name) is not damage: left as written.
+    own = tmp_path / "name.html"
+    own.write_text(
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Names</title>"
+        "</head><body><main><h1>Our team</h1><p>Ask Ã‰mile at the desk about your tablets"
+        " and your appointments.</p></main></body></html>",
+        encoding="utf-8",
+    )
+    code, _, err = run_import(own, project, capsys, "--slug", "name")
+    assert code == 0, err
+    text = (project / "content" / "name" / "factsheet.md").read_text(encoding="utf-8")
+    assert "Ã‰mile" in text

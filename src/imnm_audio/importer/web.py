@@ -36,10 +36,15 @@ def read_html(path: Path) -> Document:
     import trafilatura
 
     raw = path.read_bytes()
-    tree = _parse(raw, path)
+    tree, repaired = _parse(raw, path)
     doc = Document("web page", [])
     if tree is None:
         return doc
+    if repaired:
+        doc.notes.append(
+            f"{repaired} characters the page had saved in the wrong encoding (UTF-8 read as "
+            "Latin-1: “Thatâs” for “That’s”) were read as they were written."
+        )
     hidden = drop_hidden(tree)
     spoken_pictures(tree)  # before the shell check: a picture's words are the page's
     _refuse_script_shell(tree, path)
@@ -109,16 +114,48 @@ def read_html(path: Path) -> Document:
     return doc
 
 
-def _parse(raw: bytes, path: Path) -> Any:
-    """The page as an lxml tree; None when there is nothing."""
-    text = _decode(raw, path)
+def _parse(raw: bytes, path: Path) -> tuple[Any, int]:
+    """The page as an lxml tree (None when there is nothing), and how many characters
+    saved in the wrong encoding were repaired."""
+    text, repaired = repair_mojibake(_decode(raw, path))
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml takes no declaration in a str
     if not text.strip():
-        return None
+        return None, 0
     try:
-        return lxml_html.document_fromstring(text)
+        return lxml_html.document_fromstring(text), repaired
     except (etree.ParserError, ValueError):
-        return None
+        return None, 0
+
+
+# UTF-8 read as Latin-1 or Windows-1252 and saved again ("’" becomes "â" and two more
+# characters): a lead byte's character (Â-ô) and one to three continuation bytes'
+# characters (the C1 controls, or cp1252's letters and marks in those places).
+_CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_MOJIBAKE_RE = re.compile(f"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_HIGH}]{{1,3}}")
+MOJIBAKE_LEAST = 3  # a page's own "Ã©" (one, in a name) is not a damaged page
+
+
+def repair_mojibake(text: str) -> tuple[str, int]:
+    """Text whose UTF-8 was once read as Latin-1 (or cp1252) and saved again, read as it
+    was written: each run that is the bytes of one UTF-8 character becomes that
+    character. Only when the text has at least MOJIBAKE_LEAST such runs (a page with
+    one "Ã©" may mean it); returns the text and how many characters were repaired."""
+
+    def byte(char: str) -> int:
+        return ord(char) if ord(char) < 256 else char.encode("cp1252")[0]
+
+    def fixed(match: re.Match[str]) -> str:
+        run = match.group(0)
+        try:
+            char = bytes(byte(c) for c in run).decode("utf-8")
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            return run
+        return char if len(char) == 1 else run
+
+    found = [m for m in _MOJIBAKE_RE.finditer(text) if fixed(m) != m.group(0)]
+    if len(found) < MOJIBAKE_LEAST:
+        return text, 0
+    return _MOJIBAKE_RE.sub(fixed, text), len(found)
 
 
 # Labels the HTML standard maps to no decoder a page may use: UTF-7 (which spells "<" as
