@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -77,9 +78,11 @@ class Heard:
         self.cache.put_bytes(key, ".heard", data.encode())
 
 
+@functools.cache
 def recogniser_identity(model: Path | None) -> str:
     """The recogniser, by name and by its model file's size and time (a model replaced
-    in the same folder is another recogniser), and the code that calls it."""
+    in the same folder is another recogniser), and the code that calls it; worked out
+    once per process, not for every stretch heard."""
     name = model_name(model)
     if model is not None:
         try:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import ContentError
 from ..fsutil import atomic_write_text
@@ -36,51 +38,72 @@ def _key(term: str, match_case: object = None) -> str:
     return term if exact else term.lower()
 
 
+@dataclass
+class _File:
+    """The lexicon file as lines, its entries as the loader reads them, and the line
+    each entry starts on."""
+
+    lines: list[str]
+    entries: list[Any]
+    starts: list[int]
+
+    @classmethod
+    def read(cls, path: Path) -> _File:
+        text = read_text(path)
+        data = parse_yaml(text, path)
+        entries = list(data.get("terms") or []) if isinstance(data, dict) else []
+        return cls(
+            text.splitlines(keepends=True),
+            entries,
+            [(line_of(raw, "term") or 1) - 1 for raw in entries],
+        )
+
+    def find(self, term: str, language: str) -> tuple[int, int, dict] | None:  # type: ignore[type-arg]
+        """The lines [begin, end) of `term`'s entry of `language`, and the entry."""
+        for index, raw in enumerate(self.entries):
+            if not isinstance(raw, dict):
+                continue
+            if str(raw.get("language", "en")).split("-")[0].lower() != language:
+                continue
+            if _key(str(raw.get("term", "")).strip(), raw.get("match_case")) == _key(term):
+                begin = self.starts[index]
+                following = self.starts[index + 1] if index + 1 < len(self.starts) else None
+                return begin, _entry_end(self.lines, begin, following), raw
+        return None
+
+
+def _language(language: str) -> str:
+    return language.replace("_", "-").split("-")[0].lower()
+
+
 def set_entry(
     path: Path, term: str, say: str, note: str | None = None, language: str = "en"
 ) -> Lexicon:
     """Write `term` said as `say` into the lexicon file; returns the lexicon read back.
     Raises the loader's ContentError (and writes nothing) when the result is refused."""
-    term, say = term.strip(), " ".join(say.split())
-    language = language.replace("_", "-").split("-")[0].lower()
-    text = read_text(path)
-    data = parse_yaml(text, path)
-    entries = list(data.get("terms") or []) if isinstance(data, dict) else []
-    lines = text.splitlines(keepends=True)
-    starts = [(line_of(raw, "term") or 1) - 1 for raw in entries]
+    term, say, language = term.strip(), " ".join(say.split()), _language(language)
+    file = _File.read(path)
+    lines, starts = file.lines, file.starts
     indent = "  "
     if starts:
-        indent = (
-            re.match(r"^(\s*)-", lines[starts[0]]).group(1)
-            if re.match(  # type: ignore[union-attr]
-                r"^\s*-", lines[starts[0]]
-            )
-            else indent
-        )
-    for index, raw in enumerate(entries):
-        if not isinstance(raw, dict):
-            continue
-        if str(raw.get("language", "en")).split("-")[0].lower() != language:
-            continue
-        if _key(str(raw.get("term", "")).strip(), raw.get("match_case")) == _key(term):
-            begin = starts[index]
-            end = _entry_end(lines, begin, starts[index + 1] if index + 1 < len(starts) else None)
-            kept_note = note if note is not None else raw.get("note")
-            extra = _other_keys(raw, indent)
-            new = entry_text(term, say, kept_note, indent, language) + extra
-            lines[begin:end] = [new]
-            break
+        lead = re.match(r"^(\s*)-", lines[starts[0]])
+        indent = lead.group(1) if lead else indent
+    found = file.find(term, language)
+    if found is not None:
+        begin, end, raw = found
+        kept_note = note if note is not None else raw.get("note")
+        extra = _other_keys(raw, indent)
+        lines[begin:end] = [entry_text(term, say, kept_note, indent, language) + extra]
+    elif starts:
+        end = _entry_end(lines, starts[-1], None)
+        lines[end:end] = [entry_text(term, say, note, indent, language)]
     else:
-        if starts:
-            end = _entry_end(lines, starts[-1], None)
-            lines[end:end] = [entry_text(term, say, note, indent, language)]
+        body = "".join(lines).rstrip("\n")
+        if re.search(r"^terms:\s*(\[\s*\])?\s*$", body, re.M):
+            body = re.sub(r"^terms:\s*(\[\s*\])?\s*$", "terms:", body, flags=re.M)
         else:
-            body = "".join(lines).rstrip("\n")
-            if re.search(r"^terms:\s*(\[\s*\])?\s*$", body, re.M):
-                body = re.sub(r"^terms:\s*(\[\s*\])?\s*$", "terms:", body, flags=re.M)
-            else:
-                body += "\nterms:"
-            lines = [body + "\n" + entry_text(term, say, note, indent, language)]
+            body += "\nterms:"
+        lines = [body + "\n" + entry_text(term, say, note, indent, language)]
     return _written(path, "".join(lines))
 
 
@@ -88,30 +111,18 @@ def remove_entry(path: Path, term: str, language: str = "en") -> Lexicon:
     """Take `term`'s entry (of `language`) out of the lexicon file, its comments and the
     other entries kept; returns the lexicon read back. ContentError (nothing written)
     when there is no such entry."""
-    language = language.replace("_", "-").split("-")[0].lower()
-    text = read_text(path)
-    data = parse_yaml(text, path)
-    entries = list(data.get("terms") or []) if isinstance(data, dict) else []
-    lines = text.splitlines(keepends=True)
-    starts = [(line_of(raw, "term") or 1) - 1 for raw in entries]
-    for index, raw in enumerate(entries):
-        if not isinstance(raw, dict):
-            continue
-        if str(raw.get("language", "en")).split("-")[0].lower() != language:
-            continue
-        if _key(str(raw.get("term", "")).strip(), raw.get("match_case")) == _key(term.strip()):
-            begin = starts[index]
-            end = _entry_end(lines, begin, starts[index + 1] if index + 1 < len(starts) else None)
-            del lines[begin:end]
-            break
-    else:
+    file = _File.read(path)
+    found = file.find(term.strip(), _language(language))
+    if found is None:
         raise ContentError(
             f"the lexicon has no entry for '{term}'.",
             path=path,
             fix="Reload the lexicon page: the entry may have been removed already.",
         )
-    new_text = "".join(lines)
-    if len(entries) == 1:  # the last entry: an empty list, not a key with nothing
+    begin, end, _ = found
+    del file.lines[begin:end]
+    new_text = "".join(file.lines)
+    if len(file.entries) == 1:  # the last entry: an empty list, not a key with nothing
         new_text = re.sub(r"(?m)^terms:\s*$", "terms: []", new_text)
     return _written(path, new_text)
 
