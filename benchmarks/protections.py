@@ -609,6 +609,13 @@ PROTECTIONS += [
         "    if not found:",
         f"{FAITHFUL}::test_a_page_saved_in_the_wrong_encoding_is_read_as_it_was_written",
     ),
+    Protection(
+        "the studio prints its address only once its port listens",
+        "studio/__init__.py",
+        "        listener.listen(128)\n",
+        "",
+        STUDIO + "::test_the_command_prints_its_address_and_refuses_a_folder_without_content",
+    ),
 ]
 
 

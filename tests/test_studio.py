@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import re
+import signal
 import socket
 import threading
 import time
@@ -978,6 +980,14 @@ def test_the_command_prints_its_address_and_refuses_a_folder_without_content(
         line = server.stdout.readline()  # type: ignore[union-attr]
         match = re.search(rf"http://127\.0\.0\.1:{port}/\?token=(\S+)", line)
         assert match, line
+        # The address is printed only once the port listens: with the studio frozen the
+        # moment it prints, the computer still takes a connection for it (it had been
+        # printed before the server started, and a quick reader was refused).
+        os.kill(server.pid, signal.SIGSTOP)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        finally:
+            os.kill(server.pid, signal.SIGCONT)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
             assert client.get("/").status_code == 403
             assert client.get(f"/?token={match.group(1)}", follow_redirects=True).status_code == 200

@@ -68,12 +68,16 @@ def run_studio(
             fix="Leave --host out (this computer only), or add --allow-remote if everyone "
             "on that network may see what passes.",
         )
+    # The socket is bound and listening before the address is printed, so whoever opens
+    # the address at once (a person, a script, a test) finds the studio answering, and
+    # no other program can take the port between a check and the start.
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
-        probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))
-        probe.close()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen(128)
     except OSError as err:
+        listener.close()
         raise UsageError(
             f"cannot listen on {host}:{port} ({err.strerror}).",
             fix="Another program uses that port: pass --port with another number.",
@@ -88,5 +92,9 @@ def run_studio(
             port,
         )
     print(f"The studio is at {studio_address(host, port, token)}", flush=True)
-    print("Open that address in a browser on this computer. Ctrl-C stops the studio.")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    print("Open that address in a browser on this computer. Ctrl-C stops the studio.", flush=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    try:
+        server.run(sockets=[listener])
+    finally:
+        listener.close()
