@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -238,20 +239,30 @@ def _checked(args: argparse.Namespace, project: Project) -> Iterator[tuple]:  # 
         for (report, written), lexicon in zip(results, lexicons, strict=True):
             yield report, lexicon, written
         return
-    for script, lexicon in zip(scripts, lexicons, strict=True):
-        report = check_episode(
-            script,
-            project.podcast,
-            lexicon,
-            args.out,
-            project.podcast.check,
-            speech=speech,
-            model=args.model,
-            confirm=args.confirm,
-            cache=cache,
-        )
-        timings = json.loads((args.out / script.slug / "timings.json").read_text("utf-8"))
-        yield report, lexicon, write_reports(report, args.out / script.slug, timings, lexicon)
+    with _progress(args.quiet) as progress_for:
+        for script, lexicon in zip(scripts, lexicons, strict=True):
+            report = check_episode(
+                script,
+                project.podcast,
+                lexicon,
+                args.out,
+                project.podcast.check,
+                speech=speech,
+                model=args.model,
+                confirm=args.confirm,
+                cache=cache,
+                progress_for=_labelled(progress_for, script.slug),
+            )
+            timings = json.loads((args.out / script.slug / "timings.json").read_text("utf-8"))
+            written = write_reports(report, args.out / script.slug, timings, lexicon)
+            yield report, lexicon, written
+
+
+def _labelled(progress_for: Callable[..., Any] | None, slug: str) -> Callable[..., Any] | None:
+    """`progress_for` with each bar's label naming the factsheet."""
+    if progress_for is None:
+        return None
+    return lambda label, total, unit="segments": progress_for(f"{slug}: {label}", total, unit)
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -398,7 +409,9 @@ def _progress(
             label: str, total: int, unit: str = "segments"
         ) -> Callable[[int, int, int], None]:
             def what(hits: int) -> str:
-                return f"segments, {hits} from cache" if unit == "segments" else unit
+                if unit == "segments":
+                    return f"segments, {hits} from cache"
+                return f"passages, {hits} heard before" if unit == "passages" else unit
 
             task = bar.add_task(label, total=total, unit=what(0))
 

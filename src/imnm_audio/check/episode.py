@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from mutagen import MutagenError
@@ -40,6 +41,7 @@ def check_episode(
     model: Path | None = None,
     confirm: Path | None = None,
     cache: ClipCache | None = None,
+    progress_for: Callable[..., Callable[[int, int, int], None]] | None = None,
 ) -> CheckReport:
     folder = out_dir / script.slug
     mp3 = folder / f"{script.slug}.mp3"
@@ -90,7 +92,18 @@ def check_episode(
     elif speech:
         samples16 = decode_pcm(mp3, RATE)
         heard = _heard(mp3, cache)
-        check_speech(report, script, timings, samples16, lexicon, thresholds, model, confirm, heard)
+        check_speech(
+            report,
+            script,
+            timings,
+            samples16,
+            lexicon,
+            thresholds,
+            model,
+            confirm,
+            heard,
+            progress_for,
+        )
     return report
 
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,14 @@ def check_speech(
     model: Path | None = None,
     confirm: Path | None = None,
     recall: Heard | None = None,
+    progress_for: Callable[..., Callable[[int, int, int], None]] | None = None,
 ) -> None:
     """Recognise the episode; score it per chapter, and each segment for the report.
+
+    `progress_for` (as a build's) is given two steps before any hearing, so a bar over
+    both has its whole total from the start: the passages heard (those kept from an
+    earlier check counted as from the cache) and the chapters scored (each with its
+    second listenings).
 
     Each chapter is recognised on its own, with the glossary as its prompt, in windows
     under Whisper's 30 seconds (the prompt reaches only the first window the recogniser
@@ -129,6 +136,13 @@ def check_speech(
         for segment, span in zip(chapter.segments, timing["segments"], strict=True)
     ]
 
+    passages = windows(timings)
+    listening = scoring = None
+    if progress_for is not None:
+        listening = progress_for("Listening to the episode", len(passages), "passages")
+        scoring = progress_for("Scoring each chapter", len(script.chapters), "chapters")
+    kept_count = [0]
+
     def hear(begin: float, finish: float, by: Path | None = model) -> list[Word]:
         # Prompted with the glossary words this stretch says: a shorter prompt is
         # decoded faster, and points the recogniser at no word it will not hear.
@@ -142,6 +156,7 @@ def check_speech(
             key = recall.key(begin, finish, identity, script.meta.language, *prompt)
             kept = recall.get(key) if key is not None else None
             if kept is not None:
+                kept_count[0] += 1
                 return [Word(w.text, w.start + begin, w.end + begin) for w in kept]
         words = _hear(samples16, begin, finish, prompt, by, script.meta.language)
         if recall is not None and key is not None:
@@ -150,8 +165,10 @@ def check_speech(
 
     report.model = model_name(model)
     everything = []
-    for begin, finish in windows(timings):
+    for done, (begin, finish) in enumerate(passages, 1):
         everything += hear(begin, finish)
+        if listening is not None:
+            listening(done, len(passages), kept_count[0])
     # Whisper sometimes ends a window early and skips the rest of it: a sentence it
     # heard nothing of is heard again on its own.
     for chapter in timings:
@@ -167,7 +184,9 @@ def check_speech(
     instead: dict[str, list[str]] = {}
     doubted: dict[str, int] = {}  # mentions missed, but not confirmed as spoken wrong
     doubted_as: dict[str, list[str]] = {}
-    for chapter, timing in zip(script.chapters, timings, strict=True):
+    for scored, (chapter, timing) in enumerate(zip(script.chapters, timings, strict=True)):
+        if scoring is not None and scored:
+            scoring(scored, len(script.chapters), 0)
         begin = timing["segments"][0]["start"] - 0.3
         finish = timing["segments"][-1]["end"] + 0.3
         heard = [w for w in everything if begin <= (w.start + w.end) / 2 <= finish]
@@ -240,6 +259,8 @@ def check_speech(
                     unconfirmed,
                 )
             )
+    if scoring is not None:
+        scoring(len(script.chapters), len(script.chapters), 0)
     forgiven_found = {t: found.get(t, 0) + doubted.get(t, 0) for t in wanted}
     report.suspects = suspects(wanted, forgiven_found, instead)
     named = {s.term for s in report.suspects}

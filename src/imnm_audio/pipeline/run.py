@@ -35,10 +35,15 @@ def build(
     options: BuildOptions,
     slugs: list[str] | None = None,
     progress_for: ProgressFor | None = None,
+    announce: Callable[[list[Step]], None] | None = None,
 ) -> list[EpisodeReport | HoldReport]:
-    """Build every (or the named) factsheet; return a report per episode and hold line."""
+    """Build every (or the named) factsheet; return a report per episode and hold line.
+
+    `announce`, if given, is told every step of progress (label, total, unit) once the
+    scripts are known and before any work, so that a sum over the steps (the studio's
+    bar) has its whole total from the start and never goes back."""
     with output_lock(options.out_dir):
-        return _build(options, slugs, progress_for)
+        return _build(options, slugs, progress_for, announce)
 
 
 def build_hold_line(
@@ -104,8 +109,11 @@ def _build(
     options: BuildOptions,
     slugs: list[str] | None,
     progress_for: ProgressFor | None,
+    announce: Callable[[list[Step]], None] | None = None,
 ) -> list[EpisodeReport | HoldReport]:
     plan = plan_build(options, slugs)
+    if announce is not None:
+        announce(planned_steps(plan, assembly=not options.distributed))
     if options.distributed:
         from .cluster import build_on_cluster  # Dask is imported only here
 
@@ -155,6 +163,25 @@ def _build(
     if options.episodes:
         publish_show(options, plan.base_url)
     return [*episodes, *hold_reports]
+
+
+Step = tuple[str, int, str]  # label, total, unit
+
+
+def planned_steps(plan: Plan, assembly: bool = True) -> list[Step]:
+    """The progress steps a build of `plan` reports, by the labels it reports them under:
+    each factsheet's episode clips, its hold line's clips and (in process) its assembly."""
+    steps: list[Step] = []
+    for slug in dict.fromkeys([*plan.episode_of, *plan.hold_of]):
+        episode, hold = plan.episode_of.get(slug), plan.hold_of.get(slug)
+        if episode is not None:
+            steps.append((slug, len(episode.segments), "segments"))
+        if hold is not None:
+            steps.append((f"{slug} hold line", len(hold.segments), "segments"))
+        if assembly:
+            outputs = (episode is not None) + (hold is not None)
+            steps.append((f"{slug} assembly", outputs, "outputs"))
+    return steps
 
 
 # Engines whose voice is small enough to be held while assembly runs.

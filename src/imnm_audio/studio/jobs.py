@@ -21,21 +21,42 @@ class Step:
     done: int = 0
     total: int = 0
     from_cache: int = 0
+    phase: int = 0
+
+
+TITLES = {"build": "Build", "check": "Check", "update": "Script, build and check"}
+PHASES = {
+    "build": ("Building the audio",),
+    "check": ("Checking the audio",),
+    "update": ("Making the script", "Building the audio", "Checking the audio"),
+}
 
 
 @dataclass
 class Job:
-    kind: str  # "build" or "check"
+    """A build, a check, or both after a change ("update": the script made again, the
+    audio built, then checked). Its progress is counted per phase; the bar shows the
+    phases done plus the share of the current one, so it never goes back."""
+
+    kind: str  # "build", "check" or "update"
     slug: str
     started: float = field(default_factory=time.monotonic)
     steps: list[Step] = field(default_factory=list)
     state: str = "running"  # waiting, running, done, failed
     message: str = ""
     finished: float | None = None
+    phase: int = 0
+
+    def announce(self, steps: list[tuple[str, int, str]]) -> None:
+        """Every step the work will report, before it starts: the bar's total is whole
+        from the start, so its value only ever grows."""
+        self.steps.extend(Step(label, 0, total, phase=self.phase) for label, total, _ in steps)
 
     def progress_for(self, label: str, total: int, unit: str = "segments") -> Callable[..., None]:
-        step = Step(label, 0, total)
-        self.steps.append(step)
+        step = next((s for s in self.steps if s.label == label and s.phase == self.phase), None)
+        if step is None:
+            step = Step(label, 0, total, phase=self.phase)
+            self.steps.append(step)
 
         def update(done: int, total: int, hits: int) -> None:
             step.done, step.total, step.from_cache = done, total, hits
@@ -43,25 +64,34 @@ class Job:
         return update
 
     def as_dict(self) -> dict[str, object]:
-        done = sum(s.done for s in self.steps)
-        total = sum(s.total for s in self.steps)
+        steps = [s for s in self.steps if s.phase == self.phase]
+        done = sum(s.done for s in steps)
+        total = sum(s.total for s in steps)
+        phases = PHASES[self.kind]
+        share = done / total if total else 0.0
+        fraction = 1.0 if self.state == "done" else (self.phase + share) / len(phases)
         elapsed = (self.finished or time.monotonic()) - self.started
-        made = done - sum(s.from_cache for s in self.steps)
+        made = done - sum(s.from_cache for s in steps)
         left = None
-        if self.state == "running" and made > 0 and total > done:
+        if self.state == "running" and made > 0 and total > done and len(phases) == 1:
             left = round(elapsed / max(1, done) * (total - done))
         return {
             "kind": self.kind,
+            "title": TITLES[self.kind],
             "slug": self.slug,
             "state": self.state,
             "message": self.message,
+            "phase": phases[self.phase],
+            "phase_number": self.phase + 1,
+            "phases": len(phases),
+            "fraction": round(fraction, 4),
             "done": done,
             "total": total,
-            "from_cache": sum(s.from_cache for s in self.steps),
+            "from_cache": sum(s.from_cache for s in steps),
             "made": made,
             "seconds": round(elapsed, 1),
             "seconds_left": left,
-            "steps": [vars(s) for s in self.steps],
+            "steps": [vars(s) for s in steps],
         }
 
 
@@ -136,7 +166,7 @@ def build_work(root: Path, slug: str) -> Callable[[Job], str]:
             out_dir=root / "audio",
             cache_dir=root / DEFAULT_CACHE_DIR,
         )
-        reports = build(options, [slug], job.progress_for)
+        reports = build(options, [slug], job.progress_for, job.announce)
         return "; ".join(r.describe(root / "audio") for r in reports)
 
     return work
@@ -155,7 +185,6 @@ def check_work(root: Path, slug: str, model: Path | None = None) -> Callable[[Jo
         project = load_project(root / "content", [slug])
         script = load_script(EPISODE.path(root / "scripts", slug))
         lexicon = project.lexicon.for_language(script.meta.language)
-        job.progress_for("Listening to the episode", 1)
         report = check_episode(
             script,
             project.podcast,
@@ -164,10 +193,28 @@ def check_work(root: Path, slug: str, model: Path | None = None) -> Callable[[Jo
             project.podcast.check,
             model=model,
             cache=ClipCache(root / DEFAULT_CACHE_DIR),  # heard again only where it changed
+            progress_for=job.progress_for,
         )
         timings = json.loads((root / "audio" / slug / "timings.json").read_text("utf-8"))
         write_reports(report, root / "audio" / slug, timings, lexicon)
-        job.steps[-1].done = 1
         return "The check passed." if report.passed else "The check did not pass."
+
+    return work
+
+
+def update_work(root: Path, slug: str) -> Callable[[Job], str]:
+    """After a change (the text, the details, the lexicon): the script made again, the
+    audio built and checked, as one job."""
+    from ..content import load_project
+    from ..pipeline import write_scripts
+
+    def work(job: Job) -> str:
+        project = load_project(root / "content", [slug])
+        write_scripts(project, project.factsheets[0], root / "scripts")
+        job.phase = 1
+        built = build_work(root, slug)(job)
+        job.phase = 2
+        checked = check_work(root, slug)(job)
+        return f"{built}. {checked}"
 
     return work

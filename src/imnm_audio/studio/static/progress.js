@@ -4,10 +4,12 @@
   function tick() {
     fetch(document.getElementById("bar").dataset.status, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (j) {
       var bar = document.getElementById("bar");
-      bar.max = j.total || 1; bar.value = j.done;
-      document.getElementById("detail").textContent = j.done + " of " + j.total + " made (" + j.from_cache + " from the cache)" + (j.seconds_left ? ", about " + j.seconds_left + " s left" : "") + ".";
+      bar.max = 1000; bar.value = Math.round(1000 * j.fraction);
+      var kept = j.phase === "Checking the audio" ? " kept from the last check)" : " from the cache)";
+      var step = j.phases > 1 ? "Step " + j.phase_number + " of " + j.phases + ", " + j.phase.toLowerCase() + ": " : "";
+      document.getElementById("detail").textContent = step + j.done + " of " + j.total + " done (" + j.from_cache + kept + (j.seconds_left ? ", about " + j.seconds_left + " s left" : "") + ".";
       var status = document.getElementById("status");
-      var tenth = j.total ? Math.floor(10 * j.done / j.total) : 0;
+      var tenth = Math.floor(10 * j.fraction);
       if (j.state === "waiting") {
         setTimeout(tick, 1000);
       } else if (j.state === "running") {
