@@ -616,6 +616,34 @@ PROTECTIONS += [
         "",
         STUDIO + "::test_the_command_prints_its_address_and_refuses_a_folder_without_content",
     ),
+    Protection(
+        "a build announces every step before any work (the bar never goes back)",
+        "pipeline/run.py",
+        "        announce(planned_steps(plan, assembly=not options.distributed))",
+        "        pass",
+        STUDIO + "::test_progress_is_whole_from_the_start_and_never_goes_back",
+    ),
+    Protection(
+        "the studio's check reports the passages it hears",
+        "studio/jobs.py",
+        "            progress_for=job.progress_for,",
+        "            progress_for=None,",
+        STUDIO + "::test_progress_is_whole_from_the_start_and_never_goes_back",
+    ),
+    Protection(
+        "a job of several phases counts the phases done (its bar never goes back)",
+        "studio/jobs.py",
+        'fraction = 1.0 if self.state == "done" else (self.phase + share) / len(phases)',
+        'fraction = 1.0 if self.state == "done" else share',
+        STUDIO + "::test_progress_is_whole_from_the_start_and_never_goes_back",
+    ),
+    Protection(
+        "the studio makes speech only for a POST with the form's token",
+        "studio/app.py",
+        'Route("/sheet/{slug}/hear", hear, methods=["POST"]),',
+        'Route("/sheet/{slug}/hear", hear, methods=["GET", "POST"]),',
+        STUDIO + "::test_speech_is_made_only_by_a_post_with_the_form_token",
+    ),
 ]
 
 

@@ -5,6 +5,7 @@ listen, check. Axe runs on every page the journey opens."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import os
@@ -22,6 +23,7 @@ import yaml
 
 from conftest import FACTSHEET, LEXICON, PODCAST, write_project
 from documents import make_pdf
+from imnm_audio.content.settings import load_podcast
 from imnm_audio.studio.app import make_app
 from imnm_audio.studio.security import cookie_name, csrf_for, new_token
 
@@ -557,6 +559,120 @@ def test_two_builds_at_once_one_waits(studio: Studio) -> None:
         assert (studio.root / "audio" / slug / f"{slug}.mp3").is_file()
 
 
+def _followed(studio: Studio, client: httpx.Client, kind: str) -> list[dict]:  # type: ignore[type-arg]
+    """Every state of a job's progress seen by polling it, from the press to the end."""
+    answer = client.post(f"/sheet/tcf/{kind}", data={"csrf": studio.csrf})
+    assert answer.status_code == 303, answer.text
+    seen = []
+    deadline = time.monotonic() + 240
+    while True:
+        status = client.get("/sheet/tcf/status").json()
+        seen.append(status)
+        if status["state"] not in ("running", "waiting"):
+            return seen
+        assert time.monotonic() < deadline, status
+        time.sleep(0.05)
+
+
+def test_progress_is_whole_from_the_start_and_never_goes_back(studio: Studio) -> None:
+    """The bar's total is known before the first clip (the hold line and the assembly
+    are counted from the start, not added when reached), and the check counts the
+    passages it hears and the chapters it scores, not one step at the end."""
+    sheet = studio.root / "content" / "tcf" / "factsheet.md"
+    long_enough = (
+        "It is not real: it was made up so that the tests have a short factsheet with a hold line."
+    )
+    sheet.write_text(sheet.read_text("utf-8").replace("It is not real.", long_enough), "utf-8")
+    write_scripts(studio.root)
+    with studio.client() as client:
+        for kind in ("build", "check", "check"):
+            seen = _followed(studio, client, kind)
+            assert seen[-1]["state"] == "done", seen[-1]
+            running = [s for s in seen if s["state"] == "running" and s["total"]]
+            assert running, seen
+            assert {s["total"] for s in running} == {seen[-1]["total"]}, (kind, running)
+            done = [s["done"] for s in seen if s["state"] in ("running", "done")]
+            assert done == sorted(done), (kind, done)
+            assert seen[-1]["done"] == seen[-1]["total"]
+            labels = [step["label"] for step in seen[-1]["steps"]]
+            if kind == "build":
+                assert labels == ["tcf", "tcf hold line", "tcf assembly"], labels
+            else:
+                assert labels == ["Listening to the episode", "Scoring each chapter"], labels
+                passages = seen[-1]["steps"][0]
+                assert passages["total"] > 1, passages
+        # The second check heard nothing again: every passage was kept from the first.
+        assert passages["from_cache"] == passages["total"], passages
+        # A lexicon change, then "make the script again, build and check" from the
+        # lexicon page: one job in three phases, its bar never going back.
+        saved = client.post(
+            "/lexicon",
+            data={"csrf": studio.csrf, "term": "fluids", "say": "FLOO-idz", "back": "/lexicon"},
+            follow_redirects=True,
+        )
+        assert "Make its script again, build and check" in saved.text, saved.text
+        slugs = re.search(r'name="slugs" value="([^"]*)"', saved.text).group(1)  # type: ignore[union-attr]
+        assert slugs.split() == ["tcf"]
+        started = client.post(
+            "/lexicon/update", data={"csrf": studio.csrf, "slugs": slugs}, follow_redirects=True
+        )
+        assert 'href="/sheet/tcf/progress"' in started.text
+        seen = []
+        while not seen or seen[-1]["state"] in ("running", "waiting"):
+            seen.append(client.get("/sheet/tcf/status").json())
+            time.sleep(0.05)
+        assert seen[-1]["state"] == "done" and seen[-1]["kind"] == "update", seen[-1]
+        fractions = [s["fraction"] for s in seen if s["state"] in ("running", "done")]
+        assert fractions == sorted(fractions) and fractions[-1] == 1.0, fractions
+        assert {s["phase"] for s in seen} >= {"Building the audio", "Checking the audio"}
+        assert "The check passed." in seen[-1]["message"], seen[-1]["message"]
+        assert "{fluids}" in (studio.root / "scripts" / "tcf.yaml").read_text("utf-8")
+
+
+def test_speech_is_made_only_by_a_post_with_the_form_token(studio: Studio) -> None:
+    """No other page can make the studio speak (or fill its cache) by a link or an
+    <audio>: hearing a sentence is a POST with the form's token, like every action."""
+    write_scripts(studio.root)
+    sentence = "Test Condition Factsheet is a made-up condition."
+    with studio.client() as client:
+        assert client.get("/sheet/tcf/hear", params={"text": sentence}).status_code == 405
+        refused = client.post("/sheet/tcf/hear", data={"text": sentence})
+        assert refused.status_code == 403
+        heard = client.post(
+            "/sheet/tcf/hear", data={"csrf": studio.csrf, "text": sentence, "word": "made-up"}
+        )
+        assert heard.status_code == 200, heard.text
+        audio = re.search(r'src="data:audio/wav;base64,([^"]+)"', heard.text)
+        assert audio and len(base64.b64decode(audio.group(1))) > 20_000
+        words = client.get("/sheet/tcf/words").text
+        assert 'action="/sheet/tcf/hear"' in words and "/hear?" not in words
+
+
+def test_a_lexicon_entry_is_heard_before_it_is_saved(studio: Studio) -> None:
+    """The lexicon page's "Hear it first": three takes of the word in a sentence of a
+    factsheet that holds it, what the recogniser heard, and nothing saved until Save."""
+    lexicon = studio.root / "content" / "lexicon.yaml"
+    before = lexicon.read_text("utf-8")
+    with studio.client() as client:
+        page = client.get("/lexicon").text
+        assert 'formaction="/lexicon/try"' in page
+        tried = client.post(
+            "/lexicon/try",
+            data={"csrf": studio.csrf, "term": "fluids", "say": "FLOO-idz", "note": "plural"},
+        )
+        assert tried.status_code == 200, tried.text
+        assert tried.text.count("data:audio/wav;base64,") == 3
+        assert "IV fluids may be given." in html.unescape(tried.text)  # the factsheet's sentence
+        assert re.search(r"heard</span>: fluids, in [0-3] of 3 takes", tried.text, re.I)
+        assert 'name="back" value="/lexicon"' in tried.text and "Back to the lexicon" in tried.text
+        assert lexicon.read_text("utf-8") == before  # heard, not saved
+        nobody = client.post(
+            "/lexicon/try",
+            data={"csrf": studio.csrf, "term": "fluids", "say": "x", "language": "es"},
+        )
+        assert nobody.status_code == 400 and "no factsheet of this project is in" in nobody.text
+
+
 # ------------------------------------------------------------------ the journey
 
 
@@ -636,19 +752,26 @@ def test_the_whole_journey_in_chromium(
         page.get_by_role("link", name="listen to the words to review").click()
         assert axe_clean(page) == []
         word = page.get_by_role("region", name="Factsheet")
-        player = word.locator("audio")
-        duration = player.evaluate(
+        word.get_by_role("button", name="Hear the sentence as the voice says it now").click()
+        page.get_by_role("heading", name="“Factsheet” as the voice says it now").wait_for()
+        assert axe_clean(page) == []
+        duration = page.locator("audio").evaluate(
             "a => new Promise((ok, no) => { a.onloadedmetadata = () => ok(a.duration); "
             "a.onerror = () => no('error'); a.load(); })"
         )
         assert duration > 0.5  # synthesised on demand, and a browser can play it
-        word.get_by_label("How “factsheet” sounds").fill("FAKT-sheet")
-        word.get_by_role("button", name="Try “factsheet”").click()
+        page.get_by_label("How “factsheet” sounds").fill("FAKT-sheet")
+        page.get_by_role("button", name="Try “factsheet”").click()
         page.get_by_role("heading", name="“factsheet” said as “FAKT-sheet”").wait_for()
         assert re.search(
             r"factsheet, in [0-3] of 3 takes", page.get_by_role("status").inner_text(), re.I
         )
         assert page.locator("audio").count() == 3
+        take = page.locator("audio").first.evaluate(
+            "a => new Promise((ok, no) => { a.onloadedmetadata = () => ok(a.duration); "
+            "a.onerror = () => no('error'); a.load(); })"
+        )
+        assert take > 0.5  # each take plays (its page's policy lets it)
         assert axe_clean(page) == []
         page.screenshot(path=str(ARTIFACTS / "try.png"), full_page=False)
         page.get_by_role("button", name="Save to lexicon").click()
@@ -734,7 +857,10 @@ def tab_to(page: object, name: str, limit: int = 120) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")  # type: ignore[attr-defined]
         found = page.evaluate(  # type: ignore[attr-defined]
-            """name => { const e = document.activeElement; if (!e) return false;
+            """name => { const e = document.activeElement;
+            // Focus on the page itself (before the first control, or after the last,
+            // on its way round) is no control: its text is the whole page's.
+            if (!e || e === document.body || e === document.documentElement) return false;
             const label = e.labels && e.labels.length ? e.labels[0].innerText : '';
             const text = [label, e.innerText || '', e.getAttribute('aria-label') || '',
               e.tagName === 'BUTTON' ? e.textContent : ''].join(' ');
@@ -836,6 +962,21 @@ def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
         keys.press("Enter")
         page.wait_for_url(re.compile(r"/publish$"))
         assert page.get_by_role("heading", name="Episodes in the feed").is_visible()
+        # The show's settings, by keyboard, from the to-do list's first item.
+        tab_to(page, "is an example address")
+        keys.press("Enter")
+        page.wait_for_url(re.compile(r"/settings#base_url$"))
+        for label, value in {
+            "Where the audio will be published": "https://test-charity.org/audio/",
+            "Owner's email": "audio@test-charity.org",
+        }.items():
+            tab_to(page, label)
+            keys.press("Control+A")
+            keys.type(value)
+        tab_to(page, "Save the settings")
+        keys.press("Enter")
+        page.wait_for_url(re.compile(r"/publish\?saved=1$"))
+        assert "example address" not in page.get_by_role("main").inner_text()
         tab_to(page, "Factsheets")
         keys.press("Enter")
         page.wait_for_url(re.compile(r"/$"))
@@ -888,12 +1029,75 @@ def test_a_new_factsheet_is_written_then_its_text_saved(studio: Studio) -> None:
         assert "Inclusion body myositis" in listed and "needs a fix" in listed
 
 
-def test_publish_says_what_is_missing(studio: Studio) -> None:
+def test_publish_lists_what_is_still_to_do(studio: Studio) -> None:
+    """The to-do list: example addresses, each factsheet's next step (a script to make,
+    a failed check...), each linked to where it is done; a factsheet an import left
+    unfinished is an item, not an error in place of the page."""
+    unfinished = studio.root / "content" / "half" / "factsheet.md"
+    unfinished.parent.mkdir()
+    unfinished.write_text("---\ntitle: Half done\nlanguage: [\n---\n# Half\n\nText.\n", "utf-8")
     with studio.client() as client:
-        page = client.get("/publish").text
-    assert "owner email" in page and "owner@example.org" in page
-    assert "base_url" in page and "No episode is built yet" in page
-    assert "https://example.org/audio/feed.xml" in page
+        answer = client.get("/publish")
+    assert answer.status_code == 200, answer.text
+    items = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html.unescape(answer.text))
+    where = {href: text for href, text in items}
+    assert where["/settings#base_url"].startswith("Where the audio will be published"), items
+    assert where["/settings#owner.email"].startswith("The owner's email"), items
+    assert where["/sheet/tcf"] == "Test Condition Factsheet (TCF): its script is not made yet."
+    assert "details" in where["/sheet/half"], items
+    assert "No episode is built yet" in answer.text
+    assert "https://example.org/audio/feed.xml" in answer.text
+
+
+def test_the_show_settings_are_edited_with_every_problem_at_once(studio: Studio) -> None:
+    settings = studio.root / "content" / "podcast.yaml"
+    settings.write_text(
+        settings.read_text("utf-8").replace("owner:\n", "owner:\n  # who directories contact\n"),
+        "utf-8",
+    )
+    before = settings.read_bytes()
+    with studio.client() as client:
+        shown = client.get("/settings").text
+        assert 'value="owner@example.org"' in shown and 'id="owner.email"' in shown
+        values = {
+            "title": "Test Show",
+            "description": "A show for tests.",
+            "author": "Test Charity",
+            "owner.name": "Test Charity",
+            "owner.email": "nobody at all",
+            "language": "english",
+            "categories": "Health & Fitness > Medicine",
+            "base_url": "www.test-charity.org/audio",
+            "link": "https://test-charity.org/",
+            "copyright": "",
+        }
+        refused = client.post("/settings", data={"csrf": studio.csrf, **values})
+        assert refused.status_code == 400
+        page = html.unescape(refused.text)
+        assert "There are 3 problems with the settings: nothing was saved" in page
+        for field in ("owner.email", "language", "base_url"):
+            assert f'href="#{field}"' in page and f'id="{field}-error"' in page, field
+        for word in ("yaml", "podcast.yaml", str(studio.root), "front matter"):
+            assert word not in page.lower(), word
+        assert settings.read_bytes() == before  # nothing written
+        values.update(
+            {
+                "owner.email": "audio@test-charity.org",
+                "language": "en-GB",
+                "base_url": "https://test-charity.org/audio/",
+            }
+        )
+        saved = client.post("/settings", data={"csrf": studio.csrf, **values})
+        assert saved.status_code == 303 and saved.headers["location"] == "/publish?saved=1"
+        after = client.get("/publish?saved=1").text
+    text = settings.read_text("utf-8")
+    assert "  # who directories contact\n" in text  # its comments kept
+    assert "voice:\n  engine: hibari" in text  # and every other setting
+    podcast = load_podcast(settings)
+    assert (podcast.owner_email, podcast.language) == ("audio@test-charity.org", "en-GB")
+    assert podcast.base_url == "https://test-charity.org/audio/"
+    assert "The show's settings are saved." in after
+    assert "example address" not in after
 
 
 def test_the_lexicon_page_finds_and_saves_an_entry(studio: Studio) -> None:
@@ -937,7 +1141,7 @@ def test_the_lexicon_page_adds_and_takes_out_a_word_and_names_the_sheets_it_chan
         page = html.unescape(added.text)
         assert "Saved: fluids." in page
         # The factsheet that says "fluids" now says it another way: named, with its link.
-        assert re.search(r"changes what 1 factsheet says: <a href=\"/sheet/tcf#words\">", page)
+        assert re.search(r"changes what 1 factsheet says: <a href=\"/sheet/tcf\">", page)
         assert "fluids" in [t.term for t in load_lexicon(lexicon).terms]
         removed = client.post(
             "/lexicon/remove",
@@ -1029,6 +1233,7 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
             "/lexicon",
             "/lexicon?q=tcf",
             "/publish",
+            "/settings",
             "/sheet/tcf/progress",
             "/sheet/nothing",
         ]:
@@ -1046,7 +1251,8 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
             ("/sheet/tcf/text", ["Back to", "Edit the text"]),
             ("/sheet/tcf/words", ["Back to"]),
             ("/lexicon", ["Back to the factsheets", "Add a word"]),
-            ("/publish", ["Back to the factsheets"]),
+            ("/publish", ["Back to the factsheets", "Change the show's settings"]),
+            ("/settings", ["Back to publishing"]),
             ("/sheet/tcf/progress", ["Back to"]),
         ]:
             page.goto(studio.base + url)
@@ -1060,7 +1266,7 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
         # addresses and tables wrap).
         page.set_viewport_size({"width": 320, "height": 640})
         for url in ["/", "/sheet/tcf", "/sheet/tcf/text", "/sheet/tcf/words", "/lexicon",
-                    "/publish", "/sheet/tcf/progress"]:  # fmt: skip
+                    "/publish", "/settings", "/sheet/tcf/progress"]:  # fmt: skip
             page.goto(studio.base + url)
             wide = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -1078,6 +1284,22 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
         page.wait_for_function("document.activeElement.id === 'problems'", timeout=5000)
         assert field.get_attribute("aria-invalid") == "true"
         assert "language-error" in (field.get_attribute("aria-describedby") or "")
+        assert axe_clean(page) == []
+        # The pages an action answers with: a sentence heard, a word heard before it is
+        # saved, a word saved (with the factsheets it touches and their button).
+        page.goto(studio.base + "/sheet/tcf/words")
+        page.get_by_role("button", name="Hear the sentence as the voice says it now").first.click()
+        page.wait_for_url(re.compile(r"/hear$"))
+        assert axe_clean(page) == []
+        page.goto(studio.base + "/lexicon")
+        page.get_by_label("The word, as the factsheets print it").fill("fluids")
+        page.get_by_label("How it sounds").fill("FLOO-idz")
+        page.get_by_role("button", name="Hear it first").click()
+        page.wait_for_url(re.compile(r"/lexicon/try$"))
+        assert axe_clean(page) == []
+        page.get_by_role("button", name="Save to lexicon").click()
+        page.wait_for_url(re.compile(r"/lexicon\?saved="))
+        assert page.get_by_role("button", name="Make its script again, build and check").count()
         assert axe_clean(page) == []
     finally:
         context.close()

@@ -234,3 +234,25 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+def block_end(lines: list[str], begin: int, next_start: int | None = None) -> int:
+    """The line after the block that starts at line `begin` (a key and its value, a list
+    entry): up to `next_start`, or to the next line that is not part of it (indented no
+    deeper), leaving the blank lines and comments that lead the next block with it."""
+    indent = len(lines[begin]) - len(lines[begin].lstrip())
+    end = begin + 1
+    stop = next_start if next_start is not None else len(lines)
+    while end < stop:
+        line = lines[end]
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            if len(line) - len(line.lstrip()) <= indent:
+                break
+        end += 1
+    # Blank lines and comments just before the next entry belong to it.
+    while end > begin + 1 and (
+        not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")
+    ):
+        end -= 1
+    return end

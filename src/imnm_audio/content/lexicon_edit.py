@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import ContentError
 from ..fsutil import atomic_write_text
-from ..yamlio import line_of, parse_yaml, read_text
+from ..yamlio import block_end, line_of, parse_yaml, read_text
 from .lexicon import Lexicon, load_lexicon
 
 
@@ -68,7 +68,7 @@ class _File:
             if _key(str(raw.get("term", "")).strip(), raw.get("match_case")) == _key(term):
                 begin = self.starts[index]
                 following = self.starts[index + 1] if index + 1 < len(self.starts) else None
-                return begin, _entry_end(self.lines, begin, following), raw
+                return begin, block_end(self.lines, begin, following), raw
         return None
 
 
@@ -95,7 +95,7 @@ def set_entry(
         extra = _other_keys(raw, indent)
         lines[begin:end] = [entry_text(term, say, kept_note, indent, language) + extra]
     elif starts:
-        end = _entry_end(lines, starts[-1], None)
+        end = block_end(lines, starts[-1], None)
         lines[end:end] = [entry_text(term, say, note, indent, language)]
     else:
         body = "".join(lines).rstrip("\n")
@@ -138,28 +138,6 @@ def _written(path: Path, new_text: str) -> Lexicon:
         trial.unlink(missing_ok=True)
     atomic_write_text(path, new_text)
     return Lexicon(path, lexicon.terms)
-
-
-def _entry_end(lines: list[str], begin: int, next_start: int | None) -> int:
-    """The line after an entry: up to the next entry, or to the next line that is not
-    part of it (less indented, a top-level key), leaving the comments that lead the
-    next entry with it."""
-    indent = len(lines[begin]) - len(lines[begin].lstrip())
-    end = begin + 1
-    stop = next_start if next_start is not None else len(lines)
-    while end < stop:
-        line = lines[end]
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            if len(line) - len(line.lstrip()) <= indent:
-                break
-        end += 1
-    # Blank lines and comments just before the next entry belong to it.
-    while end > begin + 1 and (
-        not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")
-    ):
-        end -= 1
-    return end
 
 
 def _other_keys(raw: dict, indent: str) -> str:  # type: ignore[type-arg]

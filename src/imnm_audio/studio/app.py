@@ -8,6 +8,7 @@ validated by `parse_meta`. Nothing here has a rule of its own.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import multiprocessing
 import re
@@ -28,10 +29,12 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..content.lexicon_edit import remove_entry
+from ..content.settings import load_podcast
+from ..content.settings_edit import SHOW_FIELDS, set_show_fields, show_problems, show_values
 from ..errors import ImnmError
 from ..importer.limits import MAX_FILE_BYTES
 from ..pipeline import write_scripts
-from .jobs import Job, Jobs, build_work, check_work
+from .jobs import Job, Jobs, build_work, check_work, update_work
 from .security import CSRF_FIELD, TokenMiddleware, csrf_for
 from .sheets import (
     DETAILS,
@@ -303,10 +306,11 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
 
     # ------------------------------------------------------------ build and check
 
+    work_of = {"build": build_work, "check": check_work, "update": update_work}
+
     def start(kind: str) -> SheetHandler:
         async def route(request: Request, slug: str, path: Path) -> Response:
-            work = build_work if kind == "build" else check_work
-            jobs.start(Job(kind, slug), work(paths.root, slug))
+            jobs.start(Job(kind, slug), work_of[kind](paths.root, slug))
             return RedirectResponse(f"/sheet/{slug}/progress", status_code=303)
 
         return route
@@ -373,17 +377,23 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
 
     @for_sheet
     async def hear(request: Request, slug: str, path: Path) -> Response:
-        """A sentence of the factsheet as a build says it, made on demand (cached)."""
-        text = request.query_params.get("text", "")[:2000]
+        """A sentence of the factsheet as a build says it, made on demand (cached): a
+        POST with the form's token, as everything that makes speech is, so no other
+        page can make the studio speak (nor fill its cache) by a link or an <audio>."""
+        form = await form_of(request)
+        text, word = form.get("text", "")[:2000], form.get("word", "")[:200]
+        back = f"/sheet/{slug}/words"
         if not text.strip():
-            return Response("nothing to say", status_code=400)
+            return message(request, 400, "Nothing to say", "There was no sentence.", back)
         try:
             wav = await run_in_threadpool(speech.hear, slug, text)
         except Busy as busy:
-            return Response(str(busy), status_code=409)
+            return message(request, 409, "Please wait", str(busy), back)
         except ImnmError as err:
-            return Response(err.render(), status_code=400)
-        return Response(wav, media_type="audio/wav", headers={"Cache-Control": "no-store"})
+            return message(request, 400, "That could not be said", err.render(), back)
+        audio = "data:audio/wav;base64," + base64.b64encode(wav).decode("ascii")
+        found = next((w for w in words_to_review(paths, slug) if w["term"] == word), None)
+        return page("heard.html", request, slug=slug, text=text, audio=audio, w=found)
 
     @for_sheet
     async def try_word(request: Request, slug: str, path: Path) -> Response:
@@ -396,7 +406,41 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
             return message(request, 409, "Please wait", str(busy), back)
         except ImnmError as err:
             return message(request, 400, "That could not be tried", err.render(), back)
-        return page("tried.html", request, slug=slug, term=term, say=say, text=text, tried=tried)
+        return page(
+            "tried.html",
+            request,
+            back=back,
+            back_label="Back to the words to review",
+            term=term,
+            say=say,
+            text=text,
+            tried=tried,
+        )
+
+    async def lexicon_try(request: Request) -> Response:
+        """An entry of the lexicon page heard before it is saved: three takes by the
+        voice of a factsheet in its language, and what the recogniser heard."""
+        form = await form_of(request)
+        term, say = form.get("term", ""), form.get("say", "")
+        language = form.get("language") or "en"
+        try:
+            tried, text = await run_in_threadpool(speech.try_entry, term, say, language)
+        except Busy as busy:
+            return message(request, 409, "Please wait", str(busy), "/lexicon")
+        except ImnmError as err:
+            return message(request, 400, "That could not be tried", err.render(), "/lexicon")
+        return page(
+            "tried.html",
+            request,
+            back="/lexicon",
+            back_label="Back to the lexicon",
+            term=term.strip(),
+            say=" ".join(say.split()),
+            language=language,
+            note=form.get("note", ""),
+            text=text,
+            tried=tried,
+        )
 
     async def lexicon_save(request: Request) -> Response:
         form = await form_of(request)
@@ -418,6 +462,20 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
             return message(request, 400, "The lexicon was not changed", err.render(), "/lexicon")
         return RedirectResponse(f"/lexicon?removed={term}", status_code=303)
 
+    async def lexicon_update(request: Request) -> Response:
+        """The factsheets a lexicon change touched: each one's script made again, built
+        and checked, one after another (each job waits for the one before)."""
+        form = await form_of(request)
+        slugs = []
+        for slug in form.get("slugs", "").split():
+            try:
+                paths.factsheet(slug)
+            except LookupError:
+                continue
+            jobs.start(Job("update", slug), update_work(paths.root, slug))
+            slugs.append(slug)
+        return RedirectResponse(f"/lexicon?updating={'+'.join(slugs)}", status_code=303)
+
     async def lexicon(request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
         try:
@@ -430,6 +488,11 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         touched = (
             [s for s in sheet_states(paths) if s.script == "stale"] if saved or removed else []
         )
+        updating = []
+        for slug in request.query_params.get("updating", "").split():
+            job = jobs.for_slug(slug)
+            if job is not None and job.kind == "update":
+                updating.append(job.as_dict())
         return page(
             "lexicon.html",
             request,
@@ -439,6 +502,7 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
             saved=saved,
             removed=removed,
             touched=touched,
+            updating=updating,
         )
 
     async def publish(request: Request) -> Response:
@@ -446,7 +510,37 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
             summary = publish_summary(paths)
         except ImnmError as err:
             return message(request, 400, "Publishing", err.render())
-        return page("publish.html", request, **summary)
+        return page(
+            "publish.html", request, saved=bool(request.query_params.get("saved")), **summary
+        )
+
+    def settings_page(
+        request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200
+    ) -> HTMLResponse:
+        return page(
+            "settings.html", request, status, fields=SHOW_FIELDS, values=values, errors=errors
+        )
+
+    async def settings(request: Request) -> Response:
+        try:
+            values = show_values(load_podcast(paths.content / "podcast.yaml"))
+        except ImnmError as err:
+            return message(request, 400, "The show's settings", err.render(), "/publish")
+        return settings_page(request, values, {})
+
+    async def save_settings(request: Request) -> Response:
+        form = await form_of(request)
+        values = {f.name: form.get(f.name, "") for f in SHOW_FIELDS}
+        values["explicit"] = form.get("explicit", "")
+        errors = show_problems(values)
+        if not errors:
+            try:
+                set_show_fields(paths.content / "podcast.yaml", values)
+            except ImnmError as err:  # refused by the loader: said whole, nothing written
+                errors = {"": err.render()}
+        if errors:
+            return settings_page(request, values, errors, 400)
+        return RedirectResponse("/publish?saved=1", status_code=303)
 
     routes = [
         Route("/", index),
@@ -459,15 +553,20 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         Route("/sheet/{slug}/script", make_script, methods=["POST"]),
         Route("/sheet/{slug}/build", for_sheet(start("build")), methods=["POST"]),
         Route("/sheet/{slug}/check", for_sheet(start("check")), methods=["POST"]),
+        Route("/sheet/{slug}/update", for_sheet(start("update")), methods=["POST"]),
         Route("/sheet/{slug}/progress", progress),
         Route("/sheet/{slug}/status", status),
         Route("/sheet/{slug}/words", words),
-        Route("/sheet/{slug}/hear", hear),
+        Route("/sheet/{slug}/hear", hear, methods=["POST"]),
         Route("/sheet/{slug}/try", try_word, methods=["POST"]),
         Route("/lexicon", lexicon),
         Route("/lexicon", lexicon_save, methods=["POST"]),
         Route("/lexicon/remove", lexicon_remove, methods=["POST"]),
+        Route("/lexicon/try", lexicon_try, methods=["POST"]),
+        Route("/lexicon/update", lexicon_update, methods=["POST"]),
         Route("/publish", publish),
+        Route("/settings", settings),
+        Route("/settings", save_settings, methods=["POST"]),
         Route("/audio/{slug}/{name}", audio_file),
         Route("/audio/{name}", show_file),
         Route("/static/{name}", static_file),

@@ -56,9 +56,11 @@ def _refused(status: int, title: str, text: str) -> HTMLResponse:
 
 # The studio's pages: only its own files; never framed. Built pages (an episode's page,
 # the check's review) carry their style and script inline and are the studio's own
-# output from escaped text: they may run it, and still only reach the studio.
+# output from escaped text: they may run it, and still only reach the studio. A take
+# heard on the Try and Hear pages is in the page itself (a data: address): sound
+# cannot run anything, and no address of it outlives the page.
 STUDIO_CSP = (
-    "default-src 'self'; img-src 'self' data:; media-src 'self'; object-src 'none'; "
+    "default-src 'self'; img-src 'self' data:; media-src 'self' data:; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 BUILT_CSP = (

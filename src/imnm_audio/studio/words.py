@@ -14,17 +14,18 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..cache import DEFAULT_CACHE_DIR, ClipCache
-from ..content import load_project
+from ..content import Factsheet, find_factsheets, load_project
 from ..content.lexicon import Term, load_lexicon
 from ..content.lexicon_edit import set_entry
-from ..errors import ContentError
+from ..content.settings import load_podcast
+from ..errors import ContentError, ImnmError
 from ..pipeline import EPISODE
 from ..pipeline.synthesis import engine_for_script
 from ..trying import Tried, speak_once, try_text
 from ..vocabulary import TODO, draft_entry
 from ..yamlio import read_text
 from .jobs import Jobs
-from .sheets import Paths, sheet_states
+from .sheets import Paths, SheetState, sheet_states
 
 RESERVED = re.compile(r"(^|\.)example\.(org|com|net)$|^localhost$")
 
@@ -82,6 +83,54 @@ class Speech:
             lexicon = replace(project.lexicon, terms=(*kept, trial))
             tried = try_text(replace(project, lexicon=lexicon), engine, voice, text or term)
         return TriedView.of(tried)
+
+    def try_entry(self, term: str, say: str, language: str) -> tuple[TriedView, str]:
+        """A lexicon entry tried before it is saved, by the voice of a factsheet in its
+        language, in a sentence of that factsheet's text that holds it (else a sentence
+        of its own); returns what was heard and the sentence."""
+        term = term.strip()
+        if not term:
+            raise ContentError(
+                "there is no word to try.",
+                fix="Write the word as the factsheets print it, and how it sounds, then "
+                "press Hear it first.",
+            )
+        ours = [
+            f
+            for f in _readable_factsheets(self.root / "content")
+            if f.meta.language.split("-")[0].lower() == language.split("-")[0].lower()
+        ]
+        if not ours:
+            raise ContentError(
+                f"no factsheet of this project is in the entry's language ({language}), so "
+                "there is no voice to say it.",
+                fix="Add a factsheet in that language first, or try the word from a "
+                "factsheet's words page.",
+            )
+        found = [(f, _sentence(line, term)) for f in ours for line in _lines_with(f.path, term)]
+        factsheet, text = found[0] if found else (ours[0], f"Your doctor may talk about {term}.")
+        return self.try_respelling(factsheet.slug, term, say, text), text
+
+
+def _readable_factsheets(content: Path) -> list[Factsheet]:
+    """Every factsheet that loads (one left unfinished by an import is passed over)."""
+    found: list[Factsheet] = []
+    try:
+        paths = find_factsheets(content)
+    except ImnmError:
+        return found  # none yet
+    for path in paths:
+        try:
+            found += load_project(content, [path.parent.name]).factsheets
+        except ImnmError:
+            continue
+    return found
+
+
+def _lines_with(path: Path, term: str) -> list[str]:
+    """The lines of a factsheet's text that hold `term` as a word."""
+    pattern = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
+    return [line for line in read_text(path).splitlines() if pattern.search(line)]
 
 
 def _same_term(a: Term, b: Term) -> bool:
@@ -243,22 +292,37 @@ def check_results(paths: Paths, slug: str) -> dict[str, Any] | None:
 
 
 def publish_summary(paths: Paths) -> dict[str, Any]:
-    project_podcast = load_project(paths.content).podcast
-    missing = []
-    if RESERVED.search(urlparse(project_podcast.base_url).hostname or ""):
-        missing.append(
-            f"base_url in content/podcast.yaml ({project_podcast.base_url}) is an example "
-            "address: write where the audio folder will be on the charity's website."
+    """What the feed will show, and the to-do list before it can be published: each
+    item in plain words with the page where it is done."""
+    # The show's settings alone: a factsheet left unfinished by an import is an item
+    # of the list below, not an error in place of the page.
+    podcast = load_podcast(paths.content / "podcast.yaml")
+    todo: list[dict[str, str]] = []
+    if RESERVED.search(urlparse(podcast.base_url).hostname or ""):
+        todo.append(
+            {
+                "text": f"Where the audio will be published ({podcast.base_url}) is an "
+                "example address: write where the audio folder will be on the charity's "
+                "website.",
+                "href": "/settings#base_url",
+            }
         )
-    if RESERVED.search(project_podcast.owner_email.rsplit("@", 1)[-1]):
-        missing.append(
-            f"owner email in content/podcast.yaml ({project_podcast.owner_email}) is an "
-            "example address: podcast directories write to it, so use the charity's own."
+    if RESERVED.search(podcast.owner_email.rsplit("@", 1)[-1]):
+        todo.append(
+            {
+                "text": f"The owner's email ({podcast.owner_email}) is an example address: "
+                "podcast directories write to it, so use the charity's own.",
+                "href": "/settings#owner.email",
+            }
         )
-    built = [s for s in sheet_states(paths) if s.built]
-    not_built = [s for s in sheet_states(paths) if not s.built]
+    states = sheet_states(paths)
+    for s in states:
+        item = _still_to_do(s)
+        if item:
+            todo.append({"text": f"{s.title}: {item}", "href": f"/sheet/{s.slug}"})
+    built = [s for s in states if s.built]
     if not built:
-        missing.append("No episode is built yet: build at least one factsheet.")
+        todo.append({"text": "No episode is built yet: build at least one factsheet.", "href": "/"})
     files = []
     if paths.audio.is_dir():
         for entry in sorted(paths.audio.iterdir()):
@@ -266,10 +330,26 @@ def publish_summary(paths: Paths) -> dict[str, Any]:
                 continue
             files.append(entry.name + ("/" if entry.is_dir() else ""))
     return {
-        "podcast": project_podcast,
+        "podcast": podcast,
         "built": built,
-        "not_built": not_built,
-        "missing": missing,
+        "todo": todo,
         "files": files,
         "feed": (paths.audio / "feed.xml").is_file(),
     }
+
+
+def _still_to_do(state: SheetState) -> str:
+    """What a factsheet still needs before its episode can be published, or ''."""
+    if state.placeholders or state.problem:
+        return "its details need filling in or fixing."
+    if state.script == "missing":
+        return "its script is not made yet."
+    if state.script == "stale":
+        return "its script is out of date (the text or the lexicon changed): rebuild and check it."
+    if not state.built:
+        return "not built yet, so not in the feed."
+    if not state.checked:
+        return "built, not checked yet."
+    if state.passed is False:
+        return "the check did not pass: see what it heard."
+    return ""
