@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: audio test lint scripts check bench bench-check calibrate stress studio clean protections structure fresh starter-lexicon
+.PHONY: audio test lint scripts check bench bench-studio mutate bench-check calibrate stress studio clean protections structure fresh starter-lexicon
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,16 @@ scripts: $(STAMP)  ## regenerate narration scripts for review
 
 bench: $(STAMP)  ## measure build speed, rebuilds and memory; writes docs/BENCHMARKS.md
 	$(BIN)/python benchmarks/run.py --runs 3
+
+mutate: $(STAMP)  ## mutation testing of the studio's security code (cosmic-ray): every mutant killed or explained
+	$(BIN)/python -m pip install --quiet 'cosmic-ray>=8.3'
+	rm -f .mutate.sqlite
+	$(BIN)/cosmic-ray init benchmarks/mutate.toml .mutate.sqlite
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/cosmic-ray exec benchmarks/mutate.toml .mutate.sqlite
+	$(BIN)/python benchmarks/mutate_report.py .mutate.sqlite --json benchmarks/results/mutate.json
+
+bench-studio: $(STAMP)  ## the studio's start-up and page answers, idle and while two long PDFs are imported
+	$(BIN)/python benchmarks/studio_speed.py --uploads 2 --json benchmarks/results/studio_speed.json
 
 bench-check: $(STAMP)  ## time the check: whole, kept, nothing changed, one word changed (IMNM)
 	$(BIN)/python benchmarks/check_speed.py --json benchmarks/results/incremental_check.json

@@ -1,0 +1,68 @@
+"""What `make mutate` found: each mutant of the studio's security code, killed by a test
+or surviving; every survivor printed with its change, so it is killed by a new test or
+explained in docs/RELIABILITY.md ("Mutation testing of the studio's security").
+
+    .venv/bin/python benchmarks/mutate_report.py SESSION.sqlite [--json FILE]
+
+Exit 1 when a survivor is not among those explained (EXPLAINED below, each with the
+reason the change cannot be seen from outside).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+# Survivors that change nothing a request can observe, by (file, line, operator): the
+# reason is written out in docs/RELIABILITY.md. Keep this list short and honest.
+EXPLAINED: dict[tuple[str, int, str], str] = {}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("session", type=Path)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    db = sqlite3.connect(args.session)
+    rows = db.execute(
+        "select s.module_path, s.start_pos_row, s.operator_name, s.definition_name, "
+        "r.test_outcome, r.worker_outcome, r.diff from mutation_specs s "
+        "left join work_results r on r.job_id = s.job_id order by s.module_path, s.start_pos_row"
+    ).fetchall()
+    counts: dict[str, int] = {}
+    survivors, unexplained = [], []
+    for path, row, operator, where, outcome, worker, diff in rows:
+        outcome = outcome or ("not run" if worker is None else worker)
+        counts[outcome] = counts.get(outcome, 0) + 1
+        if outcome == "survived":
+            name = Path(path).name
+            reason = EXPLAINED.get((name, row, operator.split("/")[-1]))
+            survivors.append(
+                {
+                    "file": name,
+                    "line": row,
+                    "operator": operator,
+                    "in": where,
+                    "explained": reason or "",
+                    "diff": diff,
+                }  # fmt: skip
+            )
+            if reason is None:
+                unexplained.append(survivors[-1])
+    total = len(rows)
+    print(f"{total} mutants: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+    for s in survivors:
+        mark = "explained" if s["explained"] else "SURVIVED"
+        print(f"\n{mark}: {s['file']}:{s['line']} {s['operator']} (in {s['in']})")
+        print(s["diff"] or "")
+    if args.json:
+        result = {"mutants": total, "outcomes": counts, "survivors": survivors}
+        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return 1 if unexplained or counts.get("not run") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
