@@ -644,6 +644,20 @@ PROTECTIONS += [
         'Route("/sheet/{slug}/hear", hear, methods=["GET", "POST"]),',
         STUDIO + "::test_speech_is_made_only_by_a_post_with_the_form_token",
     ),
+    Protection(
+        "a kept check is used only while every file of the episode is as it was",
+        "check/memo.py",
+        '"episode": _files(out_dir / slug, written_names(slug)),',
+        '"episode": [],',
+        "tests/test_check.py::test_a_check_with_nothing_changed_is_its_kept_report",
+    ),
+    Protection(
+        "a kept check is used only while its report files are as it wrote them",
+        "check/memo.py",
+        "        if not path.is_file() or _digest(path) != digest:\n            return None",
+        "        pass",
+        "tests/test_check.py::test_a_check_with_nothing_changed_is_its_kept_report",
+    ),
 ]
 
 

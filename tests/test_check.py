@@ -484,6 +484,49 @@ def test_what_was_heard_instead_shows_the_words_squeezed_in_beside_a_term() -> N
     assert heard_instead("IV", *compare("They give IV fluids.", "They give IV fluids.")) == "iv"
 
 
+def test_a_check_with_nothing_changed_is_its_kept_report(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole check is kept by everything it judged: the same check again answers
+    with its report at once (nothing decoded, heard or drawn); a byte changed in any
+    file of the episode, the lexicon changed, a report file gone, or --no-cache, and
+    it checks again."""
+    import imnm_audio.check.episode as episode
+
+    runs: list[str] = []
+    real = episode.check_episode
+
+    def counted(script, *rest, **named):  # type: ignore[no-untyped-def]
+        runs.append(script.slug)
+        return real(script, *rest, **named)
+
+    monkeypatch.setattr(episode, "check_episode", counted)
+    cache = ["--cache", str(tmp_path / "cache"), "--no-speech"]
+    folder = copy / "audio" / "tcf"
+    assert check(copy, *cache) == 0 and len(runs) == 1
+    before = (folder / "tcf.check.json").read_bytes()
+    assert check(copy, *cache) == 0 and len(runs) == 1  # kept: not checked again
+    assert (folder / "tcf.check.json").read_bytes() == before
+
+    def changed(change: object) -> bool:
+        count = len(runs)
+        change()  # type: ignore[operator]
+        check(copy, *cache)
+        return len(runs) == count + 1
+
+    vtt = folder / "tcf.vtt"
+    assert changed(lambda: vtt.write_bytes(vtt.read_bytes() + b"\n"))
+    assert changed(lambda: None) is False  # and kept again
+    lexicon = copy / "content" / "lexicon.yaml"
+    assert changed(
+        lambda: lexicon.write_text(lexicon.read_text() + "  - term: rest\n    say: REST\n")
+    )
+    assert changed(lambda: (folder / "review.html").unlink())
+    assert (folder / "review.html").is_file()  # written again by the check
+    count = len(runs)
+    assert check(copy, "--no-speech") == 0 and len(runs) == count + 1  # --no-cache
+
+
 def test_a_check_hears_again_only_the_audio_that_changed(
     copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -209,7 +208,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _checked(args: argparse.Namespace, project: Project) -> Iterator[tuple]:  # type: ignore[type-arg]
     """Each episode's check report, its lexicon and the report files written: here, or
     on a Dask cluster (--cluster, --workers)."""
-    from .check import check_episode, write_reports
+    from .check.memo import checked
     from .script import load_script
 
     scripts = [load_script(EPISODE.path(args.scripts, f.slug)) for f in project.factsheets]
@@ -241,7 +240,7 @@ def _checked(args: argparse.Namespace, project: Project) -> Iterator[tuple]:  # 
         return
     with _progress(args.quiet) as progress_for:
         for script, lexicon in zip(scripts, lexicons, strict=True):
-            report = check_episode(
+            report, written, kept = checked(
                 script,
                 project.podcast,
                 lexicon,
@@ -253,8 +252,8 @@ def _checked(args: argparse.Namespace, project: Project) -> Iterator[tuple]:  # 
                 cache=cache,
                 progress_for=_labelled(progress_for, script.slug),
             )
-            timings = json.loads((args.out / script.slug / "timings.json").read_text("utf-8"))
-            written = write_reports(report, args.out / script.slug, timings, lexicon)
+            if kept:
+                log.info("%s: nothing changed since its last check; its report stands", script.slug)
             yield report, lexicon, written
 
 

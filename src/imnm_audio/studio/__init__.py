@@ -14,7 +14,6 @@ from pathlib import Path
 from ..errors import UsageError
 from .security import new_token
 
-LOCAL = "127.0.0.1"
 log = logging.getLogger(__name__)
 
 
@@ -48,9 +47,7 @@ def host_names(host: str, port: int) -> set[str]:
     return {f"{name}:{port}" for name in names}
 
 
-def run_studio(
-    root: Path, host: str = LOCAL, port: int = 8765, *, allow_remote: bool = False
-) -> None:
+def run_studio(root: Path, host: str, port: int, *, allow_remote: bool = False) -> None:
     """Serve the studio until interrupted; prints its address with the one-time token."""
     import uvicorn
 

@@ -174,30 +174,26 @@ def build_work(root: Path, slug: str) -> Callable[[Job], str]:
 
 def check_work(root: Path, slug: str, model: Path | None = None) -> Callable[[Job], str]:
     def work(job: Job) -> str:
-        import json
-
         from ..cache import DEFAULT_CACHE_DIR, ClipCache
-        from ..check import check_episode, write_reports
+        from ..check.memo import checked
         from ..content import load_project
         from ..pipeline import EPISODE
         from ..script import load_script
 
         project = load_project(root / "content", [slug])
         script = load_script(EPISODE.path(root / "scripts", slug))
-        lexicon = project.lexicon.for_language(script.meta.language)
-        report = check_episode(
+        report, _, kept = checked(
             script,
             project.podcast,
-            lexicon,
+            project.lexicon.for_language(script.meta.language),
             root / "audio",
             project.podcast.check,
             model=model,
             cache=ClipCache(root / DEFAULT_CACHE_DIR),  # heard again only where it changed
             progress_for=job.progress_for,
         )
-        timings = json.loads((root / "audio" / slug / "timings.json").read_text("utf-8"))
-        write_reports(report, root / "audio" / slug, timings, lexicon)
-        return "The check passed." if report.passed else "The check did not pass."
+        said = "The check passed." if report.passed else "The check did not pass."
+        return said + (" Nothing had changed since the last check." if kept else "")
 
     return work
 
