@@ -11,19 +11,48 @@ reason the change cannot be seen from outside).
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import sqlite3
 import sys
 from pathlib import Path
 
 # Survivors that change nothing a request or a caller can observe, by (file, function,
-# operator): the reason is written out in docs/RELIABILITY.md. Keep it short and honest.
-EXPLAINED: dict[tuple[str, str, str], str] = {
-    ("__init__.py", "run_studio", "ReplaceBinaryOperator_Mul_Div"): (
+# operator, a piece of the line the mutant changed): the reason is written out in
+# docs/RELIABILITY.md ("Mutation testing"). Keep this list short and honest.
+EXPLAINED: dict[tuple[str, str, str, str], str] = {
+    ("__init__.py", "run_studio", "ReplaceBinaryOperator_Mul_Div", "*, allow_remote"): (
         "the '*' that makes allow_remote keyword-only becomes '/', making root, host and "
         "port positional-only: every caller passes them by position, so nothing changes"
     ),
+    ("security.py", "_exchange", "NumberReplacer", "secrets.token_urlsafe(32)"): (
+        "the session id made from 33 (or 31) random bytes instead of 32: as unguessable"
+    ),
 }
+ANNOTATION = (
+    "a type annotation, never evaluated (the module has `from __future__ import annotations`)"
+)
+
+
+def in_annotation(path: Path, row: int, col: int) -> bool:
+    """Whether the mutated place (row 1-based, col 0-based) lies in a type annotation."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return False
+    for node in ast.walk(tree):
+        spans = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns:
+            spans.append(node.returns)
+        elif isinstance(node, ast.arg) and node.annotation:
+            spans.append(node.annotation)
+        elif isinstance(node, ast.AnnAssign):
+            spans.append(node.annotation)
+        for a in spans:
+            start, end = (a.lineno, a.col_offset), (a.end_lineno or a.lineno, a.end_col_offset or 0)
+            if start <= (row, col) < end:
+                return True
+    return False
 
 
 def main() -> int:
@@ -33,18 +62,30 @@ def main() -> int:
     args = parser.parse_args()
     db = sqlite3.connect(args.session)
     rows = db.execute(
-        "select s.module_path, s.start_pos_row, s.operator_name, s.definition_name, "
+        "select s.module_path, s.start_pos_row, s.start_pos_col, s.operator_name, "
+        "s.definition_name, "
         "r.test_outcome, r.worker_outcome, r.diff from mutation_specs s "
         "left join work_results r on r.job_id = s.job_id order by s.module_path, s.start_pos_row"
     ).fetchall()
     counts: dict[str, int] = {}
     survivors, unexplained = [], []
-    for path, row, operator, where, outcome, worker, diff in rows:
+    for path, row, col, operator, where, outcome, worker, diff in rows:
         outcome = (outcome or ("not run" if worker is None else worker)).lower()
         counts[outcome] = counts.get(outcome, 0) + 1
         if outcome == "survived":
             name = Path(path).name
-            reason = EXPLAINED.get((name, where, operator.split("/")[-1]))
+            removed = [line[1:] for line in (diff or "").splitlines() if line.startswith("-")]
+            reason = next(
+                (
+                    why
+                    for (f, d, o, piece), why in EXPLAINED.items()
+                    if (f, d, o) == (name, where, operator.split("/")[-1])
+                    and any(piece in line for line in removed)
+                ),
+                None,
+            )
+            if reason is None and in_annotation(Path(path), row, col):
+                reason = ANNOTATION
             survivors.append(
                 {
                     "file": name,

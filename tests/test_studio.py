@@ -262,8 +262,37 @@ def test_the_host_check_knows_this_computers_names_and_addresses(
     def unresolvable(*args: object) -> object:
         raise OSError("no such name")
 
+    def resolved(*args: object) -> list[tuple[object, ...]]:
+        return [(None, None, None, "", ("192.0.2.55", 0))]
+
+    monkeypatch.setattr(studio_module.socket, "getaddrinfo", resolved)
+    assert "192.0.2.55:9000" in studio_module.host_names("0.0.0.0", 9000)  # its own address
     monkeypatch.setattr(studio_module.socket, "getaddrinfo", unresolvable)
     assert "localhost:9000" in studio_module.host_names("0.0.0.0", 9000)  # names not resolved
+
+
+def test_a_body_over_the_limit_is_refused_from_its_size_alone() -> None:
+    """The limit is the largest body taken: one byte more is refused (413) and named in
+    megabytes; one of exactly the limit, or a body without a size sent whole, is not."""
+    from starlette.requests import Request
+
+    from imnm_audio.studio.security import TokenMiddleware
+
+    limit = 1023 * 1024 * 1024
+    guard = TokenMiddleware(object(), "t", set(), body_limit=limit)
+
+    def sized(length: str | None, chunked: bool = False) -> Request:
+        headers = [(b"content-length", length.encode())] if length is not None else []
+        headers += [(b"transfer-encoding", b"chunked")] if chunked else []
+        return Request({"type": "http", "method": "POST", "headers": headers})
+
+    assert guard._too_big(sized(str(limit))) is None
+    assert guard._too_big(sized(None)) is None
+    over = guard._too_big(sized(str(limit + 1)))
+    assert over is not None and over.status_code == 413
+    assert b"up to 1023 MB" in over.body and b"this one is 1023 MB" in over.body
+    chunked = guard._too_big(sized(None, chunked=True))
+    assert chunked is not None and chunked.status_code == 411
 
 
 def test_an_upload_without_a_size_is_refused(studio: Studio) -> None:
@@ -1260,6 +1289,24 @@ def test_the_command_prints_its_address_and_refuses_a_folder_without_content(
     finally:
         server.terminate()
         server.wait(10)
+    assert "plain HTTP" not in server.stderr.read()  # type: ignore[union-attr]
+    # On every address (allowed), it warns that what passes can be read on the network.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    remote = subprocess.Popen(
+        [sys.executable, "-m", "imnm_audio", "studio", "--project", str(root),
+         "--host", "0.0.0.0", "--allow-remote", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert f"http://127.0.0.1:{port}/?token=" in remote.stdout.readline()  # type: ignore[union-attr]
+    finally:
+        remote.terminate()
+        remote.wait(10)
+    assert "speaks plain HTTP" in remote.stderr.read()  # type: ignore[union-attr]
 
 
 def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:

@@ -78,8 +78,9 @@ HEADERS = {
 }
 
 
-def cookie_name(port: int) -> str:
-    """The session cookie of the studio on `port`."""
+def cookie_name(port: int | None) -> str:
+    """The session cookie of the studio on `port` (the one in the Host header, which
+    the host check has already matched with the port the studio listens on)."""
     return f"{COOKIE}_{port}"
 
 
@@ -128,8 +129,9 @@ class TokenMiddleware(BaseHTTPMiddleware):
         rest = {k: v for k, v in request.query_params.items() if k != "token"}
         url = URL(str(request.url.path) + (f"?{urlencode(rest)}" if rest else ""))
         response = RedirectResponse(str(url), status_code=303)
-        port = request.scope.get("server", (None, 0))[1]
-        response.set_cookie(cookie_name(port), session, httponly=True, samesite="strict", path="/")
+        response.set_cookie(
+            cookie_name(request.url.port), session, httponly=True, samesite="strict", path="/"
+        )
         return response
 
     async def _answer(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
@@ -155,8 +157,7 @@ class TokenMiddleware(BaseHTTPMiddleware):
         given = request.query_params.get("token")
         if given is not None:
             return self._exchange(request, given)
-        port = request.scope.get("server", (None, 0))[1]
-        session = request.cookies.get(cookie_name(port), "")
+        session = request.cookies.get(cookie_name(request.url.port), "")
         if session not in self.sessions:
             return _refused(
                 403,
