@@ -84,7 +84,7 @@ def during_imports(client: httpx.Client, csrf: str, pdf: Path, uploads: int) -> 
     }
 
 
-def measure(runs: int = 10, uploads: int = 0, repeat: int = 40) -> dict[str, object]:
+def measure(runs: int = 10, uploads: int = 0, repeat: int = 140) -> dict[str, object]:
     tmp = Path(tempfile.mkdtemp(prefix="imnm-studio-bench-"))
     try:
         shutil.copytree(REPO / "content", tmp / "content")
@@ -144,7 +144,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--uploads", type=int, default=2, help="imports at once (0: none)")
-    parser.add_argument("--repeat", type=int, default=40, help="copies of the body per PDF")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=140,
+        help="copies of the body per PDF (140: about 146 pages, near the importer's 150)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     result = measure(args.runs, args.uploads, args.repeat)
