@@ -26,7 +26,12 @@ EXPLAINED: dict[tuple[str, str, str, str], str] = {
         "port positional-only: every caller passes them by position, so nothing changes"
     ),
     ("security.py", "_exchange", "NumberReplacer", "secrets.token_urlsafe(32)"): (
-        "the session id made from 33 (or 31) random bytes instead of 32: as unguessable"
+        "the session id made from 33 random bytes instead of 32: as unguessable (31 "
+        "is killed: a test asks for 256 bits)"
+    ),
+    ("security.py", "new_token", "NumberReplacer", "secrets.token_urlsafe(24)"): (
+        "the token made from 25 random bytes instead of 24: as unguessable (23 is killed: "
+        "a test asks for 192 bits)"
     ),
 }
 ANNOTATION = (

@@ -28,6 +28,9 @@ STUDIO = "tests/test_studio.py"
 HIDDEN_PDF = f"{FAITHFUL}::test_pdf_text_a_reader_cannot_see_is_left_out_and_named"
 SHOWN_PDF = f"{FAITHFUL}::test_pdf_text_a_reader_sees_is_kept_once"
 HIDDEN_PAGE = f"{FAITHFUL}::test_page_text_its_visitors_cannot_see_is_left_out_and_named"
+PUBLISH_WEB = (
+    "tests/test_publish.py::test_a_web_root_gets_what_changed_with_the_feed_last_and_is_read_back"
+)
 
 
 @dataclass(frozen=True)
@@ -657,6 +660,35 @@ PROTECTIONS += [
         "        if not path.is_file() or _digest(path) != digest:\n            return None",
         "        pass",
         "tests/test_check.py::test_a_check_with_nothing_changed_is_its_kept_report",
+    ),
+    Protection(
+        "publish sends the library page, then the feed, after everything else",
+        "publish.py",
+        "    return sorted(items, key=lambda item: (rank.get(item.name, -1), item.name))",
+        "    return sorted(items, key=lambda item: item.name)",
+        PUBLISH_WEB,
+    ),
+    Protection(
+        "publish deletes a removed factsheet's files only after the new feed is up",
+        "publish.py",
+        "    for name in report.deleted:  # only now that the feed no longer lists them\n"
+        "        target.remove(name)\n",
+        "",
+        PUBLISH_WEB,
+    ),
+    Protection(
+        "publish sends again a file gone from the target or changed in size",
+        "publish.py",
+        " and there.get(item.name) == item.size",
+        "",
+        PUBLISH_WEB,
+    ),
+    Protection(
+        "publish reads every enclosure back with a byte range, its length as the feed's",
+        "publish.py",
+        "    if not total.isdigit() or int(total) != length:",
+        "    if False:",
+        "tests/test_publish.py::test_what_a_podcast_app_would_hit_is_named_and_exit_1",
     ),
 ]
 

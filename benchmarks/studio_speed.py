@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pdfplumber
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # documents.py: the PDFs the importer's tests use
@@ -43,6 +44,8 @@ def long_pdf(folder: Path, repeat: int) -> Path:
 def during_imports(client: httpx.Client, csrf: str, pdf: Path, uploads: int) -> dict[str, object]:
     """`uploads` imports started at once; every page timed while they run."""
     data = pdf.read_bytes()
+    with pdfplumber.open(pdf) as document:
+        pages = len(document.pages)
     finished: list[float] = []
     statuses: list[int] = []
 
@@ -74,6 +77,7 @@ def during_imports(client: httpx.Client, csrf: str, pdf: Path, uploads: int) -> 
     return {
         "uploads": uploads,
         "pdf_mb": round(len(data) / 1e6, 1),
+        "pdf_pages": pages,
         "import_seconds": sorted(round(f, 1) for f in finished),
         "upload_statuses": statuses,
         "answers": len(every),

@@ -144,14 +144,18 @@ def test_the_token_is_exchanged_once_for_a_session_and_leaves_the_address(
     studio: Studio,
 ) -> None:
     with httpx.Client(base_url=studio.base) as browser:
-        first = browser.get(f"/?token={studio.token}&q=x")
-        assert first.status_code == 303 and first.headers["location"] == "/?q=x"
+        # Only a GET exchanges it (a form another page posts to the address does not).
+        posted = browser.post(f"/?token={studio.token}")
+        assert posted.status_code == 403 and "set-cookie" not in posted.headers
+        first = browser.get(f"/?token={studio.token}&q=x&view=all")
+        assert first.status_code == 303 and first.headers["location"] == "/?q=x&view=all"
         cookie = first.headers["set-cookie"]
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie
         name, value = cookie.split(";")[0].split("=", 1)
         assert name == cookie_name(studio.port)  # two studios keep their own
         assert value != studio.token and studio.token not in cookie  # a session, not the token
-        assert len(studio.token) >= 32 and len(value) >= 32  # 192 random bits or more each
+        # The token: 192 random bits or more; the session: 256 or more.
+        assert len(studio.token) >= 32 and len(value) >= 43
         page = browser.get("/")
         assert page.status_code == 200 and "Test Condition Factsheet" in page.text
     # The token opens the studio once: the address again, in another browser, is refused.

@@ -366,6 +366,25 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .content.settings import load_podcast
+    from .publish import publish, published
+
+    podcast = load_podcast(args.content / "podcast.yaml")
+    report = publish(
+        args.out,
+        podcast,
+        args.target,
+        dry_run=args.dry_run,
+        verify=not args.no_verify,
+        base_url=args.base_url,
+    )
+    if not args.quiet or report.problems:
+        print(report.describe())
+    published(report)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import make_server
 
@@ -430,6 +449,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "cache": cmd_cache,
     "hold": cmd_hold,
     "check": cmd_check,
+    "publish": cmd_publish,
     "serve": cmd_serve,
     "lexicon": cmd_lexicon,
     "studio": cmd_studio,

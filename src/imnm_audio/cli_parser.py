@@ -328,6 +328,32 @@ def make_parser() -> argparse.ArgumentParser:
     _verbosity(p)
 
     p = sub.add_parser(
+        "publish",
+        help="put the built podcast on a web host and read it back as a podcast app does",
+        description="Send the built audio folder to TARGET (or 'publish: target:' in "
+        "content/podcast.yaml): s3://bucket/prefix on any S3-compatible server, or "
+        "file:///a/web/root (any fsspec URL; sftp:// needs paramiko and is not yet tested). "
+        "Only files whose bytes changed are "
+        "sent; the feed goes last and files of a removed factsheet are deleted only after "
+        "it, so the live feed is never broken. Then the feed is fetched from base_url and "
+        "every episode is asked for as a player does. Exit 1 when a podcast app would hit "
+        "a problem, 3 when the target cannot be reached.",
+    )
+    p.add_argument("target", nargs="?", help="where to publish (default: publish: target:)")
+    p.add_argument(
+        "--dry-run", action="store_true", help="say what would be sent and deleted; send nothing"
+    )
+    p.add_argument(
+        "--no-verify", action="store_true", help="do not read the feed back from base_url"
+    )
+    p.add_argument(
+        "--base-url",
+        help="where the target is served from, for reading it back (default: base_url)",
+    )
+    _folders(p)
+    _verbosity(p)
+
+    p = sub.add_parser(
         "studio",
         help="the whole job in a browser: import, details, build, listen, check",
         description="Start the studio, a web application on this computer for making a "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -87,6 +88,15 @@ class CheckSettings:
 
 
 @dataclass(frozen=True)
+class PublishSettings:
+    """Where `imnm-audio publish` sends the built podcast (credentials never here)."""
+
+    target: str | None = None  # s3://bucket/prefix, sftp://user@host/path, file:///folder
+    endpoint_url: str | None = None  # an S3-compatible server's address (else AWS_ENDPOINT_URL)
+    acl: str | None = None  # an S3 canned ACL for every object: "public-read"
+
+
+@dataclass(frozen=True)
 class Podcast:
     path: Path
     title: str
@@ -108,6 +118,7 @@ class Podcast:
     check: CheckSettings = CheckSettings()
     # A voice for factsheets in other languages, by language tag ("pt", "es-MX").
     voices: dict[str, VoiceSettings] = field(default_factory=dict)
+    publish: PublishSettings = PublishSettings()
 
     def voice_for(self, language: str) -> VoiceSettings:
         """The voice a factsheet in this language is read with: the one set for its tag
@@ -138,6 +149,7 @@ _TOP_FIELDS = [
     Field("voices", "map"),
     Field("hold", "map"),
     Field("check", "map"),
+    Field("publish", "map"),
 ]
 
 
@@ -166,7 +178,26 @@ def load_podcast(path: Path) -> Podcast:
         voices=_voices(top.get("voices") or {}, path),
         check=_check(top.get("check", {}), path),
         hold=_hold(top.get("hold", {}), path),
+        publish=_publish(top.get("publish", {}), path),
     )
+
+
+def _publish(raw: Any, path: Path) -> PublishSettings:
+    def target_problem(value: Any) -> str | None:
+        if isinstance(value, str) and re.match(r"^[a-z][a-z0-9+.-]*://\S+$", value):
+            return None
+        return "must be a URL such as s3://bucket/podcast, sftp://user@host/path or file:///folder."
+
+    def acl_problem(value: Any) -> str | None:
+        known = ("private", "public-read", "authenticated-read", "bucket-owner-read")
+        return None if value in known else "must be one of " + ", ".join(known) + "."
+
+    fields = [
+        Field("target", "str", False, target_problem),
+        Field("endpoint_url", "str", False, url_problem),
+        Field("acl", "str", False, acl_problem),
+    ]
+    return PublishSettings(**check_fields(raw, fields, path, "'publish'"))
 
 
 def _owner(raw: Any, path: Path) -> tuple[str, str]:

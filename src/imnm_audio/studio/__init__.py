@@ -92,8 +92,11 @@ def run_studio(root: Path, host: str, port: int, *, allow_remote: bool = False) 
             host,
             port,
         )
-    print(f"The studio is at {studio_address(host, port, token)}", flush=True)
-    print("Open that address in a browser on this computer. Ctrl-C stops the studio.", flush=True)
+    print(
+        f"The studio is at {studio_address(host, port, token)}\n"
+        "Open that address in a browser on this computer. Ctrl-C stops the studio.",
+        flush=True,
+    )
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     try:
         server.run(sockets=[listener])

@@ -1,0 +1,363 @@
+"""`imnm-audio publish TARGET`: the built `audio/` folder put where listeners reach it,
+never leaving a broken feed, then read back as a podcast app reads it.
+
+TARGET is an fsspec URL: `s3://bucket/prefix` on any S3-compatible server (the endpoint
+from AWS_ENDPOINT_URL or `publish: endpoint_url:`), or a local web root
+(`file:///var/www/podcast`); other fsspec URLs go through the same code (`sftp://` needs
+paramiko and is not yet tested). Credentials come only from the environment or the
+usual credential files.
+
+The order keeps the live feed whole: every other file first (media, chapters,
+transcripts, books, episode pages), then the library page, then the feed; files of a
+factsheet that is gone are deleted only after the new feed no longer lists them. Only
+files whose bytes changed are sent: a manifest of their hashes is kept on the target
+(`.imnm-publish.json`), written last, so a publish stopped half way is finished by the
+next one. After publishing, the feed is fetched from `base_url` over HTTP and parsed
+with feedparser and podcastparser, and every enclosure is asked for as a player does:
+its status, its type, and a byte range (players need `206 Partial Content` to seek)
+whose total must be the length the feed gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .content import Podcast
+from .errors import EngineUnavailable, ImnmError, UsageError
+
+log = logging.getLogger(__name__)
+
+MANIFEST = ".imnm-publish.json"
+LAST = ("index.html", "feed.xml")  # the library page, then the feed: after everything else
+SKIP = (".build.json", ".imnm-audio.lock")
+
+TYPES = {
+    ".mp3": "audio/mpeg",
+    ".wav": "audio/wav",
+    ".sln": "audio/x-sln",
+    ".m3u": "audio/x-mpegurl",
+    ".json": "application/json",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".xhtml": "application/xhtml+xml",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+    ".epub": "application/epub+zip",
+    ".smil": "application/smil+xml",
+    ".opf": "application/oebps-package+xml",
+    ".ncx": "application/x-dtbncx+xml",
+    ".xml": "application/xml",
+    ".zip": "application/zip",
+}
+FEED_TYPE = "application/rss+xml; charset=utf-8"
+# The feed and the pages that list episodes change with every publish: apps and browsers
+# ask again after five minutes. Everything else keeps its address when it is rebuilt (an
+# episode's MP3 is always <slug>.mp3, as the feed's guid and the apps expect), so it is
+# cached for a day, not for ever.
+SHORT = "public, max-age=300"
+LONG = "public, max-age=86400"
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str  # relative to audio/, with "/"
+    size: int
+    sha256: str
+
+    @property
+    def content_type(self) -> str:
+        if self.name == "feed.xml":
+            return FEED_TYPE
+        return TYPES.get(posixpath.splitext(self.name)[1].lower(), "application/octet-stream")
+
+    @property
+    def cache_control(self) -> str:
+        short = self.name in LAST or self.name.endswith((".html", ".json", ".xml"))
+        return SHORT if short else LONG
+
+
+@dataclass
+class PublishReport:
+    target: str
+    uploaded: list[Item] = field(default_factory=list)
+    skipped: list[Item] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    verified: list[str] = field(default_factory=list)  # enclosures read back
+    problems: list[str] = field(default_factory=list)  # what a podcast app would hit
+    dry_run: bool = False
+
+    def describe(self) -> str:
+        sent = sum(i.size for i in self.uploaded)
+        verb = "would upload" if self.dry_run else "uploaded"
+        files = f"{len(self.uploaded)} file{'s' if len(self.uploaded) != 1 else ''}"
+        lines = [
+            f"{self.target}: {verb} {files} ({sent / 1e6:.1f} MB), "
+            f"{len(self.skipped)} unchanged, "
+            f"{'would delete' if self.dry_run else 'deleted'} {len(self.deleted)}."
+        ]
+        if self.verified:
+            lines.append(
+                f"Read back as a podcast app does: the feed and {len(self.verified)} "
+                "episode(s), each with its length, type and a byte range."
+            )
+        return "\n".join(lines)
+
+
+def local_items(out_dir: Path) -> list[Item]:
+    """Every published file of the build, in the order it is sent: the feed last."""
+    if not (out_dir / "feed.xml").is_file():
+        raise UsageError(
+            "there is no built podcast to publish.",
+            path=out_dir,
+            fix="Build it first with 'imnm-audio build' (or pass --out DIR).",
+        )
+    items = []
+    for path in sorted(out_dir.rglob("*")):
+        name = path.relative_to(out_dir).as_posix()
+        if not path.is_file() or any(part.startswith(".") for part in name.split("/")):
+            continue
+        if name in SKIP or name == "README.md":
+            continue
+        data = path.read_bytes()
+        items.append(Item(name, len(data), hashlib.sha256(data).hexdigest()))
+    rank = {name: i for i, name in enumerate(LAST)}
+    return sorted(items, key=lambda item: (rank.get(item.name, -1), item.name))
+
+
+class Target:
+    """The place files are published to: one fsspec filesystem and a root in it."""
+
+    def __init__(self, url: str, endpoint_url: str | None = None, acl: str | None = None):
+        self.url = url.rstrip("/")
+        self.acl = acl
+        try:
+            import fsspec
+        except ImportError:  # pragma: no cover - fsspec comes with the cluster extra
+            raise UsageError(
+                f"publishing to {url} needs fsspec.",
+                fix="Install the cluster extra: pip install 'imnm-audio[cluster]'.",
+            ) from None
+        # A filesystem of its own: never one fsspec kept from an earlier call with
+        # other settings (another endpoint, other credentials).
+        options: dict[str, Any] = {"skip_instance_cache": True}
+        if self.url.startswith("s3://") and endpoint_url:
+            options["client_kwargs"] = {"endpoint_url": endpoint_url}
+        try:
+            self.fs, root = fsspec.core.url_to_fs(self.url, **options)
+        except (ImportError, ValueError) as err:
+            raise UsageError(
+                f"the publishing target {url} cannot be opened ({err}).",
+                fix="Use s3://bucket/prefix, sftp://user@host/path or file:///a/folder.",
+            ) from None
+        self.root = root.rstrip("/")
+        protocol = self.fs.protocol
+        self.protocols = {protocol} if isinstance(protocol, str) else set(protocol)
+
+    def _path(self, name: str) -> str:
+        return f"{self.root}/{name}"
+
+    def unreachable(self, err: Exception) -> EngineUnavailable:
+        return EngineUnavailable(
+            f"the publishing target {self.url} cannot be reached ({err}).",
+            fix="Check the address, the server (AWS_ENDPOINT_URL or 'publish: endpoint_url:' "
+            "for an S3-compatible one) and the credentials (AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY, or your SSH key for sftp://).",
+        )
+
+    def manifest(self) -> dict[str, str]:
+        try:
+            data = self.fs.cat_file(self._path(MANIFEST))
+        except FileNotFoundError:
+            return {}
+        except Exception as err:  # noqa: BLE001 - botocore's, paramiko's own errors too
+            raise self.unreachable(err) from None
+        try:
+            files = json.loads(data)["files"]
+            return {str(k): str(v) for k, v in files.items()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            log.warning("%s: the manifest on the target is damaged; sending every file", self.url)
+            return {}
+
+    def sizes(self) -> dict[str, int]:
+        """What is on the target now, by name: a file the manifest names that has gone
+        or changed size (deleted by hand, cut short) is sent again."""
+        try:
+            found: dict[str, Any] = self.fs.find(self.root, detail=True)
+        except FileNotFoundError:
+            return {}
+        except Exception as err:  # noqa: BLE001
+            raise self.unreachable(err) from None
+        prefix = self.root + "/" if self.root else ""
+        return {
+            path[len(prefix) :]: int(info.get("size") or 0)
+            for path, info in found.items()
+            if info.get("type") == "file" and path.startswith(prefix)
+        }
+
+    def put(self, name: str, data: bytes, content_type: str, cache_control: str) -> None:
+        path = self._path(name)
+        try:
+            if "s3" in self.protocols or "s3a" in self.protocols:
+                extra = {"ContentType": content_type, "CacheControl": cache_control}
+                if self.acl:
+                    extra["ACL"] = self.acl
+                self.fs.pipe_file(path, data, **extra)  # one PUT: never seen half-written
+                return
+            # A folder or a server's disk: written aside, then renamed into place, so a
+            # listener never gets half a file.
+            parent = posixpath.dirname(path)
+            if parent:
+                self.fs.makedirs(parent, exist_ok=True)
+            aside = posixpath.join(parent, f".{posixpath.basename(path)}.publishing")
+            self.fs.pipe_file(aside, data)
+            self.fs.mv(aside, path)
+        except Exception as err:  # noqa: BLE001
+            raise self.unreachable(err) from None
+
+    def remove(self, name: str) -> None:
+        try:
+            self.fs.rm_file(self._path(name))
+        except FileNotFoundError:
+            pass
+        except Exception as err:  # noqa: BLE001
+            raise self.unreachable(err) from None
+
+    def write_manifest(self, files: dict[str, str]) -> None:
+        data = json.dumps({"files": dict(sorted(files.items()))}, indent=1).encode()
+        self.put(MANIFEST, data, "application/json", "no-store")
+
+
+def publish(
+    out_dir: Path,
+    podcast: Podcast,
+    target_url: str | None = None,
+    *,
+    dry_run: bool = False,
+    verify: bool = True,
+    base_url: str | None = None,
+) -> PublishReport:
+    """Send what changed, in an order that never breaks the live feed; then read it back."""
+    settings = podcast.publish
+    url = target_url or settings.target
+    if not url:
+        raise UsageError(
+            "there is nowhere to publish to.",
+            path=podcast.path,
+            fix="Give the target (imnm-audio publish s3://bucket/podcast), or set it in "
+            "content/podcast.yaml: 'publish:' then 'target: s3://bucket/podcast'.",
+        )
+    items = local_items(out_dir)
+    target = Target(url, settings.endpoint_url, settings.acl)
+    remote = target.manifest()
+    there = target.sizes() if remote else {}
+    report = PublishReport(target.url, dry_run=dry_run)
+    for item in items:
+        same = remote.get(item.name) == item.sha256 and there.get(item.name) == item.size
+        (report.skipped if same else report.uploaded).append(item)
+    names = {item.name for item in items}
+    report.deleted = sorted(name for name in remote if name not in names)
+    if dry_run:
+        return report
+    for item in report.uploaded:  # the order of `items`: the library page, then the feed, last
+        data = (out_dir / item.name).read_bytes()
+        target.put(item.name, data, item.content_type, item.cache_control)
+        log.info("sent %s (%d bytes, %s)", item.name, item.size, item.content_type)
+    for name in report.deleted:  # only now that the feed no longer lists them
+        target.remove(name)
+    target.write_manifest({item.name: item.sha256 for item in items})
+    if verify:
+        verify_feed(base_url or podcast.base_url, report)
+    return report
+
+
+def verify_feed(base_url: str, report: PublishReport) -> None:
+    """The feed and every enclosure, as a podcast app sees them; each problem named."""
+    import feedparser
+    import httpx
+    import podcastparser
+
+    feed_url = base_url.rstrip("/") + "/feed.xml"
+    try:
+        with httpx.Client(timeout=30, follow_redirects=True) as client:
+            answer = client.get(feed_url)
+            if answer.status_code != 200:
+                report.problems.append(_status_problem(feed_url, answer.status_code))
+                return
+            kind = answer.headers.get("content-type", "")
+            if "xml" not in kind:
+                report.problems.append(
+                    f"the feed {feed_url} is served as '{kind}', not as XML: some apps refuse it."
+                )
+            parsed = feedparser.parse(answer.content)
+            if parsed.bozo and not parsed.entries:
+                why = parsed.get("bozo_exception")
+                report.problems.append(f"the feed {feed_url} does not parse ({why}).")
+                return
+            gpodder = podcastparser.parse(feed_url, io.BytesIO(answer.content))
+            lengths = {
+                e["url"]: int(e.get("file_size") or 0)
+                for episode in gpodder.get("episodes", [])
+                for e in episode.get("enclosures", [])
+            }
+            for url, length in lengths.items():
+                problem = _enclosure_problem(client, url, length)
+                if problem:
+                    report.problems.append(problem)
+                else:
+                    report.verified.append(url)
+    except httpx.HTTPError as err:
+        report.problems.append(f"{feed_url} cannot be reached ({err}).")
+
+
+def _status_problem(url: str, status: int) -> str:
+    why = {
+        403: "refused (403): the files are not public. For S3, set 'publish: acl: "
+        "public-read' in content/podcast.yaml, or give the bucket a policy that lets "
+        'anyone read it (README, "Publishing")',
+        404: "not found (404): base_url in content/podcast.yaml may not be where the "
+        "target is served from",
+    }
+    return f"{url}: " + why.get(status, f"answered {status}") + "."
+
+
+def _enclosure_problem(client: Any, url: str, length: int) -> str | None:
+    answer = client.get(url, headers={"Range": "bytes=0-1"})
+    if answer.status_code not in (200, 206):
+        return _status_problem(url, answer.status_code)
+    if answer.status_code != 206:
+        return f"{url} does not answer byte ranges (206): players cannot seek in it."
+    kind = answer.headers.get("content-type", "")
+    if not kind.startswith("audio/mpeg"):
+        return f"{url} is served as '{kind}', not audio/mpeg."
+    total = answer.headers.get("content-range", "").rpartition("/")[2]
+    if not total.isdigit() or int(total) != length:
+        return f"{url} is {total or 'of unknown'} bytes, but the feed says {length}."
+    return None
+
+
+def published(report: PublishReport) -> None:
+    """Raise, after the report is printed, when a podcast app would hit a problem."""
+    if report.problems:
+        raise PublishProblem(
+            "published, but a podcast app reading it back hits "
+            f"{len(report.problems)} problem(s): " + " ".join(report.problems),
+            fix="Fix each one and publish again: files already sent are not sent again.",
+        )
+
+
+class PublishProblem(ImnmError):
+    """What was published cannot be read back as a podcast app reads it (exit 1, as a
+    check that did not pass)."""

@@ -1,0 +1,217 @@
+"""`imnm-audio publish`: the built podcast sent to a web root served over HTTP (with
+byte ranges, as a web server does) and to a real S3-compatible server (moto's, over
+HTTP), then read back as a podcast app reads it."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project, folders
+from imnm_audio.cli import main
+from imnm_audio.serve import serve_in_background
+
+moto_server = pytest.importorskip("moto.server")
+
+
+def rebuilt_for(root: Path, cache: Path, base_url: str) -> None:
+    """The feed and pages made again for where they will be served (clips from cache)."""
+    assert main(["build", "-q", *folders(root, cache), "--base-url", base_url]) == 0
+
+
+def published_files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and p.name != "README.md"
+    }
+
+
+def publish(root: Path, *extra: str) -> int:
+    return main(
+        ["publish", "--content", str(root / "content"), "--out", str(root / "audio"), *extra]
+    )
+
+
+@pytest.fixture
+def web_root(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    folder = tmp_path / "www"
+    folder.mkdir()
+    server, url = serve_in_background(folder)
+    yield folder, url
+    server.shutdown()
+
+
+def test_a_web_root_gets_what_changed_with_the_feed_last_and_is_read_back(
+    built: Path, shared_cache: Path, tmp_path: Path, web_root: tuple[Path, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    www, url = web_root
+    root = copy_project(built, tmp_path / "p")
+    rebuilt_for(root, shared_cache, url)
+    target = f"file://{www}"
+
+    assert publish(root, target, "--dry-run") == 0
+    assert "would upload" in capsys.readouterr().out and not any(www.iterdir())
+
+    import imnm_audio.publish as publishing
+
+    sent: list[str] = []
+    real_put = publishing.Target.put
+
+    def recorded(self, name, *rest):  # type: ignore[no-untyped-def]
+        sent.append(name)
+        return real_put(self, name, *rest)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(publishing.Target, "put", recorded)
+        assert publish(root, target, "--base-url", url) == 0
+    said = capsys.readouterr().out
+    assert "Read back as a podcast app does: the feed and 1 episode(s)" in said, said
+    assert published_files(www) == published_files(root / "audio")
+    # Everything else first, then the library page, then the feed, then the manifest.
+    assert sent[-3:] == ["index.html", "feed.xml", ".imnm-publish.json"], sent
+    assert sent.index("tcf/tcf.mp3") < sent.index("feed.xml")
+
+    # Nothing changed: nothing sent.
+    assert publish(root, target, "--base-url", url) == 0
+    assert "uploaded 0 files" in capsys.readouterr().out
+    # A file gone from the server (deleted by hand) is sent again.
+    (www / "tcf" / "tcf.mp3").unlink()
+    assert publish(root, target, "--base-url", url) == 0
+    assert "uploaded 1 file " in capsys.readouterr().out
+    # A factsheet removed from the build: its files deleted, after the feed.
+    old = root / "audio" / "old"
+    old.mkdir()
+    (old / "old.mp3").write_bytes(b"\xff\xfb" * 100)
+    assert publish(root, target, "--base-url", url) == 0
+    assert (www / "old" / "old.mp3").is_file()
+    (old / "old.mp3").unlink()
+    old.rmdir()
+    feed = root / "audio" / "feed.xml"
+    feed.write_bytes(feed.read_bytes() + b"\n")  # the new feed, without it
+    sent.clear()
+    real_remove = publishing.Target.remove
+
+    def removed(self, name):  # type: ignore[no-untyped-def]
+        sent.append(f"deleted {name}")
+        return real_remove(self, name)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(publishing.Target, "put", recorded)
+        patch.setattr(publishing.Target, "remove", removed)
+        assert publish(root, target, "--base-url", url) == 0
+    assert "deleted 1" in capsys.readouterr().out
+    assert not (www / "old" / "old.mp3").exists()
+    # Deleted only once the feed that no longer lists it is up.
+    assert sent == ["feed.xml", "deleted old/old.mp3", ".imnm-publish.json"], sent
+
+
+def test_what_a_podcast_app_would_hit_is_named_and_exit_1(
+    built: Path, shared_cache: Path, tmp_path: Path, web_root: tuple[Path, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    www, url = web_root
+    root = copy_project(built, tmp_path / "p")
+    rebuilt_for(root, shared_cache, url + "elsewhere/")  # the feed names another place
+    assert publish(root, f"file://{www}", "--base-url", url) == 1
+    said = capsys.readouterr().err
+    assert f"{url}elsewhere/tcf/tcf.mp3: not found (404)" in said, said
+    assert "base_url" in said
+    # A feed whose length for an episode is not its file's (a library left mixed).
+    rebuilt_for(root, shared_cache, url)
+    feed = root / "audio" / "feed.xml"
+    size = (root / "audio" / "tcf" / "tcf.mp3").stat().st_size
+    feed.write_text(feed.read_text().replace(f'length="{size}"', f'length="{size + 7}"'))
+    assert publish(root, f"file://{www}", "--base-url", url) == 1
+    said = capsys.readouterr().err
+    assert f"tcf.mp3 is {size} bytes, but the feed says {size + 7}" in said, said
+
+
+def test_nowhere_to_publish_and_bad_settings_are_said_with_the_fix(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_project(built, tmp_path / "p")
+    assert publish(root) == 2
+    said = capsys.readouterr().err
+    assert "nowhere to publish" in said and "publish:" in said and "target:" in said
+    settings = root / "content" / "podcast.yaml"
+    settings.write_text(settings.read_text() + "publish:\n  target: s3://b/p\n  acl: open\n")
+    assert publish(root) == 2
+    said = capsys.readouterr().err
+    assert "acl" in said and "public-read" in said
+    nothing = copy_project(built, tmp_path / "q")
+    for path in (nothing / "audio").iterdir():
+        if path.is_file():
+            path.unlink()
+    assert publish(nothing, f"file://{tmp_path / 'www'}") == 2
+    assert "Build it first" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[str]:
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_ENDPOINT_URL", endpoint)
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        import s3fs
+
+        s3fs.S3FileSystem().mkdir("podcast")
+        yield endpoint
+    server.stop()
+
+
+def test_an_s3_bucket_gets_each_kind_its_type_and_is_read_back(
+    built: Path, shared_cache: Path, tmp_path: Path, s3: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    import boto3
+
+    url = f"{s3}/podcast/show/"  # the bucket served path-style, as moto serves it
+    root = copy_project(built, tmp_path / "p")
+    rebuilt_for(root, shared_cache, url)
+    settings = root / "content" / "podcast.yaml"
+    settings.write_text(
+        settings.read_text() + "publish:\n  target: s3://podcast/show\n  acl: public-read\n"
+    )
+    assert publish(root, "--base-url", url) == 0, capsys.readouterr().err
+    assert "Read back as a podcast app does" in capsys.readouterr().out
+    client = boto3.client("s3", endpoint_url=s3)
+    kinds = {
+        "feed.xml": ("application/rss+xml; charset=utf-8", "public, max-age=300"),
+        "tcf/tcf.mp3": ("audio/mpeg", "public, max-age=86400"),
+        "tcf/tcf.vtt": ("text/vtt; charset=utf-8", "public, max-age=86400"),
+        "tcf/tcf.epub": ("application/epub+zip", "public, max-age=86400"),
+    }
+    for name, (kind, cache) in kinds.items():
+        head = client.head_object(Bucket="podcast", Key=f"show/{name}")
+        assert (head["ContentType"], head["CacheControl"]) == (kind, cache), name
+    grants = client.get_object_acl(Bucket="podcast", Key="show/tcf/tcf.mp3")["Grants"]
+    assert any(g["Grantee"].get("URI", "").endswith("AllUsers") for g in grants), grants
+    assert publish(root, "--base-url", url) == 0
+    assert "uploaded 0 files" in capsys.readouterr().out
+
+
+def test_an_unreachable_target_is_exit_3_and_sends_nothing(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens there once closed
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    root = copy_project(built, tmp_path / "p")
+    assert publish(root, "s3://podcast/show") == 3
+    said = capsys.readouterr().err
+    assert "cannot be reached" in said and "AWS_ENDPOINT_URL" in said
