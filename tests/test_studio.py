@@ -24,6 +24,7 @@ import yaml
 from conftest import FACTSHEET, LEXICON, PODCAST, write_project
 from documents import make_pdf
 from imnm_audio.content.settings import load_podcast
+from imnm_audio.content.settings_edit import show_values
 from imnm_audio.studio.app import make_app
 from imnm_audio.studio.security import cookie_name, csrf_for, new_token
 
@@ -31,6 +32,7 @@ HIBARI_PODCAST = PODCAST.replace("engine: piper", "engine: hibari").replace(
     "voice: en_US-joe-medium", "voice: heart"
 )
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "studio"
+ACTIVE_STATES = ("running", "waiting")
 
 
 class Studio:
@@ -972,6 +974,11 @@ def choose_by_key(page: object) -> object:
 
 
 def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
+    from imnm_audio.serve import serve_in_background
+
+    www = tmp_path / "www"
+    www.mkdir()
+    web, web_url = serve_in_background(www)  # the charity's web server, on this computer
     root = empty_project(tmp_path / "project")
     pdf = leaflet_pdf(tmp_path, "Keyboard leaflet.pdf")
     studio = Studio(root)
@@ -1041,13 +1048,16 @@ def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
         keys.press("Enter")
         page.wait_for_url(re.compile(r"/publish$"))
         assert page.get_by_role("heading", name="Episodes in the feed").is_visible()
-        # The show's settings, by keyboard, from the to-do list's first item.
+        # The show's settings, by keyboard, from the to-do list's first item: the
+        # address the podcast is served at (a web server on this computer), the
+        # owner's email, and where Publish sends the files (the folder it serves).
         tab_to(page, "is an example address")
         keys.press("Enter")
         page.wait_for_url(re.compile(r"/settings#base_url$"))
         for label, value in {
-            "Where the audio will be published": "https://test-charity.org/audio/",
+            "Where the audio will be published": web_url,
             "Owner's email": "audio@test-charity.org",
+            "Where Publish sends the audio": f"file://{www}",
         }.items():
             tab_to(page, label)
             keys.press("Control+A")
@@ -1056,6 +1066,16 @@ def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
         keys.press("Enter")
         page.wait_for_url(re.compile(r"/publish\?saved=1$"))
         assert "example address" not in page.get_by_role("main").inner_text()
+        # Publish, by keyboard, and the feed read back over HTTP.
+        tab_to(page, "Build what is out of date, check, and publish")
+        keys.press("Enter")
+        page.wait_for_url(re.compile(r"/publish/progress$"))
+        page.get_by_role("status").filter(has_text="Finished").wait_for(timeout=240_000)
+        assert "Read back as a podcast app does" in page.get_by_role("status").inner_text()
+        import feedparser
+
+        feed = feedparser.parse(httpx.get(web_url + "feed.xml").content)
+        assert [e.enclosures[0].href for e in feed.entries] == [f"{web_url}{slug}/{slug}.mp3"]
         tab_to(page, "Factsheets")
         keys.press("Enter")
         page.wait_for_url(re.compile(r"/$"))
@@ -1070,6 +1090,7 @@ def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
     finally:
         context.close()
         studio.stop()
+        web.shutdown()
 
 
 # ------------------------------------------------------------------ the other pages
@@ -1177,6 +1198,42 @@ def test_the_show_settings_are_edited_with_every_problem_at_once(studio: Studio)
     assert podcast.base_url == "https://test-charity.org/audio/"
     assert "The show's settings are saved." in after
     assert "example address" not in after
+
+
+def test_publish_from_the_studio_builds_what_is_behind_checks_and_sends(
+    studio: Studio, tmp_path: Path
+) -> None:
+    """The publish page's one action: the factsheet out of date made, built and
+    checked, then the podcast sent to the target set in the show's settings and read
+    back over HTTP as a podcast app reads it."""
+    from imnm_audio.serve import serve_in_background
+
+    www = tmp_path / "www"
+    www.mkdir()
+    server, url = serve_in_background(www)
+    try:
+        with studio.client() as client:
+            assert "Where Publish sends the audio is not set yet" in client.get("/publish").text
+            values = show_values(load_podcast(studio.root / "content" / "podcast.yaml"))
+            values.update({"base_url": url, "publish.target": f"file://{www}"})
+            saved = client.post("/settings", data={"csrf": studio.csrf, **values})
+            assert saved.status_code == 303, saved.text
+            page = client.get("/publish").text
+            assert "Build what is out of date, check, and publish" in page
+            started = client.post("/publish", data={"csrf": studio.csrf})
+            assert started.status_code == 303
+            assert started.headers["location"] == "/publish/progress"
+            assert "Publishing of the podcast" in client.get("/publish/progress").text
+            deadline = time.monotonic() + 300
+            while (status := client.get("/publish/status").json())["state"] in ACTIVE_STATES:
+                assert time.monotonic() < deadline, status
+                time.sleep(0.3)
+        assert status["state"] == "done", status
+        assert "Read back as a podcast app does: the feed and 1 episode(s)" in status["message"]
+        assert (www / "feed.xml").is_file() and (www / "tcf" / "tcf.mp3").is_file()
+        assert f'url="{url}tcf/tcf.mp3"' in (www / "feed.xml").read_text()
+    finally:
+        server.shutdown()
 
 
 def test_the_lexicon_page_finds_and_saves_an_entry(studio: Studio) -> None:
@@ -1331,6 +1388,7 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
             "/lexicon?q=tcf",
             "/publish",
             "/settings",
+            "/publish/progress",
             "/sheet/tcf/progress",
             "/sheet/nothing",
         ]:

@@ -60,7 +60,23 @@ SHOW_FIELDS = (
     ),
     ShowField("link", "The charity's web page", "The page the show links to, with https://."),
     ShowField("copyright", "Copyright", "For example: © 2026 The Charity.", required=False),
+    ShowField(
+        "publish.target",
+        "Where Publish sends the audio",
+        "A bucket (s3://bucket/folder) or a folder the web server serves (file:///var/www/"
+        "podcast). The password or keys are never written here: they come from the "
+        "computer's settings (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).",
+        required=False,
+    ),
+    ShowField(
+        "publish.acl",
+        "Who may read the files (S3 only)",
+        "public-read makes each file readable by anyone, as a podcast needs; leave it "
+        "empty if the bucket's own policy does that.",
+        required=False,
+    ),
 )
+ACLS = ("private", "public-read", "authenticated-read", "bucket-owner-read")
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CATEGORY_RE = re.compile(r"^[^>]+(>[^>]+)?$")
@@ -80,6 +96,8 @@ def show_values(podcast: Podcast) -> dict[str, str]:
         "link": podcast.link,
         "copyright": podcast.copyright or "",
         "explicit": "yes" if podcast.explicit else "",
+        "publish.target": podcast.publish.target or "",
+        "publish.acl": podcast.publish.acl or "",
     }
 
 
@@ -98,6 +116,12 @@ def show_problems(values: dict[str, str]) -> dict[str, str]:
             problems[f.name] = "Write a language code, like en-US, en-GB, es or pt-BR."
         elif f.name in ("base_url", "link") and url_problem(value):
             problems[f.name] = "Write a whole web address starting with https://."
+        elif f.name == "publish.target" and not re.match(r"^(s3|file|sftp|gcs|az)://\S+$", value):
+            problems[f.name] = (
+                "Write an address like s3://bucket/folder or file:///var/www/podcast."
+            )
+        elif f.name == "publish.acl" and value not in ACLS:
+            problems[f.name] = "Write public-read, or leave it empty."
         elif f.name == "categories":
             bad = [c for c in _lines(value) if not CATEGORY_RE.match(c)]
             if bad:
@@ -170,6 +194,11 @@ def _set(lines: list[str], path: Path, name: str, value: str | None) -> list[str
     parent, _, key = name.rpartition(".")
     mapping: Any = data.get(parent) if parent else data
     indent = "  " if parent else ""
+    if parent and mapping is None:  # the block is not there yet: added at the end
+        if value is None:
+            return lines
+        text = "".join(lines).rstrip("\n") + f"\n\n{parent}:\n{indent}{key}: {value}\n"
+        return text.splitlines(keepends=True)
     if not isinstance(mapping, dict):
         raise ContentError(f"'{parent}' is not a mapping of keys to values.", path=path)
     if value is None:
@@ -193,4 +222,4 @@ def _set(lines: list[str], path: Path, name: str, value: str | None) -> list[str
 
 
 _SHOW_KEYS = {"title", "description", "author", "owner", "language", "categories", "base_url",
-              "link", "copyright", "explicit", "name", "email"}  # fmt: skip
+              "link", "copyright", "explicit", "name", "email", "target", "acl"}  # fmt: skip

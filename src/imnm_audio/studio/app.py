@@ -34,7 +34,7 @@ from ..content.settings_edit import SHOW_FIELDS, set_show_fields, show_problems,
 from ..errors import ImnmError
 from ..importer.limits import MAX_FILE_BYTES
 from ..pipeline import write_scripts
-from .jobs import Job, Jobs, build_work, check_work, update_work
+from .jobs import SHOW, Job, Jobs, build_work, check_work, publish_work, update_work
 from .security import CSRF_FIELD, TokenMiddleware, csrf_for
 from .sheets import (
     DETAILS,
@@ -514,6 +514,26 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
             "publish.html", request, saved=bool(request.query_params.get("saved")), **summary
         )
 
+    async def publish_start(request: Request) -> Response:
+        jobs.start(Job("publish", SHOW), publish_work(paths.root))
+        return RedirectResponse("/publish/progress", status_code=303)
+
+    async def publish_progress(request: Request) -> Response:
+        job = jobs.for_slug(SHOW)
+        before = jobs.waiting_for(job) if job else None
+        return page(
+            "progress.html",
+            request,
+            show=True,
+            slug="",
+            job=job.as_dict() if job else None,
+            before=before.as_dict() if before else None,
+        )
+
+    async def publish_status(request: Request) -> Response:
+        job = jobs.for_slug(SHOW)
+        return JSONResponse(job.as_dict() if job else {"state": "none"})
+
     def settings_page(
         request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200
     ) -> HTMLResponse:
@@ -565,6 +585,9 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         Route("/lexicon/try", lexicon_try, methods=["POST"]),
         Route("/lexicon/update", lexicon_update, methods=["POST"]),
         Route("/publish", publish),
+        Route("/publish", publish_start, methods=["POST"]),
+        Route("/publish/progress", publish_progress),
+        Route("/publish/status", publish_status),
         Route("/settings", settings),
         Route("/settings", save_settings, methods=["POST"]),
         Route("/audio/{slug}/{name}", audio_file),

@@ -24,12 +24,19 @@ class Step:
     phase: int = 0
 
 
-TITLES = {"build": "Build", "check": "Check", "update": "Script, build and check"}
+TITLES = {
+    "build": "Build",
+    "check": "Check",
+    "update": "Script, build and check",
+    "publish": "Publishing",
+}
 PHASES = {
     "build": ("Building the audio",),
     "check": ("Checking the audio",),
     "update": ("Making the script", "Building the audio", "Checking the audio"),
+    "publish": ("Making what is out of date", "Publishing"),
 }
+SHOW = "(show)"  # the job key of a job about the whole podcast
 
 
 @dataclass
@@ -214,3 +221,70 @@ def update_work(root: Path, slug: str) -> Callable[[Job], str]:
         return f"{built}. {checked}"
 
     return work
+
+
+def publish_work(root: Path) -> Callable[[Job], str]:
+    """The studio's Publish: every factsheet whose script, audio or check is not up to
+    date made again, built and checked; if every check passed, the podcast published
+    (`imnm-audio publish`, read back as a podcast app reads it)."""
+
+    def work(job: Job) -> str:
+        from ..cache import DEFAULT_CACHE_DIR
+        from ..content.settings import load_podcast
+        from ..errors import ContentError
+        from ..fsutil import output_lock
+        from ..pipeline import BuildOptions
+        from ..pipeline.show import publish_show
+        from ..publish import publish, published
+        from .sheets import Paths, sheet_states
+
+        paths = Paths(root)
+        behind = [s for s in sheet_states(paths) if s.script != "fresh" or not s.checked]
+        for state in behind:
+            if state.placeholders or state.problem:
+                raise ContentError(
+                    f"“{state.title}” has details to fill in or fix first; nothing was "
+                    "published. Open its page, fix them, then publish again."
+                )
+        step = job.progress_for("Factsheets made again, built and checked", len(behind))
+        for done, state in enumerate(behind, 1):
+            update_work(root, state.slug)(_Quiet())  # type: ignore[arg-type]
+            step(done, len(behind), 0)
+        failed = [s.title for s in sheet_states(paths) if s.built and s.passed is False]
+        if failed:
+            raise ContentError(
+                "the check did not pass for " + ", ".join(f"“{t}”" for t in failed) + "; "
+                "nothing was published. Open each one's page to see what was heard, fix it, "
+                "then publish again."
+            )
+        job.phase = 1
+        sending = job.progress_for("Files sent and read back", 1)
+        podcast = load_podcast(root / "content" / "podcast.yaml")
+        # The feed and the pages written again for the settings as they are now (the
+        # address they are published at may have changed since the last build).
+        options = BuildOptions(
+            content_dir=root / "content",
+            scripts_dir=root / "scripts",
+            out_dir=root / "audio",
+            cache_dir=root / DEFAULT_CACHE_DIR,
+        )
+        with output_lock(options.out_dir):
+            publish_show(options, podcast.base_url)
+        report = publish(root / "audio", podcast)
+        sending(1, 1, 0)
+        published(report)
+        return report.describe().replace("\n", " ")
+
+    return work
+
+
+class _Quiet:
+    """A job for the steps inside a bigger one: its progress is not shown."""
+
+    phase = 0
+
+    def progress_for(self, label: str, total: int, unit: str = "segments") -> Callable[..., None]:
+        return lambda done, total, hits: None
+
+    def announce(self, steps: list[tuple[str, int, str]]) -> None:
+        pass

@@ -315,6 +315,14 @@ def publish_summary(paths: Paths) -> dict[str, Any]:
                 "href": "/settings#owner.email",
             }
         )
+    if not podcast.publish.target:
+        todo.append(
+            {
+                "text": "Where Publish sends the audio is not set yet (a bucket, or a folder "
+                "the charity's web server serves).",
+                "href": "/settings#publish.target",
+            }
+        )
     states = sheet_states(paths)
     for s in states:
         item = _still_to_do(s)
