@@ -29,6 +29,10 @@ EXPLAINED: dict[tuple[str, str, str, str], str] = {
         "the session id made from 33 random bytes instead of 32: as unguessable (31 "
         "is killed: a test asks for 256 bits)"
     ),
+    ("__init__.py", "run_studio", "NumberReplacer", "TCP_NODELAY, 1"): (
+        "TCP_NODELAY set to 2 (as on as 1) or 0 (off): a matter of speed, not of safety, "
+        "measured by `make bench-studio` (pages at 48-72 ms without it, 4-20 ms with it)"
+    ),
     ("security.py", "new_token", "NumberReplacer", "secrets.token_urlsafe(24)"): (
         "the token made from 25 random bytes instead of 24: as unguessable (23 is killed: "
         "a test asks for 192 bits)"

@@ -10,6 +10,7 @@ import functools
 import html
 import os
 import re
+import select
 import signal
 import socket
 import threading
@@ -1310,13 +1311,19 @@ def test_the_command_prints_its_address_and_refuses_a_folder_without_content(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # Its output goes to a pipe, as to a program that starts it, with Python's own
+    # buffering: the address must still arrive while the studio runs.
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     server = subprocess.Popen(
         [sys.executable, "-m", "imnm_audio", "studio", "--project", str(root), "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=buffered,
     )
     try:
+        ready, _, _ = select.select([server.stdout], [], [], 60)
+        assert ready, "the studio printed no address while it ran"
         line = server.stdout.readline()  # type: ignore[union-attr]
         match = re.search(rf"http://127\.0\.0\.1:{port}/\?token=(\S+)", line)
         assert match, line
