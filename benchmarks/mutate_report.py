@@ -33,6 +33,14 @@ EXPLAINED: dict[tuple[str, str, str, str], str] = {
         "TCP_NODELAY set to 2 (as on as 1) or 0 (off): a matter of speed, not of safety, "
         "measured by `make bench-studio` (pages at 48-72 ms without it, 4-20 ms with it)"
     ),
+    ("__init__.py", "run_studio", "NumberReplacer", "SO_REUSEADDR, 1"): (
+        "SO_REUSEADDR at 2 (as on as 1) or 0: it only lets a studio started again at once "
+        "take a port whose old connections the studio itself closed; not a protection"
+    ),
+    ("__init__.py", "run_studio", "NumberReplacer", "listener.listen(128)"): (
+        "the queue of connections waiting to be taken at 127 or 129 instead of 128: the "
+        "studio has one user; listen() itself is what the address test proves"
+    ),
     ("security.py", "new_token", "NumberReplacer", "secrets.token_urlsafe(24)"): (
         "the token made from 25 random bytes instead of 24: as unguessable (23 is killed: "
         "a test asks for 192 bits)"

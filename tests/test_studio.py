@@ -148,8 +148,9 @@ def test_the_token_is_exchanged_once_for_a_session_and_leaves_the_address(
 ) -> None:
     with httpx.Client(base_url=studio.base) as browser:
         # Only a GET exchanges it (a form another page posts to the address does not).
-        posted = browser.post(f"/?token={studio.token}")
-        assert posted.status_code == 403 and "set-cookie" not in posted.headers
+        for method in ("POST", "DELETE", "PUT"):
+            sent = browser.request(method, f"/?token={studio.token}")
+            assert sent.status_code == 403 and "set-cookie" not in sent.headers, method
         first = browser.get(f"/?token={studio.token}&q=x&view=all")
         assert first.status_code == 303 and first.headers["location"] == "/?q=x&view=all"
         cookie = first.headers["set-cookie"]
@@ -261,7 +262,8 @@ def test_the_host_check_knows_this_computers_names_and_addresses(
 
     typed = "".join(["local", "host"])  # a name as typed, not the program's own string
     assert loopback(typed) and loopback("127.0.0.1") and loopback("::1")
-    assert not loopback("example.org") and not loopback("192.0.2.7") and not loopback("a")
+    for other in ("example.org", "studio.example.org", "192.0.2.7", "a", "localhost.evil"):
+        assert not loopback(other), other
     for everywhere in ("0.0.0.0", "::", "127.0.0.1"):
         assert studio_address(everywhere, 8765, "t") == "http://127.0.0.1:8765/?token=t"
     assert studio_address("192.0.2.7", 9000, "t") == "http://192.0.2.7:9000/?token=t"
@@ -298,6 +300,8 @@ def test_a_body_over_the_limit_is_refused_from_its_size_alone() -> None:
     over = guard._too_big(sized(str(limit + 1)))
     assert over is not None and over.status_code == 413
     assert b"up to 1023 MB" in over.body and b"this one is 1023 MB" in over.body
+    rounded = guard._too_big(sized(str(limit + 700 * 1024)))  # 1023.7 MB, said 1024
+    assert rounded is not None and b"this one is 1024 MB" in rounded.body
     chunked = guard._too_big(sized(None, chunked=True))
     assert chunked is not None and chunked.status_code == 411
 
@@ -1358,10 +1362,8 @@ def test_the_command_prints_its_address_and_refuses_a_folder_without_content(
         server.terminate()
         server.wait(10)
     assert "plain HTTP" not in server.stderr.read()  # type: ignore[union-attr]
-    # On every address (allowed), it warns that what passes can be read on the network.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    # Started again at once on the same port (its last connections still closing), on
+    # every address (allowed): it warns that what passes can be read on the network.
     remote = subprocess.Popen(
         [sys.executable, "-m", "imnm_audio", "studio", "--project", str(root),
          "--host", "0.0.0.0", "--allow-remote", "--port", str(port)],
