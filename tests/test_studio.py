@@ -978,12 +978,27 @@ def choose_by_key(page: object) -> object:
     raise AssertionError("the file field's chooser did not open from the keyboard")
 
 
-def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
-    from imnm_audio.serve import serve_in_background
+def test_the_journey_by_keyboard_only(
+    tmp_path: Path, browser: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The charity's bucket: a real S3-compatible server (moto's) on this computer, its
+    # credentials in the studio's environment, as an operator would set them.
+    from moto.server import ThreadedMotoServer
 
-    www = tmp_path / "www"
-    www.mkdir()
-    web, web_url = serve_in_background(www)  # the charity's web server, on this computer
+    web = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    web.start()
+    host, port = web.get_host_and_port()
+    for name, value in {
+        "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    import s3fs
+
+    s3fs.S3FileSystem(skip_instance_cache=True).mkdir("charity")
+    web_url = f"http://{host}:{port}/charity/podcast/"  # the bucket, served path-style
     root = empty_project(tmp_path / "project")
     pdf = leaflet_pdf(tmp_path, "Keyboard leaflet.pdf")
     studio = Studio(root)
@@ -1000,6 +1015,15 @@ def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
         page.wait_for_url(re.compile(r"\?imported=1$"))
         slug = page.url.split("/sheet/")[1].split("?")[0]
 
+        # First saved with a mistake: the problems are listed where the focus goes, and
+        # each links to its field, where it is fixed.
+        tab_to(page, "Date published")
+        keys.press("Control+A")
+        keys.type("the 15th of January")
+        tab_to(page, "Save the details")
+        keys.press("Enter")
+        page.wait_for_function("document.activeElement.id === 'problems'", timeout=10_000)
+        assert "Date published" in page.locator("#problems").inner_text()
         for label, value in {
             "Organisation": "Test Charity",
             "Date published": "2026-01-15",
@@ -1062,7 +1086,8 @@ def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
         for label, value in {
             "Where the audio will be published": web_url,
             "Owner's email": "audio@test-charity.org",
-            "Where Publish sends the audio": f"file://{www}",
+            "Where Publish sends the audio": "s3://charity/podcast",
+            "Who may read the files (S3 only)": "public-read",
         }.items():
             tab_to(page, label)
             keys.press("Control+A")
@@ -1095,7 +1120,7 @@ def test_the_journey_by_keyboard_only(tmp_path: Path, browser: object) -> None:
     finally:
         context.close()
         studio.stop()
-        web.shutdown()
+        web.stop()
 
 
 # ------------------------------------------------------------------ the other pages
