@@ -662,6 +662,13 @@ PROTECTIONS += [
         "tests/test_check.py::test_a_check_with_nothing_changed_is_its_kept_report",
     ),
     Protection(
+        "the studio's import workers end with the studio",
+        "studio/app.py",
+        "IMPORT_WORKERS, mp_context=context, initializer=end_with_the_studio",
+        "IMPORT_WORKERS, mp_context=context",
+        STUDIO + "::test_the_import_workers_end_with_the_studio",
+    ),
+    Protection(
         "publish sends the library page, then the feed, after everything else",
         "publish.py",
         "    return sorted(items, key=lambda item: (rank.get(item.name, -1), item.name))",

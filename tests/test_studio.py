@@ -1404,6 +1404,50 @@ def test_the_command_prints_its_address_and_refuses_a_folder_without_content(
     assert "speaks plain HTTP" in remote.stderr.read()  # type: ignore[union-attr]
 
 
+def test_the_import_workers_end_with_the_studio(tmp_path: Path) -> None:
+    """Stopped (SIGTERM, as a service manager or a closed terminal stops it) after an
+    import, the studio leaves none of its import worker processes behind."""
+    import subprocess
+    import sys
+
+    root = write_project(tmp_path / "p", FACTSHEET, HIBARI_PODCAST, LEXICON)
+    pdf = leaflet_pdf(tmp_path, "other.pdf", FACTSHEET.replace("Test Condition", "Other"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "imnm_audio", "studio", "--project", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        token = re.search(r"token=(\S+)", server.stdout.readline()).group(1)  # type: ignore[union-attr]
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            client.get(f"/?token={token}")
+            answer = client.post(
+                "/upload",
+                data={"csrf": csrf_for(token), "slug": "other"},
+                files={"document": ("other.pdf", pdf.read_bytes(), "application/pdf")},
+            )
+            assert answer.status_code == 303, answer.text
+        children = [
+            int(pid)
+            for task in Path(f"/proc/{server.pid}/task").iterdir()
+            for pid in (task / "children").read_text().split()
+        ]
+        assert children, "the import ran in no worker process"
+    finally:
+        server.terminate()
+        server.wait(30)
+    deadline = time.monotonic() + 10
+    left = children
+    while left and time.monotonic() < deadline:
+        left = [pid for pid in left if Path(f"/proc/{pid}").exists()]
+        time.sleep(0.2)
+    assert left == [], f"import workers left running after the studio stopped: {left}"
+
+
 def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
 
     write_scripts(studio.root)

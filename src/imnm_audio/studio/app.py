@@ -11,8 +11,10 @@ import asyncio
 import base64
 import contextlib
 import multiprocessing
+import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -93,6 +95,21 @@ SheetHandler = Callable[[Request, str, Path], Awaitable[Response]]
 async def form_of(request: Request) -> dict[str, str]:
     """A form's text fields (an upload's file is read where it is wanted)."""
     return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+def end_with_the_studio() -> None:
+    """In an import worker: be stopped when the studio's process ends, however it ends
+    (SIGTERM from a service manager, a closed terminal, SIGKILL), so no worker is left
+    behind holding its memory. Linux's parent-death signal; elsewhere the pool's own
+    shutdown at the studio's end is all there is."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the studio ended before the signal was asked for
+            os._exit(0)
 
 
 def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
@@ -191,7 +208,11 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         threads, which a forked child would copy mid-flight)."""
         if not pool:
             context = multiprocessing.get_context("spawn")
-            pool.append(ProcessPoolExecutor(IMPORT_WORKERS, mp_context=context))
+            pool.append(
+                ProcessPoolExecutor(
+                    IMPORT_WORKERS, mp_context=context, initializer=end_with_the_studio
+                )
+            )
         return pool[0]
 
     async def upload(request: Request) -> Response:
