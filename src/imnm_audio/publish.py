@@ -42,6 +42,10 @@ TYPES = {
     ".mp3": "audio/mpeg",
     ".wav": "audio/wav",
     ".sln": "audio/x-sln",
+    ".sln16": "audio/x-sln",
+    ".asterisk": "text/plain; charset=utf-8",  # the dialplan lines for Asterisk
+    ".ulaw": "audio/basic",  # raw G.711 mu-law, 8 kHz (RFC 2046's audio/basic)
+    ".alaw": "audio/x-alaw-basic",
     ".m3u": "audio/x-mpegurl",
     ".json": "application/json",
     ".vtt": "text/vtt; charset=utf-8",
