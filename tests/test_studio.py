@@ -937,6 +937,25 @@ def test_the_whole_journey_in_chromium(
     assert f"{slug}: up to date" in said, said  # (the sheet is too short for a hold line)
 
 
+def wait_in_page(page: object, expression: str, timeout: float = 10) -> None:
+    """Wait until `expression` is true in the page. Not `wait_for_function`: when the
+    first look is false it polls with `eval`, which the studio's Content-Security-Policy
+    forbids, so it failed whenever the page was a moment slow (`evaluate` is not
+    subject to the page's policy)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(expression):  # type: ignore[attr-defined]
+                return
+        except PlaywrightError as err:  # the page is being replaced: look again
+            if "context was destroyed" not in str(err):
+                raise
+        assert time.monotonic() < deadline, f"never true in the page: {expression}"
+        time.sleep(0.05)
+
+
 def tab_to(page: object, name: str, limit: int = 120) -> None:
     """Press Tab until the focused element's accessible text holds `name` (its label,
     text or value): only what a keyboard user can reach is reached."""
@@ -968,7 +987,7 @@ def choose_by_key(page: object) -> object:
 
     for _ in range(3):
         page.bring_to_front()  # type: ignore[attr-defined]
-        page.wait_for_function("document.hasFocus()", timeout=10_000)  # type: ignore[attr-defined]
+        wait_in_page(page, "document.hasFocus()")
         try:
             with page.expect_file_chooser(timeout=10_000) as chooser:  # type: ignore[attr-defined]
                 page.keyboard.press("Space")  # type: ignore[attr-defined]
@@ -1022,7 +1041,7 @@ def test_the_journey_by_keyboard_only(
         keys.type("the 15th of January")
         tab_to(page, "Save the details")
         keys.press("Enter")
-        page.wait_for_function("document.activeElement.id === 'problems'", timeout=10_000)
+        wait_in_page(page, "document.activeElement.id === 'problems'")
         assert "Date published" in page.locator("#problems").inner_text()
         for label, value in {
             "Organisation": "Test Charity",
@@ -1516,7 +1535,7 @@ def test_every_page_is_axe_clean(studio: Studio, browser: object) -> None:
         field = page.get_by_label("Language", exact=True)
         # The focus is on the list of problems (a screen reader reads it), which links
         # to the field.
-        page.wait_for_function("document.activeElement.id === 'problems'", timeout=5000)
+        wait_in_page(page, "document.activeElement.id === 'problems'")
         assert field.get_attribute("aria-invalid") == "true"
         assert "language-error" in (field.get_attribute("aria-describedby") or "")
         assert axe_clean(page) == []
