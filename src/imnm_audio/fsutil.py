@@ -11,9 +11,11 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from .errors import OutputError
+
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -60,6 +62,20 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def write_checked(path: Path, text: str, load: Callable[[Path], T]) -> T:
+    """Replace `path` with `text` only once `load` (the file's own loader) has read it
+    back from a copy beside it: a hand-kept settings or lexicon file is never left in a
+    state the build refuses. Returns what `load` read; its error, with nothing written."""
+    trial = path.with_name(f".{path.name}.studio-check")
+    try:
+        trial.write_text(text, encoding="utf-8")
+        loaded = load(trial)
+    finally:
+        trial.unlink(missing_ok=True)
+    atomic_write_text(path, text)
+    return loaded
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -31,6 +31,7 @@ from typing import Any
 
 from .content import Podcast
 from .errors import EngineUnavailable, ImnmError, UsageError
+from .store import open_location
 
 log = logging.getLogger(__name__)
 
@@ -147,26 +148,17 @@ class Target:
     def __init__(self, url: str, endpoint_url: str | None = None, acl: str | None = None):
         self.url = url.rstrip("/")
         self.acl = acl
-        try:
-            import fsspec
-        except ImportError:  # pragma: no cover - fsspec comes with the cluster extra
-            raise UsageError(
-                f"publishing to {url} needs fsspec.",
-                fix="Install the cluster extra: pip install 'imnm-audio[cluster]'.",
-            ) from None
         # A filesystem of its own: never one fsspec kept from an earlier call with
         # other settings (another endpoint, other credentials).
         options: dict[str, Any] = {"skip_instance_cache": True}
         if self.url.startswith("s3://") and endpoint_url:
             options["client_kwargs"] = {"endpoint_url": endpoint_url}
-        try:
-            self.fs, root = fsspec.core.url_to_fs(self.url, **options)
-        except (ImportError, ValueError) as err:
-            raise UsageError(
-                f"the publishing target {url} cannot be opened ({err}).",
-                fix="Use s3://bucket/prefix, sftp://user@host/path or file:///a/folder.",
-            ) from None
-        self.root = root.rstrip("/")
+        self.fs, self.root = open_location(
+            self.url,
+            "the publishing target",
+            "Use s3://bucket/prefix (s3fs comes with the cluster extra) or file:///a/folder.",
+            **options,
+        )
         protocol = self.fs.protocol
         self.protocols = {protocol} if isinstance(protocol, str) else set(protocol)
 

@@ -90,27 +90,35 @@ class FolderStore:
         shutil.rmtree(self.root / under, ignore_errors=True)
 
 
+def open_location(url: str, what: str, fix: str, **options: Any) -> tuple[Any, str]:
+    """An fsspec filesystem and the root path in it for `url` (`what` names it in an
+    error: "the cache s3://..."); a missing fsspec or backend is a usage error with
+    `fix`."""
+    try:
+        import fsspec
+    except ImportError:  # pragma: no cover - fsspec comes with the cluster extra
+        raise UsageError(
+            f"{what} {url} is a URL, and reaching one needs fsspec.",
+            fix="Install the cluster extra: pip install 'imnm-audio[cluster]'.",
+        ) from None
+    try:
+        fs, root = fsspec.core.url_to_fs(url, **options)
+    except (ImportError, ValueError) as err:
+        raise UsageError(f"{what} {url} cannot be opened ({err}).", fix=fix) from None
+    return fs, root.rstrip("/")
+
+
 class RemoteStore:
     """An fsspec location: an object store or any filesystem fsspec knows."""
 
     def __init__(self, url: str) -> None:
         self.where = url
-        try:
-            import fsspec
-        except ImportError:  # pragma: no cover - fsspec comes with the cluster extra
-            raise UsageError(
-                f"the cache {url} is a URL, and reading one needs fsspec.",
-                fix="Install the cluster extra: pip install 'imnm-audio[cluster]'.",
-            ) from None
-        try:
-            self.fs, root = fsspec.core.url_to_fs(url)
-        except (ImportError, ValueError) as err:
-            raise UsageError(
-                f"the cache {url} cannot be opened ({err}).",
-                fix="Use a folder, or an s3:// URL with s3fs installed "
-                "(pip install 'imnm-audio[cluster]').",
-            ) from None
-        self.root = root.rstrip("/")
+        self.fs, self.root = open_location(
+            url,
+            "the cache",
+            "Use a folder, or an s3:// URL with s3fs installed "
+            "(pip install 'imnm-audio[cluster]').",
+        )
 
     def _path(self, name: str) -> str:
         return f"{self.root}/{name}"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError
-from ..fsutil import atomic_write_text
+from ..fsutil import write_checked
 from ..yamlio import block_end, line_of, parse_yaml, read_text
 from .lexicon import Lexicon, load_lexicon
 
@@ -130,13 +130,7 @@ def remove_entry(path: Path, term: str, language: str = "en") -> Lexicon:
 def _written(path: Path, new_text: str) -> Lexicon:
     """Read the new text back with the loader, then replace the file (never a lexicon
     the build refuses)."""
-    trial = path.with_name(f".{path.name}.studio-check")
-    try:
-        trial.write_text(new_text, encoding="utf-8")
-        lexicon = load_lexicon(trial)
-    finally:
-        trial.unlink(missing_ok=True)
-    atomic_write_text(path, new_text)
+    lexicon = write_checked(path, new_text, load_lexicon)
     return Lexicon(path, lexicon.terms)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError
-from ..fsutil import atomic_write_text
+from ..fsutil import write_checked
 from ..yamlio import block_end, parse_yaml, read_text
 from .common import language_problem, url_problem
 from .settings import Podcast, load_podcast
@@ -149,15 +149,7 @@ def set_show_fields(path: Path, values: dict[str, str]) -> Podcast:
         lines = _set(lines, path, f.name, _yaml_value(f, value))
     if bool(values.get("explicit")) != bool(now["explicit"]):
         lines = _set(lines, path, "explicit", "true" if values.get("explicit") else "false")
-    new_text = "".join(lines)
-    trial = path.with_name(f".{path.name}.studio-check")
-    try:
-        trial.write_text(new_text, encoding="utf-8")
-        podcast = load_podcast(trial)
-    finally:
-        trial.unlink(missing_ok=True)
-    atomic_write_text(path, new_text)
-    return replace(podcast, path=path)
+    return replace(write_checked(path, "".join(lines), load_podcast), path=path)
 
 
 def _same(f: ShowField, value: str, now: str) -> bool:

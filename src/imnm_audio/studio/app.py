@@ -338,19 +338,27 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
 
     @for_sheet
     async def progress(request: Request, slug: str, path: Path) -> Response:
-        job = jobs.for_slug(slug)
+        return progress_page(request, slug)
+
+    @for_sheet
+    async def status(request: Request, slug: str, path: Path) -> Response:
+        return job_status(slug)
+
+    def progress_page(request: Request, key: str) -> HTMLResponse:
+        """A job's progress: a factsheet's (by its slug) or the whole podcast's (SHOW)."""
+        job = jobs.for_slug(key)
         before = jobs.waiting_for(job) if job else None
         return page(
             "progress.html",
             request,
-            slug=slug,
+            show=key == SHOW,
+            slug="" if key == SHOW else key,
             job=job.as_dict() if job else None,
             before=before.as_dict() if before else None,
         )
 
-    @for_sheet
-    async def status(request: Request, slug: str, path: Path) -> Response:
-        job = jobs.for_slug(slug)
+    def job_status(key: str) -> JSONResponse:
+        job = jobs.for_slug(key)
         return JSONResponse(job.as_dict() if job else {"state": "none"})
 
     def built_file(request: Request, file: Path, back: str) -> Response:
@@ -540,20 +548,10 @@ def make_app(root: Path, token: str, hosts: set[str]) -> Starlette:
         return RedirectResponse("/publish/progress", status_code=303)
 
     async def publish_progress(request: Request) -> Response:
-        job = jobs.for_slug(SHOW)
-        before = jobs.waiting_for(job) if job else None
-        return page(
-            "progress.html",
-            request,
-            show=True,
-            slug="",
-            job=job.as_dict() if job else None,
-            before=before.as_dict() if before else None,
-        )
+        return progress_page(request, SHOW)
 
     async def publish_status(request: Request) -> Response:
-        job = jobs.for_slug(SHOW)
-        return JSONResponse(job.as_dict() if job else {"state": "none"})
+        return job_status(SHOW)
 
     def settings_page(
         request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200
