@@ -232,9 +232,28 @@ def suspects(
     return sorted(out, key=lambda s: (s.heard - s.wanted, s.term.lower()))
 
 
+# Units the narration says in full and a recogniser may write as their symbol
+# ("1.7 millimoles per litre" heard "1 .7 mm per liter"); each symbol only for its own
+# unit words, so "2 milligrams" heard "2 ml" is still a miss.
+UNIT_SYMBOLS = {
+    "millimole": ("mmol", "mm"), "millimoles": ("mmol", "mm"),
+    "millimetre": ("mm",), "millimetres": ("mm",), "millimeter": ("mm",), "millimeters": ("mm",),
+    "milligram": ("mg",), "milligrams": ("mg",), "microgram": ("mcg", "µg", "ug"),
+    "micrograms": ("mcg", "µg", "ug"), "gram": ("g",), "grams": ("g",),
+    "kilogram": ("kg",), "kilograms": ("kg",), "millilitre": ("ml",), "millilitres": ("ml",),
+    "milliliter": ("ml",), "milliliters": ("ml",), "centimetre": ("cm",), "centimetres": ("cm",),
+    "centimeter": ("cm",), "centimeters": ("cm",),
+}  # fmt: skip
+
+
 def _same(words: list[str], wanted: list[str]) -> bool:
     """The term's words, its last one also as a plural ("DMARDs" for a DMARD), in
-    either spelling of English (a British leaflet's "oedema" is heard "edema")."""
+    either spelling of English (a British leaflet's "oedema" is heard "edema"), a
+    unit also as its symbol ("mm" for millimoles)."""
+    words = [
+        w if w == u or w not in UNIT_SYMBOLS.get(u, ()) else u
+        for w, u in zip(words, wanted, strict=False)
+    ] + words[len(wanted) :]
     words, wanted = [us_spelling(w) for w in words], [us_spelling(w) for w in wanted]
     return words == wanted or (
         len(words) == len(wanted) > 0

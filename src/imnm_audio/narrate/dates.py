@@ -46,6 +46,18 @@ def speak_dates(text: str, ctx: Context) -> str:
         return ctx.protect(_date(day, month, year, us, ctx))
 
     text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", iso, text)
+
+    def month_year(match: re.Match[str]) -> str:
+        month = int(match.group(1))
+        if not 1 <= month <= 12:
+            return match.group(0)
+        pattern = words.date_pattern[words.date_pattern.index("{month}") :]
+        return ctx.protect(pattern.format(month=words.months[month - 1], year=match.group(2)))
+
+    # A leaflet's "Publication date 10/2023", "Review date: 03/2026": a month and a
+    # year, said as such. Only a two-digit month ("1/2000" may be a ratio) and a year
+    # of this century or the last.
+    text = re.sub(r"(?<![\d/.,])(\d{2})/((?:19|20)\d{2})\b(?![/.,]?\d)", month_year, text)
     names = words.month_abbreviations
     if names:
         pattern = "|".join(sorted(names, key=len, reverse=True))

@@ -208,6 +208,19 @@ def _separate_listed_numbers(text: str, ctx: Context, first: int) -> str:
     return runs.sub(listed, text)
 
 
+def speak_codes(text: str, ctx: Context) -> str:
+    """A number printed with leading zeros is a code, not an amount ("LN005673",
+    "Reference 0012345"): said digit by digit in groups, so no zero is lost. Phone
+    numbers, decimals and times are read by their own rules before this."""
+
+    def code(match: re.Match[str]) -> str:
+        said = ctx.protect(", ".join(" ".join(group) for group in _chunks(match.group(0))))
+        glued = match.start() and match.string[match.start() - 1].isalpha()
+        return " " + said if glued else said  # "LN005673": the letters, then the digits
+
+    return re.sub(r"(?<![\d.,:])0\d{2,}(?![\d]|[.,:]\d)", code, text)
+
+
 def _digits_in_groups(raw: str, number: phonenumbers.PhoneNumber | None, ctx: Context) -> str:
     groups = re.findall(r"\d+", raw)
     if number is not None and (len(groups) == 1 or max(map(len, groups)) > 5):

@@ -25,6 +25,7 @@ from .dates import speak_around_the_clock, speak_dates, speak_days, speak_times
 from .numbers import (
     speak_abbreviations,
     speak_blood_pressure,
+    speak_codes,
     speak_comparisons,
     speak_dashes,
     speak_doses,
@@ -273,6 +274,7 @@ RULES: list[Rule] = [
     speak_days,
     speak_times,
     speak_phone_numbers,
+    speak_codes,
     speak_around_the_clock,
     speak_money,
     speak_blood_pressure,
