@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,check,cluster]'
+	$(BIN)/python -m pip install --quiet -e '.[test,check,cluster,publish]'
 	touch $(STAMP)
 
 audio: $(STAMP)  ## build every factsheet into audio/ with the offline voice

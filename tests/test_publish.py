@@ -131,6 +131,51 @@ def test_what_a_podcast_app_would_hit_is_named_and_exit_1(
     assert f"tcf.mp3 is {size} bytes, but the feed says {size + 7}" in said, said
 
 
+def test_artwork_the_directories_would_refuse_is_named_and_nothing_is_sent(
+    built: Path, shared_cache: Path, tmp_path: Path, web_root: tuple[Path, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from PIL import Image
+
+    www, url = web_root
+    root = copy_project(built, tmp_path / "p")
+    # A charity's logo as a printer has it: CMYK, landscape, too small.
+    Image.new("CMYK", (1000, 800), (0, 80, 80, 0)).save(root / "content" / "logo.jpg")
+    settings = root / "content" / "podcast.yaml"
+    settings.write_text(settings.read_text() + "artwork: logo.jpg\n")
+    rebuilt_for(root, shared_cache, url)
+    assert publish(root, f"file://{www}", "--base-url", url) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert "cover.jpg is 1000 x 800 px, not square" in said, said
+    assert "cover.jpg is in CMYK colour, not RGB" in said, said
+    assert "1400-3000 px" in said and "Nothing was sent" in said
+    assert not any(www.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("size", "mode", "kind", "problem"),
+    [
+        ((1200, 1200), "RGB", "PNG", "1200 px square, not 1400-3000 px"),
+        ((3200, 3200), "RGB", "JPEG", "3200 px square, not 1400-3000 px"),
+        ((1400, 1400), "RGBA", "PNG", "in RGBA colour, not RGB"),
+        ((1400, 1400), "P", "PNG", "in P colour, not RGB"),
+        ((1400, 1400), "RGB", "GIF", "a GIF image, not a JPEG or PNG"),
+        ((1400, 1400), "RGB", "PNG", None),
+        ((3000, 3000), "RGB", "JPEG", None),
+    ],
+)
+def test_each_artwork_rule(
+    tmp_path: Path, size: tuple[int, int], mode: str, kind: str, problem: str | None
+) -> None:
+    from PIL import Image
+
+    from imnm_audio.publish import Item, artwork_problems
+
+    Image.new(mode, size).save(tmp_path / "cover.img", format=kind)
+    found = artwork_problems(tmp_path, [Item("cover.img", 1, "x")])
+    assert (found == []) if problem is None else any(problem in p for p in found), found
+
+
 def test_nowhere_to_publish_and_bad_settings_are_said_with_the_fix(
     built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -216,3 +261,116 @@ def test_an_unreachable_target_is_exit_3_and_sends_nothing(
     assert publish(root, "s3://podcast/show") == 3
     said = capsys.readouterr().err
     assert "cannot be reached" in said and "AWS_ENDPOINT_URL" in said
+
+
+# ------------------------------------------------------------------ SFTP
+
+
+class SftpServer:
+    """A real SSH/SFTP server (asyncssh) on 127.0.0.1, its files in `root`, letting in
+    only the holder of `client_key`; run on its own thread and event loop."""
+
+    def __init__(self, root: Path, client_key: Path) -> None:
+        import asyncio
+        import threading
+
+        import asyncssh
+
+        self.root, self.host_key = root, asyncssh.generate_private_key("ssh-ed25519")
+        self.loop = asyncio.new_event_loop()
+        chroot = str(root)
+
+        class Chrooted(asyncssh.SFTPServer):
+            def __init__(self, chan):  # type: ignore[no-untyped-def]
+                super().__init__(chan, chroot=chroot)
+
+        async def start():  # type: ignore[no-untyped-def]
+            return await asyncssh.listen(
+                "127.0.0.1", 0, server_host_keys=[self.host_key],
+                authorized_client_keys=str(client_key), sftp_factory=Chrooted,
+            )  # fmt: skip
+
+        self.server = self.loop.run_until_complete(start())
+        self.port = self.server.sockets[0].getsockname()[1]
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def known_hosts_line(self) -> str:
+        return f"[127.0.0.1]:{self.port} " + self.host_key.export_public_key().decode()
+
+    def stop(self) -> None:
+        self.server.close()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+@pytest.fixture
+def sftp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SftpServer]:
+    """A user whose ~/.ssh holds a key the server accepts, and the server's web root."""
+    import asyncssh
+
+    pytest.importorskip("paramiko")
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    key.write_private_key(str(home / ".ssh" / "id_ed25519"), format_name="openssh")
+    key.write_public_key(str(home / ".ssh" / "id_ed25519.pub"))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    www = tmp_path / "server"
+    (www / "var" / "www").mkdir(parents=True)
+    server = SftpServer(www, home / ".ssh" / "id_ed25519.pub")
+    yield server
+    server.stop()
+
+
+def test_a_web_server_over_sftp_is_published_only_once_its_key_is_known(
+    built: Path, shared_cache: Path, tmp_path: Path, sftp: SftpServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    www = sftp.root / "var" / "www"
+    http, url = serve_in_background(www)
+    try:
+        root = copy_project(built, tmp_path / "p")
+        rebuilt_for(root, shared_cache, url)
+        target = f"sftp://charity@127.0.0.1:{sftp.port}/var/www"
+        # A server whose key is not known: refused, as ssh refuses, nothing sent.
+        assert publish(root, target, "--base-url", url) == 2
+        said = " ".join(capsys.readouterr().err.split())
+        assert "not in ~/.ssh/known_hosts" in said and "ssh-keyscan -p" in said, said
+        assert not any(www.iterdir())
+        # Another server's key under its name: refused the same way.
+        other = SftpServer(tmp_path / "elsewhere", Path(tmp_path / "home/.ssh/id_ed25519.pub"))
+        known = Path(tmp_path / "home" / ".ssh" / "known_hosts")
+        known.write_text(other.known_hosts_line().replace(str(other.port), str(sftp.port)) + "\n")
+        other.stop()
+        assert publish(root, target, "--base-url", url) == 2
+        assert not any(www.iterdir())
+        # Its own key known: published, in order, and read back over HTTP.
+        known.write_text(sftp.known_hosts_line() + "\n")
+        assert publish(root, target, "--base-url", url) == 0, capsys.readouterr().err
+        said = capsys.readouterr().out
+        assert "Read back as a podcast app does: the feed and 1 episode(s)" in said, said
+        assert published_files(www) == published_files(root / "audio")
+        assert not list(www.rglob("*.publishing"))  # written aside, renamed into place
+        assert publish(root, target, "--base-url", url) == 0
+        assert "uploaded 0 files" in capsys.readouterr().out
+    finally:
+        http.shutdown()
+
+
+def test_an_sftp_login_refused_or_no_server_is_said_with_the_fix(
+    built: Path, tmp_path: Path, sftp: SftpServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_project(built, tmp_path / "p")
+    (tmp_path / "home" / ".ssh" / "known_hosts").write_text(sftp.known_hosts_line() + "\n")
+    (tmp_path / "home" / ".ssh" / "id_ed25519").unlink()  # no key the server accepts
+    assert publish(root, f"sftp://charity@127.0.0.1:{sftp.port}/var/www") == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert "refused the login" in said and "ssh-copy-id" in said, said
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert publish(root, f"sftp://charity@127.0.0.1:{port}/var/www") == 3
+    said = " ".join(capsys.readouterr().err.split())
+    assert "cannot be reached" in said, said

@@ -26,7 +26,7 @@ import json
 import logging
 import posixpath
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .content import Podcast
@@ -153,24 +153,62 @@ class Target:
         options: dict[str, Any] = {"skip_instance_cache": True}
         if self.url.startswith("s3://") and endpoint_url:
             options["client_kwargs"] = {"endpoint_url": endpoint_url}
-        self.fs, self.root = open_location(
-            self.url,
-            "the publishing target",
-            "Use s3://bucket/prefix (s3fs comes with the cluster extra) or file:///a/folder.",
-            **options,
-        )
+        if self.url.startswith(("sftp://", "ssh://")):
+            options["host_key_policy"] = known_hosts_only()
+        try:
+            self.fs, self.root = open_location(
+                self.url,
+                "the publishing target",
+                "Use s3://bucket/prefix, sftp://user@host/path or file:///a/folder.",
+                **options,
+            )
+        except ImnmError:
+            raise
+        except Exception as err:  # noqa: BLE001 - sftp connects at once: paramiko's errors
+            raise self.refused(err) from None
         protocol = self.fs.protocol
         self.protocols = {protocol} if isinstance(protocol, str) else set(protocol)
 
     def _path(self, name: str) -> str:
         return f"{self.root}/{name}"
 
+    def refused(self, err: Exception) -> ImnmError:
+        """A server that would not let us in is a setting to fix (exit 2); one that
+        cannot be reached, a service (exit 3)."""
+        import paramiko
+
+        if isinstance(err, UnknownHost):
+            return UsageError(
+                f"the publishing target {self.url}: {err}",
+                fix=f"Check it is your server, then trust its key once: run 'ssh "
+                f"{err.where}' and answer yes (or 'ssh-keyscan {err.keyscan} >> "
+                "~/.ssh/known_hosts' after comparing the fingerprint with your host's).",
+            )
+        if isinstance(err, paramiko.AuthenticationException) or (
+            isinstance(err, paramiko.SSHException) and "authentication" in str(err).lower()
+        ):
+            return UsageError(
+                f"the publishing target {self.url} refused the login ({err}).",
+                fix="Give the user in the address (sftp://user@host/path) and let the server "
+                "accept your SSH key (ssh-copy-id user@host), or load it into ssh-agent. "
+                "Passwords are never kept in the project.",
+            )
+        return self.unreachable(err)
+
     def unreachable(self, err: Exception) -> EngineUnavailable:
+        if self.url.startswith(("sftp://", "ssh://")):
+            fix = (
+                "Check the address (sftp://user@host:port/path), that the server is up and "
+                "answers SSH (ssh user@host), and your network."
+            )
+        else:
+            fix = (
+                "Check the address, the server (AWS_ENDPOINT_URL or 'publish: endpoint_url:' "
+                "for an S3-compatible one) and the credentials (AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY)."
+            )
         return EngineUnavailable(
-            f"the publishing target {self.url} cannot be reached ({err}).",
-            fix="Check the address, the server (AWS_ENDPOINT_URL or 'publish: endpoint_url:' "
-            "for an S3-compatible one) and the credentials (AWS_ACCESS_KEY_ID and "
-            "AWS_SECRET_ACCESS_KEY, or your SSH key for sftp://).",
+            f"the publishing target {self.url} cannot be reached ({err}).", fix=fix
         )
 
     def manifest(self) -> dict[str, str]:
@@ -256,6 +294,15 @@ def publish(
             "content/podcast.yaml: 'publish:' then 'target: s3://bucket/podcast'.",
         )
     items = local_items(out_dir)
+    art = artwork_problems(out_dir, items)
+    if art:
+        raise PublishProblem(
+            "the artwork would be refused by the podcast directories: " + " ".join(art),
+            path=podcast.artwork or podcast.path,
+            fix="Give 'artwork:' in content/podcast.yaml a square RGB PNG or JPEG of "
+            "1400-3000 px (or remove it to have one drawn), build, and publish again. "
+            "Nothing was sent.",
+        )
     target = Target(url, settings.endpoint_url, settings.acl)
     remote = target.manifest()
     there = target.sizes() if remote else {}
@@ -277,6 +324,69 @@ def publish(
     if verify:
         verify_feed(base_url or podcast.base_url, report)
     return report
+
+
+class UnknownHost(Exception):
+    def __init__(self, host: str, port: int, fingerprint: str) -> None:
+        self.where = host if port == 22 else f"-p {port} {host}"
+        self.keyscan = host if port == 22 else f"-p {port} {host}"
+        super().__init__(
+            f"the server's SSH key ({fingerprint}) is not in ~/.ssh/known_hosts, so it "
+            "cannot be told from another machine pretending to be it. Nothing was sent."
+        )
+
+
+def known_hosts_only() -> Any:
+    """A paramiko host-key policy that connects only to a server whose key is in
+    ~/.ssh/known_hosts (as ssh with StrictHostKeyChecking): fsspec's default trusts
+    any key, which would hand the charity's files and login to whoever answers."""
+    import paramiko
+
+    class KnownHostsOnly(paramiko.MissingHostKeyPolicy):
+        def missing_host_key(self, client: Any, hostname: str, key: Any) -> None:
+            known = paramiko.HostKeys()
+            path = Path("~/.ssh/known_hosts").expanduser()
+            if path.is_file():
+                known.load(str(path))
+            if known.check(hostname, key):
+                return
+            name, _, port = hostname.removeprefix("[").partition("]:")
+            fingerprint = key.get_name() + " SHA256:" + key.fingerprint.partition(":")[2]
+            raise UnknownHost(name, int(port or 22), fingerprint)
+
+    return KnownHostsOnly()
+
+
+ARTWORK_PIXELS = (1400, 3000)  # Apple Podcasts' and Spotify's square sizes
+ARTWORK_FORMATS = {"JPEG", "PNG"}
+
+
+def artwork_problems(out_dir: Path, items: list[Item]) -> list[str]:
+    """What the big directories would refuse in the show's and episodes' covers: not
+    square, outside 1400-3000 px, not a JPEG or PNG, not RGB (CMYK, grey, a palette, an
+    alpha channel)."""
+    from PIL import Image, UnidentifiedImageError
+
+    problems = []
+    for item in items:
+        if PurePosixPath(item.name).stem != "cover":
+            continue
+        try:
+            with Image.open(out_dir / item.name) as image:
+                kind, (width, height), mode = image.format, image.size, image.mode
+        except (UnidentifiedImageError, OSError):
+            problems.append(f"{item.name} is not an image.")
+            continue
+        low, high = ARTWORK_PIXELS
+        if kind not in ARTWORK_FORMATS:
+            problems.append(f"{item.name} is a {kind} image, not a JPEG or PNG.")
+        if width != height:
+            problems.append(f"{item.name} is {width} x {height} px, not square.")
+        elif not low <= width <= high:
+            problems.append(f"{item.name} is {width} px square, not {low}-{high} px.")
+        if mode != "RGB":
+            problems.append(f"{item.name} is in {mode} colour, not RGB.")
+    return problems
 
 
 def verify_feed(base_url: str, report: PublishReport) -> None:
