@@ -110,14 +110,94 @@ def test_a_web_root_gets_what_changed_with_the_feed_last_and_is_read_back(
     assert sent == ["feed.xml", "deleted old/old.mp3", ".imnm-publish.json"], sent
 
 
-def test_what_a_podcast_app_would_hit_is_named_and_exit_1(
+def test_a_publish_stopped_half_way_leaves_the_live_feed_whole_and_the_next_finishes_it(
+    built: Path, shared_cache: Path, tmp_path: Path, web_root: tuple[Path, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    import feedparser
+
+    import imnm_audio.publish as publishing
+
+    www, url = web_root
+    root = copy_project(built, tmp_path / "p")
+    rebuilt_for(root, shared_cache, url)
+    target = f"file://{www}"
+    assert publish(root, target, "--base-url", url) == 0
+    live = (www / "feed.xml").read_bytes()
+    # The show renamed: every MP3's tags, every page and the feed change.
+    settings = root / "content" / "podcast.yaml"
+    settings.write_text(settings.read_text().replace("title: Test Show", "title: Our Show"))
+    rebuilt_for(root, shared_cache, url)
+    sent: list[str] = []
+    real_put = publishing.Target.put
+
+    def dies_on_the_fourth(self, name, data, *rest):  # type: ignore[no-untyped-def]
+        if len(sent) == 3:  # the process killed while it writes its fourth file
+            aside = www / name
+            aside = aside.parent / f".{aside.name}.publishing"
+            aside.parent.mkdir(parents=True, exist_ok=True)
+            aside.write_bytes(data[: len(data) // 2])
+            raise KeyboardInterrupt
+        sent.append(name)
+        return real_put(self, name, data, *rest)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(publishing.Target, "put", dies_on_the_fourth)
+        assert publish(root, target, "--base-url", url) == 130  # as Ctrl-C or a kill
+    capsys.readouterr()
+    # The live feed is still the old one, and every file it lists is whole.
+    assert (www / "feed.xml").read_bytes() == live
+    parsed = feedparser.parse(live)
+    for entry in parsed.entries:
+        for enclosure in entry.enclosures:
+            path = www / enclosure.href.removeprefix(url)
+            assert path.stat().st_size == int(enclosure.length), enclosure.href
+    report = publishing.PublishReport(target)
+    publishing.verify_feed(url, report)
+    assert report.problems == [] and report.verified, report.problems
+    # Run again: it finishes, and the target is the build.
+    assert publish(root, target, "--base-url", url) == 0
+    assert not list(www.rglob("*.publishing"))  # the half-written file cleared away
+    assert "Our Show" in (www / "feed.xml").read_text()
+    assert published_files(www) == published_files(root / "audio")
+    assert publish(root, target, "--base-url", url) == 0
+    assert "uploaded 0 files" in capsys.readouterr().out
+
+
+def test_another_shows_feed_is_not_replaced_unless_forced(
+    built: Path, shared_cache: Path, tmp_path: Path, web_root: tuple[Path, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    www, url = web_root
+    root = copy_project(built, tmp_path / "p")
+    rebuilt_for(root, shared_cache, url)
+    theirs = (
+        '<?xml version="1.0"?><rss xmlns:podcast="https://podcastindex.org/namespace/1.0">'
+        "<channel><title>The Gardening Hour</title><podcast:guid>"
+        "917393e3-1b1e-5cef-ace4-edaa54e1f810</podcast:guid></channel></rss>"
+    )
+    (www / "feed.xml").write_text(theirs)
+    assert publish(root, f"file://{www}", "--base-url", url) == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert "already holds another show's feed ('The Gardening Hour'" in said, said
+    assert "--force" in said and "Nothing was sent" in said
+    assert [p.name for p in www.iterdir()] == ["feed.xml"]
+    # A feed another tool wrote (no podcast:guid) is someone's show too.
+    (www / "feed.xml").write_text("<rss><channel><title>Old feed</title></channel></rss>")
+    assert publish(root, f"file://{www}", "--base-url", url) == 2
+    assert "'Old feed', podcast:guid none" in " ".join(capsys.readouterr().err.split())
+    assert publish(root, f"file://{www}", "--base-url", url, "--force") == 0
+    assert published_files(www) == published_files(root / "audio")
+
+
+def test_what_a_podcast_app_would_hit_is_named_and_exit_4(
     built: Path, shared_cache: Path, tmp_path: Path, web_root: tuple[Path, str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     www, url = web_root
     root = copy_project(built, tmp_path / "p")
     rebuilt_for(root, shared_cache, url + "elsewhere/")  # the feed names another place
-    assert publish(root, f"file://{www}", "--base-url", url) == 1
+    assert publish(root, f"file://{www}", "--base-url", url) == 4
     said = capsys.readouterr().err
     assert f"{url}elsewhere/tcf/tcf.mp3: not found (404)" in said, said
     assert "base_url" in said
@@ -126,7 +206,8 @@ def test_what_a_podcast_app_would_hit_is_named_and_exit_1(
     feed = root / "audio" / "feed.xml"
     size = (root / "audio" / "tcf" / "tcf.mp3").stat().st_size
     feed.write_text(feed.read_text().replace(f'length="{size}"', f'length="{size + 7}"'))
-    assert publish(root, f"file://{www}", "--base-url", url) == 1
+    # (Its feed address changed, so its podcast:guid did: --force, as for a show moved.)
+    assert publish(root, f"file://{www}", "--base-url", url, "--force") == 4
     said = capsys.readouterr().err
     assert f"tcf.mp3 is {size} bytes, but the feed says {size + 7}" in said, said
 
@@ -144,7 +225,7 @@ def test_artwork_the_directories_would_refuse_is_named_and_nothing_is_sent(
     settings = root / "content" / "podcast.yaml"
     settings.write_text(settings.read_text() + "artwork: logo.jpg\n")
     rebuilt_for(root, shared_cache, url)
-    assert publish(root, f"file://{www}", "--base-url", url) == 1
+    assert publish(root, f"file://{www}", "--base-url", url) == 2
     said = " ".join(capsys.readouterr().err.split())
     assert "cover.jpg is 1000 x 800 px, not square" in said, said
     assert "cover.jpg is in CMYK colour, not RGB" in said, said
@@ -365,7 +446,7 @@ def test_an_sftp_login_refused_or_no_server_is_said_with_the_fix(
     root = copy_project(built, tmp_path / "p")
     (tmp_path / "home" / ".ssh" / "known_hosts").write_text(sftp.known_hosts_line() + "\n")
     (tmp_path / "home" / ".ssh" / "id_ed25519").unlink()  # no key the server accepts
-    assert publish(root, f"sftp://charity@127.0.0.1:{sftp.port}/var/www") == 2
+    assert publish(root, f"sftp://charity@127.0.0.1:{sftp.port}/var/www") == 3
     said = " ".join(capsys.readouterr().err.split())
     assert "refused the login" in said and "ssh-copy-id" in said, said
     with socket.socket() as probe:

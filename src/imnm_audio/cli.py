@@ -378,6 +378,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         verify=not args.no_verify,
         base_url=args.base_url,
+        force=args.force,
     )
     if not args.quiet or report.problems:
         print(report.describe())

@@ -332,12 +332,14 @@ def make_parser() -> argparse.ArgumentParser:
         help="put the built podcast on a web host and read it back as a podcast app does",
         description="Send the built audio folder to TARGET (or 'publish: target:' in "
         "content/podcast.yaml): s3://bucket/prefix on any S3-compatible server, or "
-        "file:///a/web/root (any fsspec URL; sftp:// needs paramiko and is not yet tested). "
-        "Only files whose bytes changed are "
+        "sftp://user@host/path on a web server whose SSH key you trust (in "
+        "~/.ssh/known_hosts), or file:///a/web/root. Only files whose bytes changed are "
         "sent; the feed goes last and files of a removed factsheet are deleted only after "
         "it, so the live feed is never broken. Then the feed is fetched from base_url and "
-        "every episode is asked for as a player does. Exit 1 when a podcast app would hit "
-        "a problem, 3 when the target cannot be reached.",
+        "every episode is asked for as a player does. Exit 2 for a setting to fix "
+        "(artwork the directories refuse, another show already there, an unknown server "
+        "key), 3 when the target cannot be reached or refuses the login, 4 when what "
+        "base_url serves is not what was sent.",
     )
     p.add_argument("target", nargs="?", help="where to publish (default: publish: target:)")
     p.add_argument(
@@ -349,6 +351,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--base-url",
         help="where the target is served from, for reading it back (default: base_url)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="publish even where another show's feed is (it is replaced)",
     )
     _folders(p)
     _verbosity(p)

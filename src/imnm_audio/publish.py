@@ -25,12 +25,13 @@ import io
 import json
 import logging
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .content import Podcast
-from .errors import EngineUnavailable, ImnmError, UsageError
+from .errors import ContentError, EngineUnavailable, ImnmError, UsageError
 from .store import open_location
 
 log = logging.getLogger(__name__)
@@ -142,12 +143,16 @@ def local_items(out_dir: Path) -> list[Item]:
     return sorted(items, key=lambda item: (rank.get(item.name, -1), item.name))
 
 
+ASIDE = ".publishing"  # a file being written on a disk or server, renamed when whole
+
+
 class Target:
     """The place files are published to: one fsspec filesystem and a root in it."""
 
     def __init__(self, url: str, endpoint_url: str | None = None, acl: str | None = None):
         self.url = url.rstrip("/")
         self.acl = acl
+        self.leftovers: list[str] = []
         # A filesystem of its own: never one fsspec kept from an earlier call with
         # other settings (another endpoint, other credentials).
         options: dict[str, Any] = {"skip_instance_cache": True}
@@ -187,7 +192,7 @@ class Target:
         if isinstance(err, paramiko.AuthenticationException) or (
             isinstance(err, paramiko.SSHException) and "authentication" in str(err).lower()
         ):
-            return UsageError(
+            return EngineUnavailable(
                 f"the publishing target {self.url} refused the login ({err}).",
                 fix="Give the user in the address (sftp://user@host/path) and let the server "
                 "accept your SSH key (ssh-copy-id user@host), or load it into ssh-agent. "
@@ -235,11 +240,14 @@ class Target:
         except Exception as err:  # noqa: BLE001
             raise self.unreachable(err) from None
         prefix = self.root + "/" if self.root else ""
-        return {
+        files = {
             path[len(prefix) :]: int(info.get("size") or 0)
             for path, info in found.items()
             if info.get("type") == "file" and path.startswith(prefix)
         }
+        # A file a stopped publish was writing aside: never served, removed at the end.
+        self.leftovers = [name for name in files if name.endswith(ASIDE)]
+        return files
 
     def put(self, name: str, data: bytes, content_type: str, cache_control: str) -> None:
         path = self._path(name)
@@ -255,7 +263,7 @@ class Target:
             parent = posixpath.dirname(path)
             if parent:
                 self.fs.makedirs(parent, exist_ok=True)
-            aside = posixpath.join(parent, f".{posixpath.basename(path)}.publishing")
+            aside = posixpath.join(parent, f".{posixpath.basename(path)}{ASIDE}")
             self.fs.pipe_file(aside, data)
             self.fs.mv(aside, path)
         except Exception as err:  # noqa: BLE001
@@ -268,6 +276,29 @@ class Target:
             pass
         except Exception as err:  # noqa: BLE001
             raise self.unreachable(err) from None
+
+    def same_show(self, feed: Path) -> None:
+        """Refuse to overwrite another show: a feed on the target whose podcast:guid is
+        not ours (or that has none: another tool's) is someone's live podcast."""
+        try:
+            theirs = self.fs.cat_file(self._path("feed.xml"))
+        except FileNotFoundError:
+            return
+        except Exception as err:  # noqa: BLE001
+            raise self.unreachable(err) from None
+        ours = show_guid(feed.read_bytes()) if feed.is_file() else None
+        other = show_guid(theirs)
+        if other is not None and other == ours:
+            return
+        title = re.search(rb"<title>(.*?)</title>", theirs, flags=re.S)
+        name = title.group(1).decode("utf-8", "replace").strip() if title else "untitled"
+        raise UsageError(
+            f"{self.url} already holds another show's feed ('{name}', podcast:guid "
+            f"{other or 'none'}; this show's is {ours}). Publishing would replace its "
+            "feed for every subscriber. Nothing was sent.",
+            fix="Publish to a folder or prefix of its own. If it is this show, moved to a "
+            "new address (its guid comes from the feed's address), add --force.",
+        )
 
     def write_manifest(self, files: dict[str, str]) -> None:
         data = json.dumps({"files": dict(sorted(files.items()))}, indent=1).encode()
@@ -282,6 +313,7 @@ def publish(
     dry_run: bool = False,
     verify: bool = True,
     base_url: str | None = None,
+    force: bool = False,
 ) -> PublishReport:
     """Send what changed, in an order that never breaks the live feed; then read it back."""
     settings = podcast.publish
@@ -296,7 +328,7 @@ def publish(
     items = local_items(out_dir)
     art = artwork_problems(out_dir, items)
     if art:
-        raise PublishProblem(
+        raise ContentError(
             "the artwork would be refused by the podcast directories: " + " ".join(art),
             path=podcast.artwork or podcast.path,
             fix="Give 'artwork:' in content/podcast.yaml a square RGB PNG or JPEG of "
@@ -306,6 +338,8 @@ def publish(
     target = Target(url, settings.endpoint_url, settings.acl)
     remote = target.manifest()
     there = target.sizes() if remote else {}
+    if not force:
+        target.same_show(out_dir / "feed.xml")
     report = PublishReport(target.url, dry_run=dry_run)
     for item in items:
         same = remote.get(item.name) == item.sha256 and there.get(item.name) == item.size
@@ -321,9 +355,16 @@ def publish(
     for name in report.deleted:  # only now that the feed no longer lists them
         target.remove(name)
     target.write_manifest({item.name: item.sha256 for item in items})
+    for name in target.leftovers:
+        target.remove(name)
     if verify:
         verify_feed(base_url or podcast.base_url, report)
     return report
+
+
+def show_guid(feed: bytes) -> str | None:
+    found = re.search(rb"<podcast:guid>\s*([^<\s]+)\s*</podcast:guid>", feed)
+    return found.group(1).decode("ascii", "replace") if found else None
 
 
 class UnknownHost(Exception):
@@ -465,5 +506,7 @@ def published(report: PublishReport) -> None:
 
 
 class PublishProblem(ImnmError):
-    """What was published cannot be read back as a podcast app reads it (exit 1, as a
-    check that did not pass)."""
+    """What was published cannot be read back as a podcast app reads it (exit 4: the
+    output is not what it should be where listeners get it)."""
+
+    exit_code = 4
