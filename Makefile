@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: audio test lint scripts check bench bench-studio mutate bench-check calibrate stress studio clean protections structure fresh starter-lexicon
+.PHONY: audio test lint scripts check bench bench-studio mutate bench-check calibrate stress studio clean protections structure fresh starter-lexicon bench-publish
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ scripts: $(STAMP)  ## regenerate narration scripts for review
 
 bench: $(STAMP)  ## measure build speed, rebuilds and memory; writes docs/BENCHMARKS.md
 	$(BIN)/python benchmarks/run.py --runs 3
+	$(BIN)/python benchmarks/publish_speed.py --sheets 20
+
+bench-publish: $(STAMP)  ## publish 20 factsheets to a web root and to S3 (moto): cold, unchanged, one changed
+	$(BIN)/python benchmarks/publish_speed.py --sheets 20
 
 mutate: $(STAMP)  ## mutation testing of the studio's security code (cosmic-ray): every mutant killed or explained
 	$(BIN)/python -m pip install --quiet 'cosmic-ray>=8.3'

@@ -306,9 +306,14 @@ def test_an_s3_bucket_gets_each_kind_its_type_and_is_read_back(
     root = copy_project(built, tmp_path / "p")
     rebuilt_for(root, shared_cache, url)
     settings = root / "content" / "podcast.yaml"
-    settings.write_text(
-        settings.read_text() + "publish:\n  target: s3://podcast/show\n  acl: public-read\n"
-    )
+    plain = settings.read_text()
+    # A private bucket (no ACL said, no policy): sent, but a listener is refused.
+    settings.write_text(plain + "publish:\n  target: s3://podcast/show\n")
+    assert publish(root, "--base-url", url) == 4
+    said = " ".join(capsys.readouterr().err.split())
+    assert "feed.xml: refused (403): the files are not public" in said, said
+    assert "acl: public-read" in said and "bucket a policy" in said
+    settings.write_text(plain + "publish:\n  target: s3://podcast/show\n  acl: public-read\n")
     assert publish(root, "--base-url", url) == 0, capsys.readouterr().err
     assert "Read back as a podcast app does" in capsys.readouterr().out
     client = boto3.client("s3", endpoint_url=s3)

@@ -224,11 +224,22 @@ class Target:
         except Exception as err:  # noqa: BLE001 - botocore's, paramiko's own errors too
             raise self.unreachable(err) from None
         try:
-            files = json.loads(data)["files"]
-            return {str(k): str(v) for k, v in files.items()}
+            manifest = json.loads(data)
+            files = {str(k): str(v) for k, v in manifest["files"].items()}
         except (ValueError, KeyError, TypeError, AttributeError):
             log.warning("%s: the manifest on the target is damaged; sending every file", self.url)
             return {}
+        if manifest.get("sent_with") != self.sent_with():
+            # Sent with another ACL, types or cache headers (acl: public-read added to a
+            # private bucket): the bytes are the same, the objects are not: send again.
+            log.info("%s: sent with other headers before; sending every file", self.url)
+            return {}
+        return files
+
+    def sent_with(self) -> str:
+        """What the objects are sent with besides their bytes: ACL, types, cache headers."""
+        headers = [self.acl, FEED_TYPE, sorted(TYPES.items()), SHORT, LONG]
+        return hashlib.sha256(json.dumps(headers).encode()).hexdigest()[:16]
 
     def sizes(self) -> dict[str, int]:
         """What is on the target now, by name: a file the manifest names that has gone
@@ -301,7 +312,8 @@ class Target:
         )
 
     def write_manifest(self, files: dict[str, str]) -> None:
-        data = json.dumps({"files": dict(sorted(files.items()))}, indent=1).encode()
+        manifest = {"sent_with": self.sent_with(), "files": dict(sorted(files.items()))}
+        data = json.dumps(manifest, indent=1).encode()
         self.put(MANIFEST, data, "application/json", "no-store")
 
 
