@@ -3,6 +3,7 @@ counted in a corpus of leaflets, each said by the default voice and heard by two
 recognisers; a respelling tried for each one heard wrong (issue 40).
 
     .venv/bin/python benchmarks/starter_lexicon.py count CORPUS_DIR... [--hold-out FILE...]
+    .venv/bin/python benchmarks/starter_lexicon.py rank
     .venv/bin/python benchmarks/starter_lexicon.py hear --model WHISPER_BASE_DIR
     .venv/bin/python benchmarks/starter_lexicon.py table
 
@@ -14,8 +15,15 @@ stem, "-mab", "-pril", "-statin", or a broader ending, "-ol", "-ine"; a
 condition's, "-itis", "-osis", "-aemia", "-ia"). Those candidates (960 from 42
 documents, many of them authors' names and journal abbreviations from reference
 lists) were read through by a person, who picked the medicine and condition names
-(REVIEWED); the most used of those, up to 300, go to
-benchmarks/results/starter_counts.json in order of documents, then uses.
+(REVIEWED) and set the rest apart (NOT_NAMES); every candidate with its counts is kept in
+benchmarks/results/starter_candidates.json, so `rank` picks the names again after a
+review without counting again: the most used, up to 300, go to
+benchmarks/results/starter_counts.json in order of documents, then uses. `rank` also
+prints the most used candidates nobody has read through yet.
+
+MedQuAD's NIH pages (benchmarks/medquad_pages.py) widen the corpus: US government
+patient pages on heart, lung and blood conditions, kidney and digestive diseases,
+neurological disorders, cancers and infections.
 
 `hear` says each word in a carrier sentence with the default voice (the lexicon's
 entry where it has one), hears it with the bundled tiny.en and with Whisper base,
@@ -43,11 +51,12 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 COUNTS = RESULTS / "starter_counts.json"
+CANDIDATES_FILE = RESULTS / "starter_candidates.json"  # every candidate counted, for review
 HEARD = RESULTS / "starter_lexicon.json"
 RESPELLINGS = ROOT / "benchmarks" / "starter_respellings.yaml"
 TABLE = ROOT / "docs" / "STARTER_LEXICON.md"
 TOP = 300
-CANDIDATES = 1500
+CANDIDATES = 3000
 CARRIER = "Your doctor may talk about {word} with you."
 
 # International nonproprietary name stems (WHO's INN stem book, USAN), as endings.
@@ -312,6 +321,12 @@ EXCLUDED = {
 }  # fmt: skip
 
 
+# Candidates read through and found not to be medicine or condition names (authors,
+# organisms, genes, places, ordinary words ending like one): kept apart from EXCLUDED,
+# which the count itself leaves out.
+NOT_NAMES: set[str] = set()
+
+
 def is_name(word: str) -> bool:
     w = word.lower()
     return w not in EXCLUDED and w.endswith(
@@ -354,16 +369,33 @@ def count(corpus: list[Path], held_out: set[str]) -> dict[str, object]:
             seen.add(key)
         docs.update(seen)
     candidates = sorted(uses, key=lambda w: (-docs[w], -uses[w], w))[:CANDIDATES]
-    ranked = [w for w in candidates if w in REVIEWED][:TOP]
     return {
         "documents": read,
         "held_out": sorted(held_out),
-        "candidates": len(candidates),
-        "words": [
+        "candidates": [
             {"word": spelled[w].most_common(1)[0][0], "documents": docs[w], "uses": uses[w]}
-            for w in ranked
+            for w in candidates
         ],
     }
+
+
+def rank(counted: dict[str, object]) -> dict[str, object]:
+    """The reviewed names among the counted candidates, most used first, up to TOP."""
+    candidates: list[dict[str, object]] = counted["candidates"]  # type: ignore[assignment]
+    words = [c for c in candidates if str(c["word"]).lower() in REVIEWED][:TOP]
+    return {
+        "documents": counted["documents"],
+        "held_out": counted["held_out"],
+        "candidates": len(candidates),
+        "words": words,
+    }
+
+
+def unreviewed(counted: dict[str, object], limit: int) -> list[str]:
+    """The most used candidates nobody has read through yet (not a name, not excluded)."""
+    candidates: list[dict[str, object]] = counted["candidates"]  # type: ignore[assignment]
+    seen = REVIEWED | EXCLUDED | NOT_NAMES
+    return [str(c["word"]) for c in candidates if str(c["word"]).lower() not in seen][:limit]
 
 
 def hear(model: Path) -> dict[str, object]:
@@ -508,15 +540,24 @@ def main() -> int:
     c = sub.add_parser("count", help="count the names in a corpus of leaflets")
     c.add_argument("corpus", type=Path, nargs="+")
     c.add_argument("--hold-out", nargs="*", default=[], help="file names not to count")
+    sub.add_parser("rank", help="pick the reviewed names from the last count again")
     sub.add_parser("table", help="write docs/STARTER_LEXICON.md again from the last hearing")
     h = sub.add_parser("hear", help="say each counted word and hear it with two recognisers")
     h.add_argument("--model", type=Path, required=True, help="Whisper base's folder")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     if args.command == "count":
-        data = count(args.corpus, set(args.hold_out))
+        counted = count(args.corpus, set(args.hold_out))
+        CANDIDATES_FILE.write_text(json.dumps(counted, indent=1, ensure_ascii=False) + "\n")
+        args.command = "rank"
+    if args.command == "rank":
+        counted = json.loads(CANDIDATES_FILE.read_text())
+        data = rank(counted)
         COUNTS.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
         print(f"{len(data['words'])} words from {len(data['documents'])} documents")  # type: ignore[arg-type]
+        waiting = unreviewed(counted, 40)
+        if waiting:
+            print("most used candidates not yet read through: " + ", ".join(waiting))
         return 0
     if args.command == "table":
         TABLE.write_text(table(json.loads(HEARD.read_text())))

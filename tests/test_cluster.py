@@ -236,6 +236,64 @@ def test_an_unreachable_scheduler_is_exit_3_and_writes_nothing(tmp_path: Path) -
     assert [p.name for p in (root / "audio").iterdir()] == [".imnm-audio.lock"]
 
 
+BANNER_SERVER = """
+import socket, sys
+server = socket.create_server(("127.0.0.1", 0))
+print(server.getsockname()[1], flush=True)
+while True:
+    conn, _ = server.accept()
+    conn.sendall(b"SSH-2.0-OpenSSH_9.6p1 Debian-3\\r\\n")
+"""
+
+
+@pytest.fixture
+def not_schedulers(tmp_path: Path) -> Iterator[dict[str, int]]:
+    """Two processes on loopback ports that are not Dask schedulers: a web server that
+    waits for a request (as the dashboard's port or moto's), and one that greets with
+    an SSH banner."""
+    web = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    banner = subprocess.Popen(
+        [sys.executable, "-c", BANNER_SERVER], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = web.stdout.readline()  # type: ignore[union-attr]
+        web_port = int(line.split(" port ")[1].split()[0])
+        ports = {"web": web_port, "banner": int(banner.stdout.readline())}  # type: ignore[union-attr]
+        yield ports
+    finally:
+        for process in (web, banner):
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("kind", ["web", "banner"])
+def test_an_address_that_is_not_a_scheduler_is_refused_at_once(
+    tmp_path: Path, not_schedulers: dict[str, int], command: str, kind: str
+) -> None:
+    root = write_library(tmp_path)
+    if command == "check":  # it reads the scripts before it asks for the cluster
+        assert run("script", "-q", *folders(root)).returncode == 0
+    address = f"tcp://127.0.0.1:{not_schedulers[kind]}"
+    started = time.monotonic()
+    done = run(command, "--cluster", address, *folders(root, tmp_path / "c"))
+    took = time.monotonic() - started
+    # Dask's client waited 11 minutes for the web server, and read the banner as a
+    # 2.82 EiB message (numpy's MemoryError).
+    assert done.returncode == 3, done.stderr
+    said = " ".join(done.stderr.split())
+    assert f"{address} is not a Dask scheduler" in said, said
+    if kind == "web":
+        assert "said nothing in 3 s, as a web server does" in said, said
+    else:
+        assert "it began with 'SSH-2.0-OpenSSH_9.6p1" in said, said
+    assert "Scheduler at: tcp://host:8786" in said and "Traceback" not in said
+    assert took < 60, took
+
+
 def test_a_worker_without_the_voice_is_named(tmp_path: Path) -> None:
     from test_hibari import _made_voice
 

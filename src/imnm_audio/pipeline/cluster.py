@@ -30,6 +30,8 @@ import hashlib
 import json
 import logging
 import os
+import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -117,6 +119,7 @@ def _connect(cluster: str | None, workers: int | None) -> Iterator[Any]:
             yield client
         return
     assert cluster is not None
+    not_a_scheduler(cluster)
     try:
         client = Client(cluster, timeout=CONNECT_SECONDS)
     except (OSError, TimeoutError, ValueError) as err:
@@ -136,6 +139,59 @@ def _connect(cluster: str | None, workers: int | None) -> Iterator[Any]:
                 "imnm-audio and its voices installed.",
             ) from None
         yield client
+
+
+HANDSHAKE_SECONDS = 3
+_HANDSHAKE_LIMIT = 1 << 20  # a scheduler's first message is tens of bytes
+
+
+def not_a_scheduler(address: str) -> None:
+    """Refuse, within seconds, an address where no Dask scheduler answers.
+
+    A scheduler speaks first: on a TCP connection it sends its handshake at once (a
+    little-endian length, a frame count, frame lengths, then msgpack naming "python"
+    and "pickle-protocol"). Dask's client, pointed at a web server (the dashboard's
+    port, an object store) waited for it for more than 11 minutes, and read an SSH
+    server's banner as a message 2.82 EiB long. So the address is asked first, by hand,
+    with its own deadline. Only plain tcp:// (Dask's default) is asked; tls:// and the
+    others are left to Dask."""
+    scheme, _, rest = address.rpartition("://")
+    if scheme not in ("", "tcp"):
+        return
+    host, _, port = rest.rstrip("/").rpartition(":")
+    if not host or not port.isdigit():
+        return  # Dask says what is wrong with the address
+    host = host.strip("[]")
+    try:
+        with socket.create_connection((host, int(port)), timeout=CONNECT_SECONDS) as sock:
+            sock.settimeout(HANDSHAKE_SECONDS)
+            first = b""
+            try:
+                while len(first) < 24:
+                    chunk = sock.recv(4096)
+                    if not chunk:
+                        break
+                    first += chunk
+            except TimeoutError:
+                pass
+    except OSError:
+        return  # cannot connect: Dask's own error says so, and the fix is the same
+    total, frames = struct.unpack_from("<QQ", first) if len(first) >= 16 else (0, 0)
+    if 0 < total <= _HANDSHAKE_LIMIT and 0 < frames <= 16 and len(first) >= 24:
+        return
+    if not first:
+        said = f"it accepted the connection but said nothing in {HANDSHAKE_SECONDS} s, as a "
+        said += "web server does (the dashboard's port, 8787, or an object store's)"
+    else:
+        shown = first[:40].decode("ascii", "replace")
+        shown = "".join(c if c.isprintable() else "." for c in shown)
+        said = f"it began with '{shown}', which a Dask scheduler never sends"
+    raise ClusterUnreachable(
+        f"{address} is not a Dask scheduler: {said}.",
+        fix="Give the scheduler's own address, as 'dask scheduler' prints it "
+        "('Scheduler at: tcp://host:8786'); the dashboard and other services have ports "
+        "of their own.",
+    )
 
 
 def check_voices(client: Any, voices: list[tuple[str, str, dict[str, Path]]]) -> None:
