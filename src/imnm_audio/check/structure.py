@@ -13,6 +13,11 @@ from ..script import Script
 from .report import CheckReport
 
 ONSET_TOLERANCE_S = 0.050
+# Where speech starts: the first 5 ms louder than -54 dBFS. The silence between
+# chapters is the assembler's digital silence (after the codec, below -66 dBFS); an
+# unvoiced first sound is quiet: the /h/ of "Who is at risk ...?" ran at -48 to -40 dBFS
+# for 50 ms, so at -40 dBFS (0.01) its chapter was called 54 ms late on an NHLBI page.
+ONSET_LEVEL = 0.002
 
 
 def _onset(samples: np.ndarray, rate: int, start: float) -> float | None:
@@ -23,7 +28,7 @@ def _onset(samples: np.ndarray, rate: int, start: float) -> float | None:
     if usable == 0:
         return None
     rms = np.sqrt(np.mean(chunk[:usable].reshape(-1, frame) ** 2, axis=1))
-    loud = np.nonzero(rms > 0.01)[0]
+    loud = np.nonzero(rms > ONSET_LEVEL)[0]
     return (begin + loud[0] * frame) / rate if len(loud) else None
 
 
