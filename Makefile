@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: audio test lint scripts check bench bench-studio mutate bench-check calibrate stress studio clean protections structure fresh starter-lexicon bench-publish
+.PHONY: audio test lint scripts check bench bench-studio mutate bench-check calibrate stress studio clean protections structure fresh starter-lexicon bench-publish fresh-nhlbi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ structure: $(STAMP)  ## sections and titles against hand labels (needs the corpu
 fresh: $(STAMP)  ## leaflets never tuned on, heard by Whisper base (IMNM_FRESH="FILE ..."; needs ../shared/tools/whisper-base)
 	$(BIN)/python benchmarks/fresh_leaflets.py --model "$$(bash ../shared/tools/whisper-base | tail -1)" \
 		--json benchmarks/results/fresh_leaflets.json $(IMNM_FRESH)
+
+fresh-nhlbi: $(STAMP)  ## the third round: four NHLBI pages committed in benchmarks/leaflets, heard by Whisper base
+	$(BIN)/python benchmarks/fresh_leaflets.py --model "$$(bash ../shared/tools/whisper-base | tail -1)" \
+		--json benchmarks/results/fresh_leaflets_round3.json benchmarks/leaflets/*.html
 
 starter-lexicon: $(STAMP)  ## count medicine and condition names in leaflets (IMNM_LEAFLETS="DIR ..."), hear each with two recognisers
 	$(BIN)/python benchmarks/starter_lexicon.py count $(IMNM_LEAFLETS) --hold-out $(notdir $(IMNM_FRESH))
