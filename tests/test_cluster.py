@@ -518,3 +518,72 @@ def test_a_tasks_error_is_one_message_and_nothing_is_published(tmp_path: Path) -
     assert "messages must last 39 to 40 s" in done.stderr
     assert "Compute Failed" not in done.stderr and "Traceback" not in done.stderr
     assert not any((root / "audio").glob("*/*.mp3")) and not (root / "scripts").exists()
+
+
+def test_a_scheduler_killed_mid_build_is_exit_3_and_the_cache_stays_accountable(
+    tmp_path: Path, s3: str
+) -> None:
+    """An operator's cluster: `dask scheduler` and a `dask worker`, each its own process
+    in its own folder; the scheduler killed while a factsheet is being made."""
+    dask = Path(sys.executable).with_name("dask")
+    scheduler = subprocess.Popen(
+        [str(dask), "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", ":0"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    worker = None
+    try:
+        address = ""
+        while not address:
+            line = scheduler.stderr.readline()  # type: ignore[union-attr]
+            assert line, "the scheduler stopped before it said its address"
+            if "Scheduler at:" in line:
+                address = line.split("Scheduler at:")[1].strip()
+        (tmp_path / "worker").mkdir()
+        worker = subprocess.Popen(
+            [str(dask), "worker", address, "--nthreads", "1", "--no-nanny"],
+            cwd=tmp_path / "worker", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        root = write_library(tmp_path / "p")
+        cache = f"{s3}/lost"
+        build = subprocess.Popen(
+            [sys.executable, "-m", "imnm_audio", "build", "-q", "--cluster", address,
+             *folders(root), "--cache", cache],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 180
+        while ClipCache(cache).info()[0] < 3 and build.poll() is None:
+            assert time.monotonic() < deadline, "no clip was ever made"
+            time.sleep(0.2)
+        scheduler.kill()  # mid-build: clips are being made
+        out, err = build.communicate(timeout=300)
+    finally:
+        for process in (scheduler, worker):
+            if process is not None:
+                process.kill()
+                process.wait()
+    said = " ".join(err.split())
+    assert build.returncode == 3, err
+    assert f"the connection to the Dask scheduler {address} was lost" in said, said
+    assert "Nothing was published" in said and "Traceback" not in said
+    assert not [p for p in (root / "audio").rglob("*") if p.suffix == ".mp3"]
+    # What the run left is counted, and clearing says what it removed.
+    info = run("cache", "info", "--cache", cache)
+    entries = ClipCache(cache).info()[0]
+    assert f"{entries} entries" in info.stdout and entries >= 3, info.stdout
+    outputs = ClipCache(cache).waiting_outputs()[0]
+    assert (f"{outputs} files" in info.stdout) == (outputs > 0), info.stdout
+    cleared = run("cache", "clear", "--cache", cache)
+    assert f"Removed {entries} entries" in cleared.stdout, cleared.stdout
+    assert ClipCache(cache).info() == (0, 0) and ClipCache(cache).waiting_outputs() == (0, 0)
+
+
+def test_cache_info_counts_the_outputs_a_lost_build_left(tmp_path: Path) -> None:
+    cache = ClipCache(tmp_path)
+    cache.put("ab" * 32, Clip(np.zeros(10, dtype=np.int16), 22050))
+    cache.store.write("outputs/tcf/k1/tcf.mp3", b"left by a client that died" * 1000)
+    info = run("cache", "info", "--cache", str(tmp_path))
+    assert "1 entries" in info.stdout
+    assert "and 1 files (0.0 MB) of finished outputs a lost cluster build left" in info.stdout
+    cleared = run("cache", "clear", "--cache", str(tmp_path))
+    assert "Removed 1 entries" in cleared.stdout and "and 1 files" in cleared.stdout
+    assert list(cache.store.entries()) == []

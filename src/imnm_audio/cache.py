@@ -204,6 +204,12 @@ class ClipCache:
         files = self._own()
         return len(files), sum(size for _, size in files)
 
+    def waiting_outputs(self) -> tuple[int, int]:
+        """(files, bytes) a cluster build left in `outputs/` that no client took: a run
+        whose client or scheduler was lost."""
+        files = list(self.store.entries("outputs"))
+        return len(files), sum(size for _, size in files)
+
     def clear(self) -> int:
         files = self._own()
         for folder in sorted({name.split("/", 1)[0] for name, _ in files}):

@@ -357,12 +357,20 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 def cmd_cache(args: argparse.Namespace) -> int:
     cache = ClipCache(args.cache)
+    outputs, waiting = cache.waiting_outputs()
+    left = (
+        f"{outputs} files ({waiting / 1e6:.1f} MB) of finished outputs a lost cluster build "
+        "left in outputs/"
+    )
     if args.action == "clear":
         removed = cache.clear()
-        print(f"Removed {removed} entries from {args.cache}.")
+        also = f", and {left}." if outputs else "."
+        print(f"Removed {removed} entries from {args.cache}{also}")
     else:
         entries, size = cache.info()
         print(f"{args.cache}: {entries} entries (clips and encoded audio), {size / 1e6:.1f} MB")
+        if outputs:
+            print(f"  and {left} (the next build, or 'cache clear', removes them)")
     return 0
 
 

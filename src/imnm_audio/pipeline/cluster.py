@@ -35,7 +35,7 @@ import struct
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -86,7 +86,15 @@ def _quiet_dask() -> Iterator[None]:
     import distributed  # noqa: F401 - its import sets its loggers' levels; set ours after
 
     debugging = _debugging()
-    names = ("distributed", "tornado", "asyncio")
+    roots = ("distributed", "tornado", "asyncio")
+    # Dask's configuration gives some of its loggers levels of their own
+    # ("distributed.client"): each is quietened, or a lost scheduler's reconnection
+    # attempts print their tracebacks before our message.
+    names = [
+        n
+        for n in [*roots, *logging.root.manager.loggerDict]
+        if n in roots or n.startswith(tuple(f"{r}." for r in roots))
+    ]
     before = {n: logging.getLogger(n).level for n in names}
     if not debugging:
         for name in names:
@@ -251,8 +259,11 @@ def build_on_cluster(
                 for f in finished:
                     bars.done(f.folder, f.report)
                 results[futures[future]] = finished
+        except CancelledError as err:  # every future, when the scheduler is lost
+            raise _lost(options.cluster, err) from None
         except BaseException:
-            client.cancel(futures)
+            with contextlib.suppress(Exception):  # the scheduler may be gone
+                client.cancel(futures)
             raise
         finally:
             client.unsubscribe_topic(PROGRESS_TOPIC)
@@ -289,14 +300,23 @@ def _result(future: Any, slug: str, cluster: str | None) -> list[Finished]:
             "(dask worker --memory-limit) or one thread (--nthreads 1), then build again; "
             "what was built is kept in the cache.",
         ) from None
-    except (OSError, TimeoutError) as err:
-        raise ClusterUnreachable(
-            f"the connection to the Dask scheduler {cluster or '(local)'} was lost while "
-            f"building {slug} ({err}).",
-            fix="Check the scheduler, then build again: finished clips are kept in the "
-            "shared cache, and nothing was published.",
-        ) from None
+    except (OSError, TimeoutError, CancelledError) as err:
+        raise _lost(cluster, err, slug) from None
     return result
+
+
+def _lost(cluster: str | None, err: BaseException, slug: str | None = None) -> ClusterUnreachable:
+    """The scheduler gone mid-build (killed, its machine lost): Dask cancels every task
+    ("scheduler-connection-lost")."""
+    during = f" while building {slug}" if slug else ""
+    why = getattr(err, "reason", None) or str(err) or type(err).__name__
+    return ClusterUnreachable(
+        f"the connection to the Dask scheduler {cluster or '(local)'} was lost{during} "
+        f"({why}). Nothing was published: audio/ is as it was.",
+        fix="Start the scheduler again (and its workers), then build again: the clips "
+        "already made are kept in the shared cache. Finished outputs this run left "
+        "there are counted by 'imnm-audio cache info' and removed by 'cache clear'.",
+    )
 
 
 def _jobs(plan: Any, options: BuildOptions, slugs: list[str], bars: _Bars) -> list[FactsheetJob]:
