@@ -4,6 +4,7 @@ local Dask cluster (worker processes with nannies) and a real S3-compatible serv
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
@@ -587,3 +588,81 @@ def test_cache_info_counts_the_outputs_a_lost_build_left(tmp_path: Path) -> None
     cleared = run("cache", "clear", "--cache", str(tmp_path))
     assert "Removed 1 entries" in cleared.stdout and "and 1 files" in cleared.stdout
     assert list(cache.store.entries()) == []
+
+
+@contextlib.contextmanager
+def operator_cluster(tmp_path: Path, worker_paths: list[Path | None]) -> Iterator[str]:
+    """`dask scheduler` and one `dask worker` per entry, each a process in its own empty
+    folder; an entry is a folder put first on the worker's PYTHONPATH (another copy of
+    imnm-audio), or None for this one."""
+    dask = Path(sys.executable).with_name("dask")
+    scheduler = subprocess.Popen(
+        [str(dask), "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", ":0"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        address = ""
+        while not address:
+            line = scheduler.stderr.readline()  # type: ignore[union-attr]
+            assert line, "the scheduler stopped before it said its address"
+            if "Scheduler at:" in line:
+                address = line.split("Scheduler at:")[1].strip()
+        for n, path in enumerate(worker_paths):
+            folder = tmp_path / f"worker-{n}"
+            folder.mkdir()
+            env = {**os.environ, "PYTHONPATH": str(path)} if path else None
+            workers.append(
+                subprocess.Popen(
+                    [str(dask), "worker", address, "--nthreads", "1", "--name", f"w{n}"],
+                    cwd=folder,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+            )
+        with distributed.Client(address, timeout=30) as client:
+            client.wait_for_workers(len(worker_paths), timeout=60)
+        yield address
+    finally:
+        for process in [scheduler, *workers]:
+            process.kill()
+            process.wait()
+
+
+def another_copy(tmp_path: Path, change: str) -> Path:
+    """This imnm-audio's source copied, with one change: an edit (a slightly other
+    version), or a module function taken out (an older one)."""
+    import imnm_audio
+
+    copy = tmp_path / "other-src"
+    shutil.copytree(Path(imnm_audio.__file__).parent, copy / "imnm_audio")
+    task = copy / "imnm_audio" / "pipeline" / "cluster_task.py"
+    text = task.read_text()
+    if change == "edited":
+        task.write_text(text + "\n# a fix made on this worker only\n")
+    else:
+        task.write_text(text.replace("def worker_identity(", "def _not_yet_written("))
+    return copy
+
+
+@pytest.mark.parametrize("change", ["edited", "older"])
+def test_a_worker_with_other_code_is_named_before_any_work(
+    tmp_path: Path, s3: str, change: str
+) -> None:
+    root = write_library(tmp_path / "p")
+    other = another_copy(tmp_path, change)
+    with operator_cluster(tmp_path, [None, other]) as address:
+        done = run("build", "--cluster", address, *folders(root), "--cache", f"{s3}/versions")
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 2, done.stderr
+    assert "1 of the cluster's workers would build with other code" in said, said
+    assert "name w1" in said and "name w0" not in said, said
+    if change == "edited":
+        assert "from other source (fingerprint" in said, said
+    else:
+        assert "cannot run this imnm-audio's code" in said, said
+    assert "Install this same imnm-audio on every worker" in said
+    assert "Traceback" not in said
+    assert not [p for p in (root / "audio").rglob("*") if p.suffix == ".mp3"]
+    assert ClipCache(f"{s3}/versions").info() == (0, 0)  # no task ran

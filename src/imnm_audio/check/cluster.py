@@ -21,7 +21,7 @@ from ..content import Lexicon, Podcast
 from ..content.settings import CheckSettings
 from ..errors import ContentError
 from ..fsutil import atomic_write_bytes
-from ..pipeline.cluster import connect
+from ..pipeline.cluster import check_versions, connect
 from ..script import Script
 from .episode import check_episode
 from .report import CheckReport, write_reports
@@ -93,6 +93,7 @@ def check_on_cluster(
     """Each episode's check on the cluster; each report written beside its episode, in
     the order of `jobs`, as it comes."""
     with connect(cluster, workers) as client:
+        check_versions(client)
         futures = []
         for job in jobs:
             files = client.scatter([heard_files(out_dir, job.script.slug)])[0]

@@ -45,6 +45,7 @@ from ..errors import (
     EngineError,
     EngineUnavailable,
     OutputError,
+    UsageError,
 )
 from ..export.library import neighbours
 from ..fsutil import recover, staged_folder
@@ -56,6 +57,7 @@ from .cluster_task import (
     Finished,
     build_factsheet,
     voice_problem,
+    worker_identity,
 )
 from .episode import EpisodeReport
 from .hold_line import HoldReport
@@ -202,6 +204,42 @@ def not_a_scheduler(address: str) -> None:
     )
 
 
+def check_versions(client: Any) -> None:
+    """Refuse, before any task, a cluster with a worker that runs other imnm-audio code:
+    an older one failed a task with a bare ModuleNotFoundError, and a slightly older one
+    ran silently, its stamps making the next build rebuild everything."""
+    from .. import __version__
+    from ..cache import package_fingerprint
+
+    ours = package_fingerprint()
+    answers = client.run(worker_identity, on_error="return")
+    workers = client.scheduler_info().get("workers", {})
+    problems = []
+    for address, answer in sorted(answers.items()):
+        about = workers.get(address, {})
+        who = f"{address} (host {about.get('host', '?')}, name {about.get('name', '?')})"
+        if isinstance(answer, BaseException):
+            problems.append(
+                f"the worker {who} cannot run this imnm-audio's code "
+                f"({type(answer).__name__}: {answer}): it has another version, or none"
+            )
+        elif answer.get("fingerprint") != ours:
+            problems.append(
+                f"the worker {who} runs imnm-audio {answer.get('version')} from other "
+                f"source (fingerprint {str(answer.get('fingerprint'))[:12]}; this one: "
+                f"{__version__}, {ours[:12]})"
+            )
+    if problems:
+        raise UsageError(
+            f"{len(problems)} of the cluster's workers would build with other code: "
+            + "; ".join(problems)
+            + ". Nothing was built.",
+            fix="Install this same imnm-audio on every worker (the same release, or the "
+            "same working copy: pip install the same commit) and restart them, or stop "
+            "those workers.",
+        )
+
+
 def check_voices(client: Any, voices: list[tuple[str, str, dict[str, Path]]]) -> None:
     """Refuse, before any task, a cluster whose workers cannot speak with every voice."""
     problems = {w: p for w, p in client.run(voice_problem, voices).items() if p}
@@ -244,6 +282,7 @@ def build_on_cluster(
         bars = _Bars(progress_for)
         jobs = _jobs(plan, options, slugs, bars)
         piper_voices = dict(plan.project.podcast.piper_voices)
+        check_versions(client)
         check_voices(client, [(e, v, piper_voices) for e, v in voices])
         client.subscribe_topic(PROGRESS_TOPIC, bars.event)
         started = time.perf_counter()

@@ -42,6 +42,15 @@ def worker_name() -> str:
     return f"{address} (host {socket.gethostname()}, pid {os.getpid()})"
 
 
+def worker_identity() -> dict[str, str]:
+    """On a worker: the imnm-audio it runs (its version and the fingerprint of its source,
+    the one the build's stamps carry), to be compared with the client's before any work."""
+    from .. import __version__
+    from ..cache import package_fingerprint
+
+    return {"version": __version__, "fingerprint": package_fingerprint()}
+
+
 def voice_problem(voices: list[tuple[str, str, dict[str, Path]]]) -> str | None:
     """On a worker: why it cannot speak with one of these (engine, voice) pairs, or None."""
     from ..engines import get_engine
