@@ -149,3 +149,39 @@ def test_wav_with_wrong_checksum_is_refused() -> None:
     blob[60] ^= 1
     with pytest.raises(ValueError):
         decode_wav(bytes(blob))
+
+
+def two_takes_at_once(cache: ClipCache) -> list[np.ndarray]:
+    """Two builds that make the same clip at the same moment, each with its own take
+    (Piper's takes differ), and keep it: what each is given to use."""
+    import threading
+
+    takes = [Clip(np.full(100, n + 1, dtype=np.int16), 22050) for n in range(2)]
+    ready = threading.Barrier(2)
+    given: list[np.ndarray] = [np.empty(0)] * 2
+
+    def build(n: int) -> None:
+        ready.wait()
+        given[n] = cache.put("cd" * 32, takes[n]).samples
+
+    threads = [threading.Thread(target=build, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return given
+
+
+@pytest.mark.parametrize("attempt", range(5))
+def test_two_builds_making_one_clip_at_once_both_use_the_take_the_cache_keeps(
+    tmp_path: Path, attempt: int
+) -> None:
+    # On a cluster, two workers needing one clip both found it missing and both made it;
+    # the cache kept the later take while an episode on the other worker used the
+    # earlier: a cold build then differed from a rebuild out of its own cache.
+    cache = ClipCache(tmp_path / f"shared-{attempt}")
+    first, second = two_takes_at_once(cache)
+    kept = cache.get("cd" * 32)
+    assert kept is not None
+    assert np.array_equal(first, kept.samples) and np.array_equal(second, kept.samples)
+    assert not [p for p in (tmp_path / f"shared-{attempt}").rglob("*") if ".new" in p.name]

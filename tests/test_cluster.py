@@ -666,3 +666,33 @@ def test_a_worker_with_other_code_is_named_before_any_work(
     assert "Traceback" not in said
     assert not [p for p in (root / "audio").rglob("*") if p.suffix == ".mp3"]
     assert ClipCache(f"{s3}/versions").info() == (0, 0)  # no task ran
+
+
+def test_two_workers_making_one_clip_at_once_in_s3_both_use_the_kept_take(s3: str) -> None:
+    from test_cache import two_takes_at_once
+
+    # A conditional PUT (If-None-Match: *): the second writer is refused and given
+    # the first take, from the object store itself.
+    cache = ClipCache(f"{s3}/race")
+    first, second = two_takes_at_once(cache)
+    kept = cache.get("cd" * 32)
+    assert kept is not None
+    assert np.array_equal(first, kept.samples) and np.array_equal(second, kept.samples)
+
+
+def test_a_cold_piper_cluster_build_is_the_build_its_cache_gives_again(
+    tmp_path: Path, cluster: object, s3: str
+) -> None:
+    # Piper draws random noise as it speaks: its takes of one sentence differ. Four
+    # factsheets that share most sentences, on two workers, from an empty cache: each
+    # episode must use the take the cache kept, so building again out of that cache
+    # (in this process, nothing to make) gives the same files, byte for byte.
+    root = write_library(tmp_path / "cold", PODCAST)
+    cache = f"{s3}/piper-race"
+    address = cluster.scheduler.address  # type: ignore[attr-defined]
+    done = run("build", "-q", "--cluster", address, *folders(root), "--cache", cache)
+    assert done.returncode == 0, done.stderr
+    again = write_library(tmp_path / "again", PODCAST)
+    rebuilt = run("build", "-q", *folders(again), "--cache", cache)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert published(again) == published(root)

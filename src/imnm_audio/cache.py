@@ -168,9 +168,21 @@ class ClipCache:
             self.store.remove(name)
             return None
 
-    def put(self, key: str, clip: Clip) -> None:
-        if self.enabled:
-            self.store.write(self._name(key), encode_wav(clip))
+    def put(self, key: str, clip: Clip) -> Clip:
+        """Keep a clip just made; returns the take the cache keeps. Two builds (two
+        workers of a cluster) that make the same clip at once keep the first take, and
+        the later one is given it: Piper's takes differ, and an episode must use the take
+        every later build will find."""
+        if not self.enabled:
+            return clip
+        there = self.store.write_new(self._name(key), encode_wav(clip))
+        if not there:
+            return clip
+        try:
+            return decode_wav(there)
+        except (ValueError, struct.error):
+            self.store.write(self._name(key), encode_wav(clip))  # a damaged entry replaced
+            return clip
 
     def get_bytes(self, key: str, suffix: str) -> bytes | None:
         """Bytes stored with put_bytes; None when absent (or damaged: then removed)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -44,6 +45,7 @@ class Store(Protocol):
 
     def read(self, name: str) -> bytes | None: ...
     def write(self, name: str, data: bytes) -> None: ...
+    def write_new(self, name: str, data: bytes) -> bytes | None: ...
     def remove(self, name: str) -> None: ...
     def entries(self, under: str = "") -> Iterator[tuple[str, int]]: ...
     def remove_all(self, under: str) -> None: ...
@@ -71,6 +73,20 @@ class FolderStore:
 
     def write(self, name: str, data: bytes) -> None:
         atomic_write_bytes(self.root / name, data)
+
+    def write_new(self, name: str, data: bytes) -> bytes | None:
+        """Write only if nobody has: None when written, else what is there (the first
+        writer wins, on a network folder too: a hard link is made or refused at once)."""
+        path = self.root / name
+        aside = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+        atomic_write_bytes(aside, data)
+        try:
+            os.link(aside, path)
+            return None
+        except FileExistsError:
+            return self.read(name) or b""
+        finally:
+            aside.unlink(missing_ok=True)
 
     def remove(self, name: str) -> None:
         try:
@@ -145,6 +161,22 @@ class RemoteStore:
         except Exception as err:  # noqa: BLE001
             raise self._unreachable(err) from None
 
+    def write_new(self, name: str, data: bytes) -> bytes | None:
+        """A conditional PUT (If-None-Match: *, which AWS, R2 and MinIO honour): None
+        when written, else what another writer put there first."""
+        try:
+            if "s3" in self.fs.protocol or "s3a" in self.fs.protocol:
+                self.fs.pipe_file(self._path(name), data, IfNoneMatch="*")
+            elif self.fs.exists(self._path(name)):  # other filesystems: best effort
+                return self.read(name) or b""
+            else:
+                self.fs.pipe_file(self._path(name), data)
+            return None
+        except FileExistsError:
+            return self.read(name) or b""
+        except Exception as err:  # noqa: BLE001
+            raise self._unreachable(err) from None
+
     def remove(self, name: str) -> None:
         try:
             self.fs.rm_file(self._path(name))
@@ -193,6 +225,11 @@ class LayeredStore:
     def write(self, name: str, data: bytes) -> None:
         self.far.write(name, data)
         self.near.write(name, data)
+
+    def write_new(self, name: str, data: bytes) -> bytes | None:
+        there = self.far.write_new(name, data)
+        self.near.write(name, data if there is None else there)
+        return there
 
     def remove(self, name: str) -> None:
         self.near.remove(name)

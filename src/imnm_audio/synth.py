@@ -116,7 +116,7 @@ def synthesize(
                     f"{engine.name} made no sound for: '{text[:60]}'.",
                     fix="Check the spoken text of that segment.",
                 )
-            cache.put(key, clip)
+            clip = cache.put(key, clip)  # the take the cache keeps: another's, if first
             made += 1
         made_now[key] = clip
         clips.append(clip)

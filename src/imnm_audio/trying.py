@@ -84,6 +84,5 @@ def speak_once(
     if clip is None:
         if hasattr(engine, "seed"):
             engine.seed = 0
-        clip = engine.synthesize(given, voice, rate)
-        cache.put(key, clip)
+        clip = cache.put(key, engine.synthesize(given, voice, rate))
     return encode_wav(clip)
