@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -696,3 +697,67 @@ def test_a_cold_piper_cluster_build_is_the_build_its_cache_gives_again(
     rebuilt = run("build", "-q", *folders(again), "--cache", cache)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert published(again) == published(root)
+
+
+def test_an_object_store_stopped_during_the_bring_in_leaves_the_library_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imnm_audio.cli import main
+    from imnm_audio.pipeline import cluster as on_cluster
+
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    for name, value in (
+        ("AWS_ENDPOINT_URL", f"http://{host}:{port}"), ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"), ("AWS_DEFAULT_REGION", "us-east-1"),
+        ("AWS_MAX_ATTEMPTS", "1"),
+    ):  # fmt: skip
+        monkeypatch.setenv(name, value)
+    import s3fs
+
+    s3fs.S3FileSystem(skip_instance_cache=True).mkdir("stopped-store")
+    cache = "s3://stopped-store/cache"
+    root = write_library(tmp_path)
+    try:
+        assert main(["build", "-q", *folders(root), "--cache", cache]) == 0
+        before = published(root)
+        for slug in ("rest", "walking"):  # two episodes made again on the cluster
+            sheet = root / "content" / slug / "factsheet.md"
+            sheet.write_text(sheet.read_text().replace("It is not real.", "It is made up."))
+        real = on_cluster._publish
+        calls: list[str] = []
+        first_done = threading.Event()
+        lock = threading.Lock()
+        stopped: list[bool] = []
+
+        def store_stops_after_the_first(store, out_dir, finished, gate):  # type: ignore[no-untyped-def]
+            if finished.manifest is None:  # up to date: nothing to bring in
+                return real(store, out_dir, finished, gate)
+            with lock:
+                first = not calls
+                calls.append(finished.folder)
+            if first:
+                try:
+                    return real(store, out_dir, finished, gate)
+                finally:
+                    first_done.set()
+            first_done.wait(60)  # one output brought in whole, then the store goes away
+            with lock:
+                if not stopped:
+                    stopped.append(True)
+                    server.stop()
+            return real(store, out_dir, finished, gate)
+
+        monkeypatch.setattr(on_cluster, "_publish", store_stops_after_the_first)
+        assert main(["script", "-q", *folders(root)]) == 0
+        code = main(["build", "-q", "--workers", "2", *folders(root), "--cache", cache])
+    finally:
+        with contextlib.suppress(Exception):
+            server.stop()
+    assert code == 3
+    assert len(calls) >= 2
+    # Each folder whole was not enough: the library as a reader sees it is the old one,
+    # its feed describing exactly the files that are there.
+    assert published(root) == before
+    assert not list((root / "audio").glob(".*staging*"))

@@ -61,7 +61,7 @@ from .cluster_task import (
 )
 from .episode import EpisodeReport
 from .hold_line import HoldReport
-from .options import BuildOptions, ProgressFor
+from .options import BuildOptions, ProgressFor, PublishGate
 from .show import publish_show
 from .stamp import published_stamp
 
@@ -309,8 +309,22 @@ def build_on_cluster(
     tasks = time.perf_counter() - started
     plan.save_scripts()  # every clip is made: new and regenerated scripts are kept now
     outputs = [f for slug in slugs for f in results.get(slug, [])]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda f: _publish(store, options.out_dir, f), outputs))
+    # All or nothing for the library a reader sees: every output is brought down and
+    # checked into a staging folder first; only when all are here are they swapped in,
+    # and then the feed and index that describe them written. An object store that
+    # stops half way leaves the previous library whole.
+    gate = PublishGate()
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            taken = list(pool.map(lambda f: _publish(store, options.out_dir, f, gate), outputs))
+    except BaseException:
+        gate.abort()
+        raise
+    gate.open()
+    for prefix, manifest in (names for names in taken if names):
+        with contextlib.suppress(Exception):  # taken: what is left there is only space
+            store.remove_all(prefix)
+            store.remove(manifest)
     log.info(
         "cluster: %d tasks done in %.2f s; %d outputs brought in from %s and published in %.2f s",
         len(futures),
@@ -390,10 +404,12 @@ def _jobs(plan: Any, options: BuildOptions, slugs: list[str], bars: _Bars) -> li
     return jobs
 
 
-def _publish(store: Store, out_dir: Path, finished: Finished) -> None:
-    """A finished output from the shared cache into `out_dir`, whole, each file checked."""
+def _publish(store: Store, out_dir: Path, finished: Finished, gate: PublishGate) -> list[str]:
+    """A finished output from the shared cache, each file checked, into a staging folder
+    the gate swaps into `out_dir` whole; returns what to remove from the shared cache
+    once it is published."""
     if finished.manifest is None:
-        return
+        return []
     blob = store.read(finished.manifest)
     if blob is None:
         raise OutputError(
@@ -405,7 +421,7 @@ def _publish(store: Store, out_dir: Path, finished: Finished) -> None:
     manifest = json.loads(blob)
     prefix = f"{OUTPUTS}/{finished.folder}/{manifest['key']}"
     what = "hold line" if finished.folder.startswith("hold/") else "episode"
-    with staged_folder(out_dir / finished.folder, what) as staging:
+    with staged_folder(out_dir / finished.folder, what, gate) as staging:
         for name, sha in manifest["files"].items():
             data = store.read(f"{prefix}/{name}")
             if data is None or hashlib.sha256(data).hexdigest() != sha:
@@ -418,8 +434,7 @@ def _publish(store: Store, out_dir: Path, finished: Finished) -> None:
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-    store.remove_all(prefix)
-    store.remove(finished.manifest)
+    return [prefix, finished.manifest]  # (prefix, manifest)
 
 
 class _Bars:
