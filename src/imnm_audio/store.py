@@ -129,11 +129,15 @@ class RemoteStore:
 
     def __init__(self, url: str) -> None:
         self.where = url
+        # A filesystem of its own: fsspec hands out the instance an earlier call with the
+        # same arguments made, and with credentials and endpoint taken from the
+        # environment, that one may point at another server (a test's stopped one).
         self.fs, self.root = open_location(
             url,
             "the cache",
             "Use a folder, or an s3:// URL with s3fs installed "
             "(pip install 'imnm-audio[cluster]').",
+            skip_instance_cache=True,
         )
 
     def _path(self, name: str) -> str:

@@ -316,15 +316,16 @@ def build_on_cluster(
     gate = PublishGate()
     try:
         with ThreadPoolExecutor(max_workers=4) as pool:
-            taken = list(pool.map(lambda f: _publish(store, options.out_dir, f, gate), outputs))
+            list(pool.map(lambda f: _publish(store, options.out_dir, f, gate), outputs))
     except BaseException:
         gate.abort()
         raise
     gate.open()
-    for prefix, manifest in (names for names in taken if names):
-        with contextlib.suppress(Exception):  # taken: what is left there is only space
-            store.remove_all(prefix)
-            store.remove(manifest)
+    # Taken: nothing in outputs/ for these factsheets is needed now. What an earlier run
+    # left there (its client or scheduler lost before it took them) goes too.
+    for folder in sorted({f.folder for f in outputs}):
+        with contextlib.suppress(Exception):  # only space if it stays
+            store.remove_all(f"{OUTPUTS}/{folder}")
     log.info(
         "cluster: %d tasks done in %.2f s; %d outputs brought in from %s and published in %.2f s",
         len(futures),
@@ -404,12 +405,11 @@ def _jobs(plan: Any, options: BuildOptions, slugs: list[str], bars: _Bars) -> li
     return jobs
 
 
-def _publish(store: Store, out_dir: Path, finished: Finished, gate: PublishGate) -> list[str]:
+def _publish(store: Store, out_dir: Path, finished: Finished, gate: PublishGate) -> None:
     """A finished output from the shared cache, each file checked, into a staging folder
-    the gate swaps into `out_dir` whole; returns what to remove from the shared cache
-    once it is published."""
+    the gate swaps into `out_dir` whole."""
     if finished.manifest is None:
-        return []
+        return
     blob = store.read(finished.manifest)
     if blob is None:
         raise OutputError(
@@ -434,7 +434,6 @@ def _publish(store: Store, out_dir: Path, finished: Finished, gate: PublishGate)
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-    return [prefix, finished.manifest]  # (prefix, manifest)
 
 
 class _Bars:
