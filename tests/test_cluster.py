@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -193,6 +194,10 @@ def test_a_worker_killed_mid_build_changes_nothing(
     import s3fs
 
     assert s3fs.S3FileSystem().find(f"{BUCKET}/killed/outputs") == []
+    # The killed worker's task folder (tens of MB) was cleared by the next task.
+    import tempfile
+
+    assert not list(Path(tempfile.gettempdir()).glob(f"imnm-audio-worker-{killed}-*"))
     client.wait_for_workers(2, timeout=60)  # type: ignore[attr-defined]
     # The nanny started the killed worker again: a new process.
     assert killed not in client.run(os.getpid).values()  # type: ignore[attr-defined]
@@ -677,6 +682,7 @@ def test_a_worker_with_other_code_is_named_before_any_work(
         assert "cannot run this imnm-audio's code" in said, said
     assert "Install this same imnm-audio on every worker" in said
     assert "Traceback" not in said
+    assert not re.search(r"\b0/\d+", done.stderr), done.stderr  # no bar before the refusal
     assert not [p for p in (root / "audio").rglob("*") if p.suffix == ".mp3"]
     assert ClipCache(f"{s3}/versions").info() == (0, 0)  # no task ran
 
@@ -792,3 +798,23 @@ def test_a_later_build_clears_what_a_lost_run_left_in_outputs(
     assert shared.waiting_outputs() == (0, 0)
     info = run("cache", "info", "--cache", cache)
     assert "finished outputs" not in info.stdout, info.stdout
+
+
+def test_a_task_clears_the_folders_of_tasks_whose_process_is_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from imnm_audio.pipeline.cluster_task import task_folder
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    gone = tmp_path / f"imnm-audio-worker-{ended.pid}-abc123"
+    (gone / "audio").mkdir(parents=True)
+    (gone / "audio" / "big.wav").write_bytes(b"\0" * 1000)
+    running = tmp_path / f"imnm-audio-worker-{os.getppid()}-def456"  # a live process's
+    running.mkdir()
+    with task_folder() as mine:
+        assert Path(mine).name.startswith(f"imnm-audio-worker-{os.getpid()}-")
+        assert not gone.exists() and running.exists()

@@ -11,7 +11,6 @@ extra and, with --model, the same model folder at the same path.
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..content.settings import CheckSettings
 from ..errors import ContentError
 from ..fsutil import atomic_write_bytes
 from ..pipeline.cluster import check_versions, connect
+from ..pipeline.cluster_task import task_folder
 from ..script import Script
 from .episode import check_episode
 from .report import CheckReport, write_reports
@@ -66,7 +66,7 @@ def heard_files(out_dir: Path, slug: str) -> dict[str, bytes]:
 def check_files(job: CheckJob, files: dict[str, bytes]) -> tuple[CheckReport, dict[str, bytes]]:
     """A worker's task: the check of one episode, from its files; the report files back."""
     slug = job.script.slug
-    with tempfile.TemporaryDirectory(prefix="imnm-audio-check-") as tmp:
+    with task_folder("imnm-audio-check-") as tmp:
         out = Path(tmp)
         for name, data in files.items():
             (out / name).parent.mkdir(parents=True, exist_ok=True)

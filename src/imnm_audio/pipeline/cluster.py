@@ -279,11 +279,11 @@ def build_on_cluster(
         }
     )
     with connect(options.cluster, options.workers) as client:
-        bars = _Bars(progress_for)
-        jobs = _jobs(plan, options, slugs, bars)
         piper_voices = dict(plan.project.podcast.piper_voices)
         check_versions(client)
         check_voices(client, [(e, v, piper_voices) for e, v in voices])
+        bars = _Bars(progress_for)  # only now: no bar at 0/N before a start-up error
+        jobs = _jobs(plan, options, slugs, bars)
         client.subscribe_topic(PROGRESS_TOPIC, bars.event)
         started = time.perf_counter()
         run = f"{os.getpid()}-{time.time_ns()}"

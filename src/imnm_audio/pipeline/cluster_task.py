@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import socket
 import tempfile
 from dataclasses import asdict, dataclass, replace
@@ -102,12 +103,37 @@ def _progress(label: str, total: int) -> Any:
     return update
 
 
+TASK_PREFIX = "imnm-audio-worker-"
+
+
+def task_folder(prefix: str = TASK_PREFIX) -> tempfile.TemporaryDirectory[str]:
+    """A task's temporary folder, named for its process ("imnm-audio-worker-<pid>-..."),
+    after clearing those of processes that no longer run: a worker killed mid-task (out
+    of memory, by its nanny) leaves its folder, tens of MB, and nothing else would."""
+    root = Path(tempfile.gettempdir())
+    for left in root.glob(f"{prefix}*"):
+        pid = left.name[len(prefix) :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
+    return tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to clear
+        return True
+    return True
+
+
 def build_factsheet(job: FactsheetJob) -> list[Finished]:
     """A worker's task: the factsheet's episode and hold line, uploaded to the shared cache."""
     options = job.options
     shared = open_store(options.cache_dir)  # where the finished outputs go
     finished: list[Finished] = []
-    with tempfile.TemporaryDirectory(prefix="imnm-audio-worker-") as tmp:
+    with task_folder() as tmp:
         cache = ClipCache(options.cache_dir, enabled=options.use_cache, near=Path(tmp) / "near")
         out = Path(tmp) / "audio"
         here = replace(options, out_dir=out)
