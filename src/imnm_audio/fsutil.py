@@ -130,28 +130,52 @@ def _alive(pid: int) -> bool:
 
 @contextlib.contextmanager
 def output_lock(folder: Path) -> Iterator[None]:
-    """One build at a time per output folder: a second one waits, and says so."""
+    """One build at a time per output folder: a second one waits, and says so.
+
+    The lock file is removed when the build ends, and the folder too if this build made
+    it and left it empty (a command that failed at start left an `audio/` holding only
+    `.imnm-audio.lock`). Removing a lock file others may be waiting on is safe because
+    each, once it holds the lock, checks that the file it locked is still the one at the
+    path, and starts again if not."""
     log = logging.getLogger(__name__)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle = open(folder / ".imnm-audio.lock", "a+")  # noqa: SIM115 - held for the build
-    except OSError as err:
-        raise OutputError(
-            f"cannot write here ({err.strerror}).",
-            path=folder,
-            fix="Check that the folder exists and is writable.",
-        ) from None
-    with handle:
+    made = not folder.exists()
+    path = folder / ".imnm-audio.lock"
+    said = False
+    while True:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle = open(path, "a+")  # noqa: SIM115 - held for the build
+        except OSError as err:
+            raise OutputError(
+                f"cannot write here ({err.strerror}).",
+                path=folder,
+                fix="Check that the folder exists and is writable.",
+            ) from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            log.warning(
-                "another imnm-audio build is writing to %s; waiting for it to finish", folder
-            )
+            if not said:
+                log.warning(
+                    "another imnm-audio build is writing to %s; waiting for it to finish",
+                    folder,
+                )
+                said = True
             fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            current = os.stat(path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(handle.fileno()).st_ino:
+            break
+        handle.close()  # the build before removed it as it ended: lock the new one
+    with handle:
         try:
             yield
         finally:
+            path.unlink(missing_ok=True)
+            if made:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only when empty
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
