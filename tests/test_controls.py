@@ -86,6 +86,18 @@ def test_a_control_fails_the_check_and_a_correct_build_passes(
         assert report["suspects"] == []
         return
     assert code == 1, out
+    # Piper's takes differ (its model draws noise as it speaks): in one take in many the
+    # recogniser hears the whole stretch around the mangled word as nothing, twice, and
+    # the check then lists the word as "could not be confirmed" (a real fault and a
+    # recogniser's gap cannot be told apart there without a second opinion). It still
+    # fails, naming the word. (A CI run of 2026-12-08 failed here with no suspect at all,
+    # once; 42 takes made since, alone and after the check's tests, all named IMNM as
+    # spoken wrong. Its output is now kept in the assertion.)
+    if not report["suspects"]:
+        unconfirmed = [s["term"] for s in report["unconfirmed"]]
+        assert broken in unconfirmed, (out, report["unconfirmed"])
+        return
+    assert report["suspects"], out  # what the check said, should a take fail otherwise
     suspect = report["suspects"][0]
     assert suspect["term"] == broken, report["suspects"]
     assert suspect["heard"] * 2 < suspect["wanted"]  # missed in most of its mentions
