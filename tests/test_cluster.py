@@ -544,24 +544,7 @@ def test_a_scheduler_killed_mid_build_is_exit_3_and_the_cache_stays_accountable(
 ) -> None:
     """An operator's cluster: `dask scheduler` and a `dask worker`, each its own process
     in its own folder; the scheduler killed while a factsheet is being made."""
-    dask = Path(sys.executable).with_name("dask")
-    scheduler = subprocess.Popen(
-        [str(dask), "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", ":0"],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    worker = None
-    try:
-        address = ""
-        while not address:
-            line = scheduler.stderr.readline()  # type: ignore[union-attr]
-            assert line, "the scheduler stopped before it said its address"
-            if "Scheduler at:" in line:
-                address = line.split("Scheduler at:")[1].strip()
-        (tmp_path / "worker").mkdir()
-        worker = subprocess.Popen(
-            [str(dask), "worker", address, "--nthreads", "1", "--no-nanny"],
-            cwd=tmp_path / "worker", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+    with operator_cluster(tmp_path, [None]) as (address, scheduler):
         root = write_library(tmp_path / "p")
         cache = f"{s3}/lost"
         build = subprocess.Popen(
@@ -575,11 +558,6 @@ def test_a_scheduler_killed_mid_build_is_exit_3_and_the_cache_stays_accountable(
             time.sleep(0.2)
         scheduler.kill()  # mid-build: clips are being made
         out, err = build.communicate(timeout=300)
-    finally:
-        for process in (scheduler, worker):
-            if process is not None:
-                process.kill()
-                process.wait()
     said = " ".join(err.split())
     assert build.returncode == 3, err
     assert f"the connection to the Dask scheduler {address} was lost" in said, said
@@ -609,10 +587,12 @@ def test_cache_info_counts_the_outputs_a_lost_build_left(tmp_path: Path) -> None
 
 
 @contextlib.contextmanager
-def operator_cluster(tmp_path: Path, worker_paths: list[Path | None]) -> Iterator[str]:
+def operator_cluster(
+    tmp_path: Path, worker_paths: list[Path | None]
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`dask scheduler` and one `dask worker` per entry, each a process in its own empty
     folder; an entry is a folder put first on the worker's PYTHONPATH (another copy of
-    imnm-audio), or None for this one."""
+    imnm-audio), or None for this one. Yields the scheduler's address and its process."""
     dask = Path(sys.executable).with_name("dask")
     scheduler = subprocess.Popen(
         [str(dask), "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", ":0"],
@@ -641,7 +621,7 @@ def operator_cluster(tmp_path: Path, worker_paths: list[Path | None]) -> Iterato
             )
         with distributed.Client(address, timeout=30) as client:
             client.wait_for_workers(len(worker_paths), timeout=60)
-        yield address
+        yield address, scheduler
     finally:
         for process in [scheduler, *workers]:
             process.kill()
@@ -670,7 +650,7 @@ def test_a_worker_with_other_code_is_named_before_any_work(
 ) -> None:
     root = write_library(tmp_path / "p")
     other = another_copy(tmp_path, change)
-    with operator_cluster(tmp_path, [None, other]) as address:
+    with operator_cluster(tmp_path, [None, other]) as (address, _):
         done = run("build", "--cluster", address, *folders(root), "--cache", f"{s3}/versions")
     said = " ".join(done.stderr.split())
     assert done.returncode == 2, done.stderr

@@ -20,7 +20,8 @@ from ..content import Lexicon, Podcast
 from ..content.settings import CheckSettings
 from ..errors import ContentError
 from ..fsutil import atomic_write_bytes
-from ..pipeline.cluster import check_versions, connect
+from ..pipeline.cluster import connect
+from ..pipeline.cluster_checks import check_versions
 from ..pipeline.cluster_task import task_folder
 from ..script import Script
 from .episode import check_episode
