@@ -79,12 +79,20 @@ class FolderStore:
         writer wins, on a network folder too: a hard link is made or refused at once)."""
         path = self.root / name
         aside = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
-        atomic_write_bytes(aside, data)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(aside, "wb") as fh:  # a name no one else writes: no rename needed
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(aside, 0o644)
             os.link(aside, path)
             return None
         except FileExistsError:
             return self.read(name) or b""
+        except OSError:  # a folder without hard links: the last writer wins, as before
+            self.write(name, data)
+            return None
         finally:
             aside.unlink(missing_ok=True)
 

@@ -260,7 +260,7 @@ def _lost(cluster: str | None, err: BaseException, slug: str | None = None) -> C
         f"({why}). Nothing was published: audio/ is as it was.",
         fix="Start the scheduler again (and its workers), then build again: the clips "
         "already made are kept in the shared cache. Finished outputs this run left "
-        "there are counted by 'imnm-audio cache info' and removed by 'cache clear'.",
+        "there are counted by 'imnm-audio cache info' and cleared by the next build.",
     )
 
 
